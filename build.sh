@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# webpar's one entry point. Every subcommand is idempotent and installs what it needs.
+#
+#   ./build.sh setup   install the toolchain from nothing (skips what is present)
+#   ./build.sh build   release wasm build + bindings into www/pkg, vendor JS into www/vendor
+#   ./build.sh serve   setup + build, then the dev server on http://127.0.0.1:8080 (PORT=...)
+#   ./build.sh test    setup + build, then lints and every test suite; ends "N passed, N failed"
+#   ./build.sh bench   setup + build, then the benchmarks (browser and native) side by side
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# The nightly that builds std with atomics for the threaded wasm (see .cargo/config.toml).
+NIGHTLY=nightly-2026-05-20
+TARGET=wasm32-unknown-unknown
+WASM=target/$TARGET/release/webpar.wasm
+CHROMIUM=/usr/bin/chromium
+CHROMEDRIVER=/usr/bin/chromedriver
+export CARGO_TERM_COLOR=never
+
+say() { printf '\n== %s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "need root (or sudo) to run: $*"; fi
+}
+
+setup() {
+  say "setup"
+  command -v cargo >/dev/null && command -v rustup >/dev/null \
+    || die "Rust is missing: install rustup (https://rustup.rs), then run this again"
+  command -v node >/dev/null && command -v npm >/dev/null \
+    || die "Node.js 18+ and npm are missing: install them (e.g. apt-get install nodejs npm)"
+
+  # Chromium and its driver from Debian: the browser of the browser and end-to-end tests.
+  # (Browsers cannot be downloaded by npm tools here; Debian's build is the one we use.)
+  if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  fi
+
+  # Stable stays the default toolchain (native tests, clippy, dev server); rustfmt and clippy
+  # are part of the test command.
+  rustup component add --toolchain stable rustfmt clippy >/dev/null 2>&1 \
+    || rustup component add rustfmt clippy
+  # The pinned nightly with rust-src (std is rebuilt with atomics) and the wasm target.
+  if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1 \
+    || ! rustup component list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src' \
+    || ! rustup target list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q "^$TARGET"; then
+    rustup toolchain install "$NIGHTLY" --profile minimal -c rust-src -c clippy -t "$TARGET"
+  fi
+
+  # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock exactly.
+  # Not --locked: one of its locked dependencies is no longer in the registry.
+  local want have
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)
+  [ -n "$want" ] || die "Cargo.lock names no wasm-bindgen version"
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+  if [ "$have" != "$want" ]; then
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+
+  # JS tooling (playwright-core, chart.js), exactly as package-lock.json says; skipped when
+  # node_modules is newer than the lock file.
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund
+  fi
+}
+
+build() {
+  say "build"
+  # Release build of the threaded wasm (flags in .cargo/config.toml).
+  cargo "+$NIGHTLY" build --lib --release --target "$TARGET"
+  # Fail early if the memory is not shared: the pool could not start.
+  node scripts/check-wasm.mjs "$WASM"
+  # Bindings for plain ES modules. The generated module is webpar_core.js; the package's entry
+  # webpar.js wraps it (src/web/entry/webpar.js explains why).
+  rm -rf www/pkg
+  wasm-bindgen --target web --out-dir www/pkg --out-name webpar_core "$WASM"
+  cp src/web/entry/webpar.js src/web/entry/webpar.d.ts www/pkg/
+  # The chart library, served to the page as ES modules through its import map.
+  rm -rf www/vendor && mkdir -p www/vendor
+  cp -r node_modules/chart.js/dist www/vendor/chart.js
+  cp node_modules/@kurkle/color/dist/color.esm.js www/vendor/kurkle-color.esm.js
+  # The dev server (native, stable).
+  cargo build --release -p webpar-serve
+}
+
+# Starts the dev server on a free port in the background; sets SERVER_PID and BASE_URL.
+start_server() {
+  local log=target/serve.log
+  PORT=0 target/release/webpar-serve www >"$log" 2>&1 &
+  SERVER_PID=$!
+  trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do
+    BASE_URL=$(sed -n 's|^webpar dev server: \(http://[^ ]*\)/ .*|\1|p' "$log")
+    [ -n "$BASE_URL" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log"; die "the dev server did not start"; }
+    sleep 0.1
+  done
+  die "the dev server did not print its URL"
+}
+
+serve() {
+  setup
+  build
+  say "serve"
+  exec target/release/webpar-serve www
+}
+
+# Test bookkeeping: every suite adds its counts; lints count as one check each.
+PASSED=0
+FAILED=0
+FAILURES=()
+count() { # count NAME PASSED FAILED
+  PASSED=$((PASSED + $2)); FAILED=$((FAILED + $3))
+  if [ "$3" -gt 0 ]; then FAILURES+=("$1"); fi
+  printf -- '-- %s: %d passed, %d failed\n' "$1" "$2" "$3"
+}
+check() { # check NAME COMMAND...: a command that passes or fails as a whole
+  local name=$1; shift
+  if "$@"; then count "$name" 1 0; else count "$name" 0 1; fi
+}
+# Sums the "test result: ... N passed; M failed" lines of cargo and wasm-bindgen-test output;
+# a suite that exits non-zero without a failed test still counts as one failure.
+cargo_suite() { # cargo_suite NAME COMMAND...
+  local name=$1 log status=0 passed failed; shift
+  log=$(mktemp)
+  "$@" 2>&1 | tee "$log" || status=$?
+  passed=$(grep -o '[0-9]* passed;' "$log" | awk '{ s += $1 } END { print s + 0 }')
+  failed=$(grep -o '[0-9]* failed;' "$log" | awk '{ s += $1 } END { print s + 0 }')
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+  if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "$name ran no test"; fi
+  count "$name" "$passed" "$failed"
+}
+node_suite() { # node_suite NAME COMMAND...: node's test runner ("# pass N", "# fail N")
+  local name=$1 log status=0 passed failed; shift
+  log=$(mktemp)
+  "$@" 2>&1 | tee "$log" || status=$?
+  passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -1)
+  failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+  passed=${passed:-0}; failed=${failed:-0}
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+  if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "$name ran no test"; fi
+  count "$name" "$passed" "$failed"
+}
+
+test_all() {
+  setup
+  build
+  say "lint"
+  check "rustfmt" cargo fmt --all --check
+  check "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
+  check "clippy (wasm)" cargo "+$NIGHTLY" clippy --lib --tests --target "$TARGET" -- -D warnings
+  say "native tests"
+  cargo_suite "native" cargo test --workspace
+  say "browser tests (wasm-bindgen-test, headless Chromium, threads on)"
+  # The runner sets COOP/COEP itself; webdriver.json passes Chromium the flags it needs here.
+  cargo_suite "browser" env CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
+    cargo "+$NIGHTLY" test --release --target "$TARGET" --test 'web_*'
+  say "end-to-end tests (playwright-core, Chromium, dev server)"
+  start_server
+  node_suite "end-to-end" env BASE_URL="$BASE_URL" CHROMIUM="$CHROMIUM" \
+    node --test --test-concurrency=1 tests/e2e/
+  kill "$SERVER_PID" 2>/dev/null || true
+
+  echo
+  [ "${#FAILURES[@]}" -eq 0 ] || echo "failed: ${FAILURES[*]}"
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+}
+
+bench() {
+  setup
+  build
+  say "bench: native"
+  mkdir -p target/bench
+  cargo run --release --example bench_native -- target/bench/native.json
+  say "bench: headless Chromium"
+  start_server
+  BASE_URL="$BASE_URL" CHROMIUM="$CHROMIUM" node bench/browser.mjs target/bench/browser.json
+  kill "$SERVER_PID" 2>/dev/null || true
+  say "bench: results"
+  node bench/report.mjs target/bench/native.json target/bench/browser.json target/bench/results.json
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  build) setup; build ;;
+  serve) serve ;;
+  test) test_all ;;
+  bench) bench ;;
+  *) die "usage: ./build.sh setup|build|serve|test|bench" ;;
+esac

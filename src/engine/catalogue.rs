@@ -1,0 +1,173 @@
+//! The catalogue of workloads: names, descriptions, parameters with ranges and defaults.
+//!
+//! The catalogue is data: the JS layer serializes it for `Runner.workloads()`, the page builds
+//! its form from it, and validation ([`crate::engine::JobSpec`]) checks input against it.
+
+use serde::Serialize;
+
+use crate::engine::{Ctx, Mode};
+use crate::kernels::{self, Output};
+use crate::Error;
+
+/// One integer parameter of a workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ParamSpec {
+    /// The key users pass, e.g. `"below"`.
+    pub name: &'static str,
+    /// Always `"integer"` for now: whole numbers within `min..=max`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// What the parameter means.
+    pub description: &'static str,
+    /// Smallest accepted value.
+    pub min: u64,
+    /// Largest accepted value (the memory budget may still refuse large sizes).
+    pub max: u64,
+    /// The value the demo page starts with.
+    pub default: u64,
+}
+
+/// A runnable workload of the catalogue.
+#[derive(Debug, Serialize)]
+pub struct Workload {
+    /// Unique name, e.g. `"primes"`.
+    pub name: &'static str,
+    /// One sentence on what it computes and what limits its speedup.
+    pub description: &'static str,
+    /// Its parameters, in the order `run` receives their values.
+    pub params: &'static [ParamSpec],
+    #[serde(skip)]
+    memory: fn(&[u64]) -> u64,
+    #[serde(skip)]
+    kernel: fn(&[u64], &Ctx, Mode) -> Result<Output, Error>,
+}
+
+impl Workload {
+    /// Bytes of memory a run with these (validated) values allocates.
+    pub fn memory_bytes(&self, values: &[u64]) -> u64 {
+        (self.memory)(values)
+    }
+
+    /// Runs the kernel with validated values, in `mode`.
+    ///
+    /// # Errors
+    /// Whatever the kernel returns: cancellation, or [`crate::ErrorKind::OverBudget`] when an
+    /// allocation fails.
+    pub fn run(&self, values: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        (self.kernel)(values, ctx, mode)
+    }
+}
+
+const fn integer(
+    name: &'static str,
+    description: &'static str,
+    min: u64,
+    max: u64,
+    default: u64,
+) -> ParamSpec {
+    ParamSpec {
+        name,
+        kind: "integer",
+        description,
+        min,
+        max,
+        default,
+    }
+}
+
+fn no_memory(_: &[u64]) -> u64 {
+    0
+}
+
+/// Every workload, in the order the page lists them.
+pub static WORKLOADS: &[Workload] = &[
+    Workload {
+        name: "countdown",
+        description: "A dependent chain of n integer steps, split into independent chains: \
+                      pure CPU, no memory traffic (Python's GIL example).",
+        params: &[integer("n", "steps in total", 1, 1 << 40, 100_000_000)],
+        memory: no_memory,
+        kernel: |v, ctx, mode| {
+            let p = kernels::countdown::Params { n: v[0] };
+            kernels::countdown::run(&p, ctx, mode)
+        },
+    },
+    Workload {
+        name: "sum",
+        description: "Builds an array of n u64 ones in wasm memory and adds it up: \
+                      memory-bound, so memory bandwidth limits the speedup.",
+        params: &[integer(
+            "n",
+            "array length (8 bytes each)",
+            1,
+            1 << 36,
+            25_000_000,
+        )],
+        memory: |v| kernels::sum::memory_bytes(&kernels::sum::Params { n: v[0] }),
+        kernel: |v, ctx, mode| {
+            let p = kernels::sum::Params { n: v[0] };
+            kernels::sum::run(&p, ctx, mode)
+        },
+    },
+    Workload {
+        name: "primes",
+        description: "Counts the primes below a bound by trial division: compute-bound with \
+                      uneven work per number, balanced by work stealing.",
+        params: &[integer(
+            "below",
+            "count primes in 0..below",
+            0,
+            1_000_000_000,
+            6_000_000,
+        )],
+        memory: no_memory,
+        kernel: |v, ctx, mode| {
+            let p = kernels::primes::Params { below: v[0] };
+            kernels::primes::run(&p, ctx, mode)
+        },
+    },
+    Workload {
+        name: "mandelbrot",
+        description: "Escape-time iteration counts over a width x height grid: uniform \
+                      floating-point work, one row per chunk.",
+        params: &[
+            integer("width", "pixels per row", 1, 20_000, 700),
+            integer("height", "rows", 1, 20_000, 700),
+            integer("max_iter", "iteration limit per pixel", 1, 100_000, 1_000),
+        ],
+        memory: no_memory,
+        kernel: |v, ctx, mode| {
+            let p = kernels::mandelbrot::Params {
+                width: v[0],
+                height: v[1],
+                max_iter: v[2],
+            };
+            kernels::mandelbrot::run(&p, ctx, mode)
+        },
+    },
+];
+
+/// Finds a workload by name.
+///
+/// ```
+/// assert_eq!(webpar::engine::find_workload("primes").unwrap().params[0].name, "below");
+/// assert!(webpar::engine::find_workload("nope").is_err());
+/// ```
+///
+/// # Errors
+/// [`crate::ErrorKind::UnknownWorkload`], naming the workloads there are.
+pub fn find_workload(name: &str) -> Result<&'static Workload, Error> {
+    WORKLOADS
+        .iter()
+        .find(|workload| workload.name == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = WORKLOADS.iter().map(|w| w.name).collect();
+            Error::new(
+                crate::ErrorKind::UnknownWorkload,
+                format!(
+                    "unknown workload {name:?}: choose one of {}",
+                    names.join(", ")
+                ),
+            )
+        })
+}

@@ -1,0 +1,127 @@
+//! Cooperative control of a running job through shared memory.
+//!
+//! A [`Ctx`] is shared by the caller and every thread that works on the job. Kernels work in
+//! chunks and call [`Ctx::checkpoint`] between chunks: it adds the finished work to the
+//! progress counter and returns an error once the job was cancelled. The caller reads
+//! [`Ctx::progress`] and calls [`Ctx::cancel`] without sending any message to the workers:
+//! both are plain atomics in the shared wasm memory.
+
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::Arc;
+
+use crate::{Error, ErrorKind};
+
+const RUNNING: u8 = 0;
+const ABORTED: u8 = 1;
+const TIMED_OUT: u8 = 2;
+
+/// Why a job is asked to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// The caller aborted the job (an `AbortSignal`).
+    Abort,
+    /// The job's deadline passed.
+    Timeout,
+}
+
+/// Cancel flag and progress counters of one job.
+///
+/// ```
+/// use webpar::engine::{Ctx, StopReason};
+/// let ctx = Ctx::new();
+/// ctx.set_total(10);
+/// ctx.checkpoint(5).unwrap();
+/// assert_eq!(ctx.progress(), 0.5);
+/// ctx.cancel(StopReason::Abort);
+/// assert_eq!(ctx.checkpoint(1).unwrap_err().kind(), webpar::ErrorKind::Aborted);
+/// ```
+#[derive(Debug, Default)]
+pub struct Ctx {
+    /// Shared with siblings: cancelling one cancels all.
+    stop: Arc<AtomicU8>,
+    done: AtomicU64,
+    total: AtomicU64,
+    /// Bit `i % 64` set when pool thread `i` ran a chunk (bit 63 also stands for threads
+    /// outside any pool, natively).
+    threads_seen: AtomicU64,
+}
+
+impl Ctx {
+    /// A context for a job that has not started.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A context with fresh counters that shares this one's cancel flag: the context of the
+    /// next run of a job made of several runs.
+    pub fn sibling(&self) -> Ctx {
+        Ctx {
+            stop: Arc::clone(&self.stop),
+            ..Ctx::default()
+        }
+    }
+
+    /// Sets the number of work units the job will report through [`Ctx::checkpoint`].
+    pub fn set_total(&self, units: u64) {
+        self.total.store(units, Ordering::Relaxed);
+    }
+
+    /// Records `units` of finished work, then tells whether the job may go on.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] once [`Ctx::cancel`] was called.
+    pub fn checkpoint(&self, units: u64) -> Result<(), Error> {
+        self.done.fetch_add(units, Ordering::Relaxed);
+        let bit = rayon::current_thread_index().map_or(63, |index| index % 63);
+        self.threads_seen.fetch_or(1 << bit, Ordering::Relaxed);
+        self.check()
+    }
+
+    /// How many distinct threads reported work through [`Ctx::checkpoint`] (counted modulo
+    /// 63, so exact for pools of up to 63 threads).
+    pub fn threads_seen(&self) -> usize {
+        self.threads_seen.load(Ordering::Relaxed).count_ones() as usize
+    }
+
+    /// Tells whether the job may go on, without recording progress.
+    ///
+    /// # Errors
+    /// As [`Ctx::checkpoint`].
+    pub fn check(&self) -> Result<(), Error> {
+        match self.stop.load(Ordering::Relaxed) {
+            RUNNING => Ok(()),
+            TIMED_OUT => Err(Error::new(
+                ErrorKind::Timeout,
+                "the job ran past its deadline and was stopped",
+            )),
+            _ => Err(Error::new(ErrorKind::Aborted, "the job was cancelled")),
+        }
+    }
+
+    /// Asks every thread working on the job to stop at its next checkpoint. The first reason
+    /// given wins.
+    pub fn cancel(&self, reason: StopReason) {
+        let code = match reason {
+            StopReason::Abort => ABORTED,
+            StopReason::Timeout => TIMED_OUT,
+        };
+        let _ = self
+            .stop
+            .compare_exchange(RUNNING, code, Ordering::Relaxed, Ordering::Relaxed);
+    }
+
+    /// Whether [`Ctx::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) != RUNNING
+    }
+
+    /// Finished fraction of the job in `[0, 1]`; 0 before the total is known.
+    pub fn progress(&self) -> f64 {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return 0.0;
+        }
+        let done = self.done.load(Ordering::Relaxed).min(total);
+        done as f64 / total as f64
+    }
+}

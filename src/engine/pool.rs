@@ -1,0 +1,139 @@
+//! The state of the thread pool as the engine sees it: ready or not, crashed or not, and the
+//! jobs waiting for a result.
+//!
+//! rayon's global pool must not be touched before it is built: on wasm, any rayon call would
+//! build a one-thread fallback pool on the calling thread and make the real start-up fail. So
+//! readiness is tracked here and checked before every job ([`ready_threads`]).
+//!
+//! A panic aborts a threaded wasm instance (there is no unwinding), and the trapped thread's
+//! result would never arrive. The panic hook installed by [`install_crash_hook`] therefore
+//! answers every pending job with [`ErrorKind::EngineCrashed`] before the trap, and refuses
+//! new jobs from then on.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, Once};
+
+use futures_channel::oneshot;
+
+use crate::engine::runner::Timed;
+use crate::{Error, ErrorKind};
+
+type Reply = oneshot::Sender<Result<Timed, Error>>;
+
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+static STARTING: AtomicBool = AtomicBool::new(false);
+static CRASHED: AtomicBool = AtomicBool::new(false);
+static CRASH_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
+static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
+static PENDING: Mutex<BTreeMap<u64, Reply>> = Mutex::new(BTreeMap::new());
+
+/// Claims the right to start the pool: true for the first caller only.
+pub fn begin_start() -> bool {
+    !STARTING.swap(true, Ordering::AcqRel)
+}
+
+/// Releases the claim of [`begin_start`] after a failed start, so it can be tried again.
+pub fn start_failed() {
+    STARTING.store(false, Ordering::Release);
+}
+
+/// Records that the pool is built with `threads` threads.
+pub fn mark_ready(threads: usize) {
+    THREADS.store(threads, Ordering::Release);
+}
+
+/// The pool's size once it is ready.
+///
+/// Natively, rayon builds its global pool on first use, so it is always ready.
+///
+/// # Errors
+/// [`ErrorKind::EngineCrashed`] after a crash; [`ErrorKind::PoolNotReady`] on wasm before
+/// `initThreadPool` resolved.
+pub fn ready_threads() -> Result<usize, Error> {
+    if CRASHED.load(Ordering::Acquire) {
+        return Err(crashed_error());
+    }
+    match THREADS.load(Ordering::Acquire) {
+        0 if cfg!(target_arch = "wasm32") => Err(Error::new(
+            ErrorKind::PoolNotReady,
+            "the thread pool is not running: await initThreadPool(threads) before running jobs",
+        )),
+        0 => Ok(rayon::current_num_threads()),
+        threads => Ok(threads),
+    }
+}
+
+/// Whether the engine crashed.
+pub fn is_crashed() -> bool {
+    CRASHED.load(Ordering::Acquire)
+}
+
+fn crashed_error() -> Error {
+    let cause = lock(&CRASH_MESSAGE)
+        .clone()
+        .unwrap_or_else(|| "a thread trapped".into());
+    Error::new(
+        ErrorKind::EngineCrashed,
+        format!(
+            "the engine crashed ({cause}) and cannot run more jobs; reload the page to \
+             start a new engine (this is a bug: please report it with the job that caused it)"
+        ),
+    )
+}
+
+/// Registers a job waiting for its result; returns its id for [`complete`].
+///
+/// # Errors
+/// [`ErrorKind::EngineCrashed`] after a crash.
+pub(crate) fn register(reply: Reply) -> Result<u64, Error> {
+    let id = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
+    let mut pending = lock(&PENDING);
+    if is_crashed() {
+        return Err(crashed_error());
+    }
+    pending.insert(id, reply);
+    Ok(id)
+}
+
+/// Hands the result of job `id` to its waiter.
+pub(crate) fn complete(id: u64, result: Result<Timed, Error>) {
+    if let Some(reply) = lock(&PENDING).remove(&id) {
+        // The waiter may have gone (its future dropped); nothing to do then.
+        let _ = reply.send(result);
+    }
+}
+
+/// Installs the panic hook that fails every pending job before a panic traps the instance.
+/// Idempotent.
+pub fn install_crash_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if let Ok(mut message) = CRASH_MESSAGE.try_lock() {
+                message.get_or_insert_with(|| info.to_string());
+            }
+            CRASHED.store(true, Ordering::Release);
+            // The panicking thread may hold the lock: only try, never wait.
+            if let Ok(mut pending) = PENDING.try_lock() {
+                for (_, reply) in std::mem::take(&mut *pending) {
+                    let _ = reply.send(Err(crashed_error()));
+                }
+            }
+            previous(info);
+        }));
+    });
+}
+
+/// Locks without ever waiting on a futex: the browser's main thread may not block
+/// (`Atomics.wait` throws there), and every critical section here is a few instructions.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    loop {
+        match mutex.try_lock() {
+            Ok(guard) => return guard,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => std::hint::spin_loop(),
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Validation of user input into a [`JobSpec`], before anything runs.
+
+use std::collections::BTreeMap;
+
+use crate::engine::catalogue::{find_workload, ParamSpec, Workload};
+use crate::Error;
+
+/// Largest integer a JS number holds exactly (2^53 - 1).
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A parameter value as it came from the caller, before validation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue {
+    /// A number (any f64: NaN, infinities and fractions included).
+    Number(f64),
+    /// Anything else, described by its type name (`"string"`, `"object"`, ...).
+    Other(String),
+}
+
+/// A validated job: a workload and one in-range integer per parameter.
+#[derive(Debug, Clone)]
+pub struct JobSpec {
+    /// The workload to run.
+    pub workload: &'static Workload,
+    /// One value per [`Workload::params`] entry, in the same order.
+    pub values: Vec<u64>,
+}
+
+impl JobSpec {
+    /// Validates `params` against the catalogue entry `name`.
+    ///
+    /// Rejects an unknown workload, a missing or unknown parameter, a value that is not a
+    /// number, and a number that is not a finite whole number within the parameter's range.
+    ///
+    /// ```
+    /// use webpar::engine::{JobSpec, RawValue};
+    /// let spec = JobSpec::parse("primes", &[("below".into(), RawValue::Number(1000.0))])?;
+    /// assert_eq!(spec.values, vec![1000]);
+    /// let err = JobSpec::parse("primes", &[("below".into(), RawValue::Number(-1.0))]).unwrap_err();
+    /// assert!(err.message().contains("below"));
+    /// # Ok::<(), webpar::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::UnknownWorkload`] or [`crate::ErrorKind::InvalidParams`], with a
+    /// message naming the parameter and its accepted range.
+    pub fn parse(name: &str, params: &[(String, RawValue)]) -> Result<JobSpec, Error> {
+        let workload = find_workload(name)?;
+        let mut given: BTreeMap<&str, &RawValue> = BTreeMap::new();
+        for (key, value) in params {
+            if !workload.params.iter().any(|spec| spec.name == key) {
+                return Err(Error::invalid(format!(
+                    "{name}: unknown param {key:?}; {name} takes {}",
+                    param_names(workload)
+                ))
+                .with_param(key.as_str()));
+            }
+            given.insert(key, value);
+        }
+        let values = workload
+            .params
+            .iter()
+            .map(|spec| match given.get(spec.name) {
+                Some(value) => integer_in_range(workload, spec, value),
+                None => Err(Error::invalid(format!(
+                    "{name}: missing param {:?}; pass {}",
+                    spec.name,
+                    describe(spec)
+                ))
+                .with_param(spec.name)),
+            })
+            .collect::<Result<Vec<u64>, Error>>()?;
+        Ok(JobSpec { workload, values })
+    }
+
+    /// The defaults of workload `name`.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::UnknownWorkload`].
+    pub fn defaults(name: &str) -> Result<JobSpec, Error> {
+        let workload = find_workload(name)?;
+        let values = workload.params.iter().map(|spec| spec.default).collect();
+        Ok(JobSpec { workload, values })
+    }
+
+    /// The values by parameter name, for reports.
+    pub fn named_values(&self) -> BTreeMap<&'static str, u64> {
+        self.workload
+            .params
+            .iter()
+            .map(|spec| spec.name)
+            .zip(self.values.iter().copied())
+            .collect()
+    }
+
+    /// Bytes of memory a run allocates.
+    pub fn memory_bytes(&self) -> u64 {
+        self.workload.memory_bytes(&self.values)
+    }
+}
+
+/// Checks that `value` is a whole number in `min..=max` and returns it.
+///
+/// # Errors
+/// [`crate::ErrorKind::InvalidParams`] naming the parameter, what was wrong and the range.
+fn integer_in_range(workload: &Workload, spec: &ParamSpec, value: &RawValue) -> Result<u64, Error> {
+    let fail = |problem: String| {
+        Err(Error::invalid(format!(
+            "{}: param {:?} {problem}; pass {}",
+            workload.name,
+            spec.name,
+            describe(spec)
+        ))
+        .with_param(spec.name))
+    };
+    let number = match value {
+        RawValue::Number(number) => *number,
+        RawValue::Other(type_name) => return fail(format!("must be a number, got a {type_name}")),
+    };
+    if !number.is_finite() {
+        return fail(format!("must be finite, got {number}"));
+    }
+    if number.fract() != 0.0 {
+        return fail(format!("must be a whole number, got {number}"));
+    }
+    if number < spec.min as f64 || number > spec.max as f64 || number > MAX_SAFE_INTEGER {
+        return fail(format!("is out of range, got {number}"));
+    }
+    // In range of u64: whole, at least min (>= 0) and at most 2^53.
+    Ok(number as u64)
+}
+
+fn describe(spec: &ParamSpec) -> String {
+    format!(
+        "an integer in {}..={} ({}; default {})",
+        spec.min, spec.max, spec.description, spec.default
+    )
+}
+
+fn param_names(workload: &Workload) -> String {
+    let names: Vec<String> = workload
+        .params
+        .iter()
+        .map(|spec| format!("{:?}", spec.name))
+        .collect();
+    names.join(", ")
+}

@@ -1,0 +1,67 @@
+//! `countdown`: a dependent chain of integer steps, split into independent chains.
+//!
+//! The CPU-bound example of Python's concurrency guides (`countdown(100_000_000)`, which
+//! threads under the GIL cannot speed up). Each chunk of steps is one chain whose next value
+//! depends on the last, seeded from the chunk's index through [`std::hint::black_box`], so the
+//! compiler can neither fold the loop nor vectorize it.
+
+use super::{mix, sum_over_chunks, Output};
+use crate::engine::{Ctx, Mode};
+use crate::Error;
+
+/// Steps per chain (chunk).
+const STEPS_PER_CHUNK: u64 = 1 << 20;
+
+/// Parameters of `countdown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// Total number of steps.
+    pub n: u64,
+}
+
+/// Runs every chain on the calling thread.
+///
+/// ```
+/// use webpar::{engine::Ctx, kernels::countdown};
+/// let ctx = Ctx::new();
+/// let p = countdown::Params { n: 3_000_000 };
+/// assert_eq!(countdown::sequential(&p, &ctx)?, countdown::parallel(&p, &ctx)?);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] when cancelled.
+pub fn sequential(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
+    run(params, ctx, Mode::Sequential)
+}
+
+/// Runs the chains across the rayon pool; same checksum as [`sequential`].
+///
+/// # Errors
+/// As [`sequential`].
+pub fn parallel(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
+    run(params, ctx, Mode::Parallel)
+}
+
+/// Runs the kernel in `mode`: [`sequential`] or [`parallel`].
+///
+/// # Errors
+/// As [`sequential`].
+pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+    let checksum = sum_over_chunks(params.n, STEPS_PER_CHUNK, mode, ctx, |range| {
+        chain(range.start / STEPS_PER_CHUNK, range.end - range.start)
+    })?;
+    Ok(Output { checksum })
+}
+
+/// One dependent chain: `steps` rounds of a 64-bit LCG step followed by an xor-shift.
+fn chain(seed: u64, steps: u64) -> u64 {
+    let mut x = std::hint::black_box(mix(seed));
+    for _ in 0..steps {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        x ^= x >> 29;
+    }
+    x
+}

@@ -1,0 +1,102 @@
+//! `sum`: build an array of `n` u64 (all ones) in wasm memory, then add it up.
+//!
+//! Memory-bound: the array's `8·n` bytes stream out to memory, so the speedup is bounded by
+//! memory bandwidth, not by cores. The array is allocated with `try_reserve_exact`, so a size the memory cannot
+//! hold is an error, never an abort.
+
+use std::mem::MaybeUninit;
+
+use rayon::prelude::*;
+
+use super::Output;
+use crate::engine::{Ctx, Mode};
+use crate::{Error, ErrorKind};
+
+/// Elements per chunk: 256 KiB of u64, which stays in a core's L2 cache between the writes
+/// and the reads.
+const ELEMENTS_PER_CHUNK: usize = 1 << 15;
+
+/// Parameters of `sum`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// Number of elements.
+    pub n: u64,
+}
+
+/// Bytes the array needs.
+pub fn memory_bytes(params: &Params) -> u64 {
+    params.n.saturating_mul(8)
+}
+
+/// Builds and sums the array on the calling thread. The checksum is the sum, `n`.
+///
+/// ```
+/// use webpar::{engine::Ctx, kernels::sum};
+/// assert_eq!(sum::sequential(&sum::Params { n: 1_000 }, &Ctx::new())?.checksum, 1_000);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::OverBudget`] when the array cannot be allocated; [`ErrorKind::Aborted`] or
+/// [`ErrorKind::Timeout`] when cancelled.
+pub fn sequential(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
+    run(params, ctx, Mode::Sequential)
+}
+
+/// Builds and sums the array across the rayon pool; same checksum as [`sequential`].
+///
+/// # Errors
+/// As [`sequential`].
+pub fn parallel(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
+    run(params, ctx, Mode::Parallel)
+}
+
+/// Runs the kernel in `mode`: [`sequential`] or [`parallel`].
+///
+/// # Errors
+/// As [`sequential`].
+pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+    let len = usize::try_from(params.n).map_err(|_| too_big(params))?;
+    let mut values: Vec<u64> = Vec::new();
+    values.try_reserve_exact(len).map_err(|_| too_big(params))?;
+    ctx.set_total(params.n);
+
+    // Each chunk is built and then summed while it is still in the core's cache: the whole
+    // array is written to memory, and every element is read back, but only once from memory.
+    let spare = &mut values.spare_capacity_mut()[..len];
+    let build_and_sum = |chunk: &mut [MaybeUninit<u64>]| -> Result<u64, Error> {
+        ctx.check()?;
+        chunk.fill(MaybeUninit::new(1));
+        // Safety: every element of `chunk` was initialized by the `fill` just above.
+        let chunk = unsafe { &*(chunk as *const [MaybeUninit<u64>] as *const [u64]) };
+        let total = chunk.iter().fold(0u64, |acc, &v| acc.wrapping_add(v));
+        ctx.checkpoint(chunk.len() as u64)?;
+        Ok(total)
+    };
+    let checksum = match mode {
+        Mode::Sequential => spare
+            .chunks_mut(ELEMENTS_PER_CHUNK)
+            .map(build_and_sum)
+            .try_fold(0u64, |acc, part| part.map(|p| acc.wrapping_add(p)))?,
+        Mode::Parallel => spare
+            .par_chunks_mut(ELEMENTS_PER_CHUNK)
+            .map(build_and_sum)
+            .try_reduce(|| 0, |a, b| Ok(a.wrapping_add(b)))?,
+    };
+    // Safety: the first `len` elements were all written above (an error returns early), and
+    // `len` is within the reserved capacity.
+    unsafe { values.set_len(len) };
+    drop(values);
+    Ok(Output { checksum })
+}
+
+fn too_big(params: &Params) -> Error {
+    Error::new(
+        ErrorKind::OverBudget,
+        format!(
+            "sum: an array of {} elements ({} MiB) does not fit in memory; use a smaller n",
+            params.n,
+            memory_bytes(params) / (1 << 20)
+        ),
+    )
+}

@@ -1,0 +1,13 @@
+//! The JS boundary: the only module with `#[wasm_bindgen]`. It converts between JS values and
+//! the engine's types, maps [`crate::Error`] to JS `Error`s with a stable `name`, and
+//! delegates everything else to [`crate::engine`].
+
+mod clock;
+mod convert;
+mod errors;
+mod pool;
+mod runner;
+
+pub use errors::to_js_error;
+pub use pool::start_thread_pool;
+pub use runner::Runner;

@@ -1,0 +1,36 @@
+// Shared set-up of the end-to-end tests: Debian's Chromium, headless, driven by
+// playwright-core, against the dev server that build.sh started (BASE_URL).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+export const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:8080";
+
+// Root needs --no-sandbox; the rest stop Chromium from calling home on a closed network,
+// where it would stall.
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--disable-dev-shm-usage",
+];
+
+/** Launches Chromium with a fresh profile. */
+export async function launch() {
+  const userDataDir = mkdtempSync(join(tmpdir(), "webpar-chromium-"));
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+}
+
+/** Opens `path` and records every console error and page error in `problems`. */
+export async function open(context, path = "/") {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console: ${msg.text()}`); });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  await page.goto(new URL(path, BASE_URL).href);
+  return { page, problems };
+}

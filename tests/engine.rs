@@ -1,0 +1,186 @@
+//! The engine natively: jobs go to the rayon pool and come back through a channel; reports
+//! and comparisons carry what the JS API promises.
+
+use std::sync::Arc;
+
+use futures::executor::block_on;
+use webpar::engine::{self, native_clock, Budget, Ctx, JobSpec, Mode, RawValue, StopReason};
+use webpar::ErrorKind;
+
+fn spec(name: &str, params: &[(&str, f64)]) -> JobSpec {
+    let params: Vec<(String, RawValue)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), RawValue::Number(*v)))
+        .collect();
+    JobSpec::parse(name, &params).unwrap()
+}
+
+#[test]
+fn run_repeated_reports_every_repeat() {
+    let spec = spec("primes", &[("below", 100_000.0)]);
+    let report = block_on(engine::run_repeated(
+        &spec,
+        Mode::Parallel,
+        3,
+        1,
+        Arc::new(Ctx::new()),
+        native_clock,
+    ))
+    .unwrap();
+    assert_eq!(report.checksum, "9592");
+    assert_eq!(report.times_ms.len(), 3);
+    assert!(report.deterministic);
+    assert!(
+        report.summary.min_ms <= report.summary.median_ms
+            && report.summary.median_ms <= report.summary.max_ms
+    );
+    assert_eq!(report.threads, rayon::current_num_threads());
+    assert!(report.threads_used >= 1 && report.threads_used <= report.threads);
+}
+
+#[test]
+fn compare_runs_both_modes_with_equal_checksums() {
+    let spec = spec(
+        "mandelbrot",
+        &[("width", 120.0), ("height", 80.0), ("max_iter", 200.0)],
+    );
+    let cmp = block_on(engine::compare(
+        &spec,
+        2,
+        Arc::new(Ctx::new()),
+        native_clock,
+    ))
+    .unwrap();
+    assert_eq!(cmp.runs.len(), 2);
+    assert_eq!(cmp.runs[0].mode, Mode::Sequential);
+    assert_eq!(cmp.runs[0].threads, 1);
+    assert_eq!(cmp.runs[1].mode, Mode::Parallel);
+    assert!(cmp.checksums_match);
+    assert_eq!(
+        cmp.speedup,
+        cmp.runs[0].summary.median_ms / cmp.runs[1].summary.median_ms
+    );
+    assert!((cmp.efficiency - cmp.speedup / cmp.threads as f64).abs() < 1e-12);
+}
+
+#[test]
+fn zero_repeats_is_invalid() {
+    let spec = spec("primes", &[("below", 10.0)]);
+    let err = block_on(engine::run_repeated(
+        &spec,
+        Mode::Sequential,
+        0,
+        0,
+        Arc::new(Ctx::new()),
+        native_clock,
+    ))
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidParams);
+}
+
+#[test]
+fn a_cancelled_job_rejects_and_the_next_one_runs() {
+    let spec = spec("primes", &[("below", 1_000_000.0)]);
+    let ctx = Ctx::new();
+    ctx.cancel(StopReason::Abort);
+    let err = block_on(engine::run_repeated(
+        &spec,
+        Mode::Parallel,
+        1,
+        0,
+        Arc::new(ctx),
+        native_clock,
+    ))
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Aborted);
+    let report = block_on(engine::run_repeated(
+        &spec,
+        Mode::Parallel,
+        1,
+        0,
+        Arc::new(Ctx::new()),
+        native_clock,
+    ))
+    .unwrap();
+    assert_eq!(report.checksum, "78498");
+}
+
+#[test]
+fn sibling_contexts_share_the_cancel_flag_not_the_counters() {
+    let ctx = Ctx::new();
+    ctx.set_total(4);
+    ctx.checkpoint(4).unwrap();
+    let sibling = ctx.sibling();
+    assert_eq!(sibling.progress(), 0.0);
+    ctx.cancel(StopReason::Abort);
+    assert!(sibling.is_cancelled());
+}
+
+#[test]
+fn an_over_budget_job_is_refused_before_it_runs() {
+    let spec = spec("sum", &[("n", 400_000_000.0)]);
+    let err = block_on(engine::run_once(
+        &spec,
+        Mode::Sequential,
+        Arc::new(Ctx::new()),
+        native_clock,
+    ))
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OverBudget);
+}
+
+#[test]
+fn budget_admissions_add_up_and_release() {
+    let budget = Budget::new(1000);
+    let a = budget.admit(600, "a").unwrap();
+    let b = budget.admit(400, "b").unwrap();
+    assert_eq!(
+        budget.admit(1, "c").unwrap_err().kind(),
+        ErrorKind::OverBudget
+    );
+    drop(a);
+    drop(b);
+    budget.admit(1000, "d").unwrap();
+}
+
+#[test]
+fn error_kinds_have_stable_js_names() {
+    let names: Vec<&str> = [
+        ErrorKind::InvalidParams,
+        ErrorKind::UnknownWorkload,
+        ErrorKind::OverBudget,
+        ErrorKind::Aborted,
+        ErrorKind::Timeout,
+        ErrorKind::PoolNotReady,
+        ErrorKind::EngineCrashed,
+    ]
+    .into_iter()
+    .map(ErrorKind::js_name)
+    .collect();
+    assert_eq!(
+        names,
+        [
+            "InvalidParamsError",
+            "UnknownWorkloadError",
+            "OverBudgetError",
+            "AbortError",
+            "TimeoutError",
+            "PoolNotReadyError",
+            "EngineCrashedError"
+        ]
+    );
+}
+
+#[test]
+fn catalogue_serializes_with_types_and_ranges() {
+    let json = serde_json::to_value(engine::WORKLOADS).unwrap();
+    let primes = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "primes")
+        .unwrap();
+    assert_eq!(primes["params"][0]["type"], "integer");
+    assert_eq!(primes["params"][0]["default"], 6_000_000);
+    assert!(primes["description"].as_str().unwrap().len() > 10);
+}
