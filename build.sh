@@ -45,9 +45,11 @@ setup() {
   # are part of the test command.
   rustup component add --toolchain stable rustfmt clippy >/dev/null 2>&1 \
     || rustup component add rustfmt clippy
-  # The pinned nightly with rust-src (std is rebuilt with atomics) and the wasm target.
+  # The pinned nightly with rust-src (std is rebuilt with atomics), clippy (the wasm lint) and
+  # the wasm target.
   if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1 \
     || ! rustup component list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src' \
+    || ! rustup component list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q '^clippy' \
     || ! rustup target list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q "^$TARGET"; then
     rustup toolchain install "$NIGHTLY" --profile minimal -c rust-src -c clippy -t "$TARGET"
   fi
@@ -153,7 +155,7 @@ test_all() {
   say "lint"
   check "rustfmt" cargo fmt --all --check
   check "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
-  check "clippy (wasm)" cargo "+$NIGHTLY" clippy --lib --tests --target "$TARGET" -- -D warnings
+  check "clippy (wasm)" cargo "+$NIGHTLY" clippy --lib --test 'web_*' --target "$TARGET" -- -D warnings
   say "native tests"
   cargo_suite "native" cargo test --workspace
   say "browser tests (wasm-bindgen-test, headless Chromium, threads on)"

@@ -12,12 +12,19 @@ use webpar::engine::{self, native_clock, Ctx, JobSpec, WORKLOADS};
 fn main() {
     let mut args = std::env::args().skip(1);
     let out = args.next();
-    let repeats: u32 = args.next().map_or(5, |r| r.parse().expect("REPEATS is a whole number"));
+    let repeats: u32 = args
+        .next()
+        .map_or(5, |r| r.parse().expect("REPEATS is a whole number"));
     let mut rows = Vec::new();
     for workload in WORKLOADS {
         let spec = JobSpec::defaults(workload.name).expect("the catalogue's defaults are valid");
-        let cmp = block_on(engine::compare(&spec, repeats, Arc::new(Ctx::new()), native_clock))
-            .unwrap_or_else(|err| panic!("{}: {err}", workload.name));
+        let cmp = block_on(engine::compare(
+            &spec,
+            repeats,
+            Arc::new(Ctx::new()),
+            native_clock,
+        ))
+        .unwrap_or_else(|err| panic!("{}: {err}", workload.name));
         for run in &cmp.runs {
             println!(
                 "{:<12} {:<10} threads {:>2}  median {:>9.2} ms  checksum {}",

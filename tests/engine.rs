@@ -140,7 +140,7 @@ fn budget_admissions_add_up_and_release() {
     );
     drop(a);
     drop(b);
-    budget.admit(1000, "d").unwrap();
+    let _all = budget.admit(1000, "d").unwrap();
 }
 
 #[test]
