@@ -86,6 +86,11 @@ build() {
   rm -rf www/vendor && mkdir -p www/vendor
   cp -r node_modules/chart.js/dist www/vendor/chart.js
   cp node_modules/@kurkle/color/dist/color.esm.js www/vendor/kurkle-color.esm.js
+  # workerpool's browser build, for the benchmark's plain-JS peers (www/bench/).
+  cp node_modules/workerpool/dist/workerpool.js www/vendor/workerpool.js
+  # The last benchmark's numbers, shown on the page beside a comparison (none yet: no rows).
+  if [ -f docs/benchmarks.json ]; then cp docs/benchmarks.json www/benchmarks.json
+  else echo '{"rows": []}' > www/benchmarks.json; fi
   # The dev server (native, stable).
   cargo build --release -p webpar-serve
 }

@@ -1,37 +1,186 @@
-// Browser half of `./build.sh bench`: drives headless Chromium through Runner.compare of every
-// workload's defaults (sequential vs parallel, 5 repeats, medians) on the dev server
-// (BASE_URL), and writes the rows as JSON. Usage: node bench/browser.mjs OUT.json [REPEATS]
+// Browser half of `./build.sh bench`, against the dev server (BASE_URL):
+// - every workload's defaults through Runner.compare (sequential vs parallel, medians);
+// - plain-JS peers of four kernels on a workerpool pool of the same size, same checksums;
+// - overheads: empty-job round trip through Runner.run, a postMessage round trip to a
+//   worker, initThreadPool(k) ready time, and abort latency at the largest allowed sizes.
+// Usage: node bench/browser.mjs OUT.json [REPEATS]
 import { writeFileSync } from "node:fs";
 import { launch, open } from "../tests/e2e/browser.mjs";
 
 const [out, repeatsArg] = process.argv.slice(2);
 const repeats = Number(repeatsArg ?? 5);
+const ROUND_TRIPS = 10_000;
 const context = await launch();
+const log = (line) => console.log(line);
+
 try {
   const { page, problems } = await open(context);
+  page.on("console", (msg) => { if (msg.type() === "log") log(msg.text()); });
   await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
-  const result = await page.evaluate(async (repeats) => {
-    const { Runner } = await import("/pkg/webpar.js");
-    const runner = new Runner();
-    const rows = [];
-    for (const workload of runner.workloads()) {
-      const params = Object.fromEntries(workload.params.map((p) => [p.name, p.default]));
-      const cmp = await runner.compare(workload.name, params, { repeats });
-      for (const run of cmp.runs) {
-        rows.push({
-          workload: run.workload, mode: run.mode, where: "wasm", threads: run.threads,
-          threads_used: run.threadsUsed, median_ms: run.medianMs, min_ms: run.minMs,
-          max_ms: run.maxMs, checksum: run.checksum, repeats, params: run.params,
-        });
-      }
-    }
-    return { rows, userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency };
-  }, repeats);
+  const threads = Number(await page.getAttribute("#status", "data-threads"));
+  const rows = [];
+  rows.push(...await page.evaluate(compareAll, repeats));
+  await page.addScriptTag({ url: "/vendor/workerpool.js" });
+  rows.push(...await page.evaluate(jsPeers, { repeats, threads }));
+  rows.push(...await page.evaluate(roundTrips, ROUND_TRIPS));
+  rows.push(...await page.evaluate(abortLatencies));
+  for (const k of [...new Set([1, threads])]) rows.push(await poolReadyTime(k));
   if (problems.length) throw new Error(`the page reported errors: ${problems.join("; ")}`);
-  writeFileSync(out, JSON.stringify({ browser: context.browser()?.version() ?? result.userAgent, ...result }, null, 2));
-  for (const row of result.rows) {
-    console.log(`${row.workload.padEnd(12)} ${row.mode.padEnd(10)} threads ${row.threads}  median ${row.median_ms.toFixed(2).padStart(9)} ms  checksum ${row.checksum}`);
-  }
+  const browser = await page.evaluate(() => navigator.userAgent.match(/Chrom(?:e|ium)\/[\d.]+/)?.[0] ?? navigator.userAgent);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  writeFileSync(out, JSON.stringify({ browser, cores, threads, rows }, null, 2));
 } finally {
   await context.close();
+}
+
+/** In the page: Runner.compare of every workload's defaults. */
+async function compareAll(repeats) {
+  const { Runner } = await import("/pkg/webpar.js");
+  const runner = new Runner();
+  const rows = [];
+  for (const workload of runner.workloads()) {
+    if (workload.name === "empty") continue;
+    const params = Object.fromEntries(workload.params.map((p) => [p.name, p.default]));
+    const cmp = await runner.compare(workload.name, params, { repeats });
+    for (const run of cmp.runs) {
+      rows.push({
+        kind: "run", workload: run.workload, mode: run.mode, where: "wasm", threads: run.threads,
+        threads_used: run.threadsUsed, median_ms: run.medianMs, min_ms: run.minMs, max_ms: run.maxMs,
+        checksum: run.checksum, repeats, params: run.params,
+      });
+    }
+    console.log(`wasm ${workload.name}: ${cmp.runs[0].medianMs.toFixed(1)} ms -> ${cmp.runs[1].medianMs.toFixed(1)} ms (${cmp.speedup.toFixed(2)}x)`);
+  }
+  return rows;
+}
+
+/** In the page: the plain-JS peers on a workerpool pool of `threads` workers. */
+async function jsPeers({ repeats, threads }) {
+  const { Runner } = await import("/pkg/webpar.js");
+  const defaults = Object.fromEntries(new Runner().workloads().map((w) =>
+    [w.name, Object.fromEntries(w.params.map((p) => [p.name, p.default]))]));
+  const pool = self.workerpool.pool("/bench/js-peers.js", { maxWorkers: threads, workerType: "web" });
+  const split = (total, parts) => Array.from({ length: parts }, (_, i) =>
+    [Math.floor((total * i) / parts), Math.floor((total * (i + 1)) / parts)]);
+  const jobs = {
+    // Many small tasks, so that uneven work balances across the workers.
+    primes: async ({ below }) => String((await Promise.all(split(below, 256).map(([a, b]) => pool.exec("primes", [a, b])))).reduce((x, y) => x + y, 0)),
+    sum: async ({ n }) => String((await Promise.all(split(n, threads).map(([a, b]) => pool.exec("sum", [b - a])))).reduce((x, y) => x + y, 0)),
+    montecarlo_pi: async ({ samples }) => {
+      const perChunk = 65536, chunks = Math.ceil(samples / perChunk);
+      const parts = await Promise.all(split(chunks, 64).map(([a, b]) => pool.exec("montecarlo", [a, b, perChunk, samples])));
+      return String(parts.reduce((x, y) => x + y, 0));
+    },
+    mandelbrot: async ({ width, height, max_iter }) => {
+      const parts = await Promise.all(split(width * height, 64).map(([a, b]) => pool.exec("mandelbrot", [width, height, max_iter, a, b])));
+      const total = parts.reduce((acc, [hi, lo]) => acc + (BigInt(hi) << 32n) + BigInt(lo), 0n);
+      return BigInt.asUintN(64, total).toString();
+    },
+  };
+  const rows = [];
+  for (const [workload, job] of Object.entries(jobs)) {
+    const params = defaults[workload];
+    let checksum = await job(params); // warm-up: workers start, code gets compiled
+    const times = [];
+    for (let i = 0; i < repeats; i++) {
+      const start = performance.now();
+      checksum = await job(params);
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    rows.push({ kind: "peer", workload, mode: "parallel", where: "js", peer: "workerpool", threads, median_ms: median,
+      min_ms: times[0], max_ms: times.at(-1), checksum, repeats, params });
+    console.log(`js workerpool ${workload}: ${median.toFixed(1)} ms`);
+  }
+  await pool.terminate();
+  return rows;
+}
+
+/** In the page: empty-job round trips through Runner.run, and postMessage round trips. */
+async function roundTrips(count) {
+  const { Runner } = await import("/pkg/webpar.js");
+  const runner = new Runner();
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const sequentialTimes = async (once) => {
+    const times = [];
+    for (let i = 0; i < 200; i++) await once(); // warm-up
+    const start = performance.now();
+    for (let i = 0; i < count; i++) {
+      const t = performance.now();
+      await once();
+      times.push(performance.now() - t);
+    }
+    return { medianUs: median(times) * 1000, perSecond: count / ((performance.now() - start) / 1000) };
+  };
+  const job = await sequentialTimes(() => runner.run("empty", {}, { mode: "sequential" }));
+  const concurrentStart = performance.now();
+  await Promise.all(Array.from({ length: count }, () => runner.run("empty", {}, { mode: "sequential" })));
+  const concurrentPerSecond = count / ((performance.now() - concurrentStart) / 1000);
+  const worker = new Worker(URL.createObjectURL(new Blob(["onmessage = (e) => postMessage(e.data);"], { type: "text/javascript" })));
+  const echo = () => new Promise((resolve) => { worker.onmessage = resolve; worker.postMessage(1); });
+  const message = await sequentialTimes(echo);
+  worker.terminate();
+  console.log(`empty job round trip: ${job.medianUs.toFixed(1)} us median, ${job.perSecond.toFixed(0)} jobs/s one at a time, ${concurrentPerSecond.toFixed(0)} jobs/s ${count} at once; postMessage round trip ${message.medianUs.toFixed(1)} us`);
+  return [
+    { kind: "overhead", overhead: "empty_job_round_trip_us", where: "wasm", value: job.medianUs, count },
+    { kind: "overhead", overhead: "empty_jobs_per_second_sequential", where: "wasm", value: job.perSecond, count },
+    { kind: "overhead", overhead: "empty_jobs_per_second_concurrent", where: "wasm", value: concurrentPerSecond, count },
+    { kind: "overhead", overhead: "postmessage_round_trip_us", where: "js", value: message.medianUs, count },
+  ];
+}
+
+/**
+ * In the page: for every workload at its largest allowed parameters (halved until the memory
+ * budget admits them), the time from aborting the signal to the Promise's rejection.
+ */
+async function abortLatencies() {
+  const { Runner } = await import("/pkg/webpar.js");
+  const runner = new Runner();
+  const rows = [];
+  for (const workload of runner.workloads()) {
+    if (workload.params.length === 0) continue;
+    let params = Object.fromEntries(workload.params.map((p) => [p.name, p.max]));
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const controller = new AbortController();
+      const running = runner.run(workload.name, params, { signal: controller.signal });
+      let abortedAt = 0;
+      const timer = setTimeout(() => { abortedAt = performance.now(); controller.abort(); }, 300);
+      try {
+        await running;
+        clearTimeout(timer);
+        break; // finished within 300 ms: nothing to measure at this size
+      } catch (err) {
+        clearTimeout(timer);
+        if (err.name === "OverBudgetError") {
+          params = Object.fromEntries(workload.params.map((p) => [p.name, Math.max(p.min, Math.floor(params[p.name] / 2))]));
+          continue;
+        }
+        if (err.name !== "AbortError") throw err;
+        const latency = performance.now() - abortedAt;
+        rows.push({ kind: "overhead", overhead: "abort_latency_ms", where: "wasm", workload: workload.name, params, value: latency });
+        console.log(`abort latency ${workload.name} ${JSON.stringify(params)}: ${latency.toFixed(1)} ms`);
+        break;
+      }
+    }
+  }
+  return rows;
+}
+
+/** initThreadPool(k) ready time on a fresh page (a pool starts once per page). */
+async function poolReadyTime(k) {
+  const fresh = await context.newPage();
+  // The demo page without its own script, so that this is the first start.
+  await fresh.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
+  await fresh.goto(new URL("/", process.env.BASE_URL).href);
+  const ms = await fresh.evaluate(async (k) => {
+    const { default: init, initThreadPool } = await import("/pkg/webpar.js");
+    await init();
+    const start = performance.now();
+    await initThreadPool(k);
+    return performance.now() - start;
+  }, k);
+  await fresh.close();
+  console.log(`initThreadPool(${k}) ready in ${ms.toFixed(1)} ms`);
+  return { kind: "overhead", overhead: "init_thread_pool_ms", where: "wasm", threads: k, value: ms };
 }

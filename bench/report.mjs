@@ -1,4 +1,6 @@
-// Merges the native and browser benchmark rows into one table and target/bench/results.json.
+// Merges the native and browser benchmark rows: prints one table and the overhead rows,
+// writes them to OUT.json, and writes docs/benchmarks.md and docs/benchmarks.json (committed;
+// the demo page shows the peer numbers from the latter).
 // Usage: node bench/report.mjs NATIVE.json BROWSER.json OUT.json
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -7,34 +9,73 @@ const [nativePath, browserPath, out] = process.argv.slice(2);
 const native = JSON.parse(readFileSync(nativePath, "utf8"));
 const browser = JSON.parse(readFileSync(browserPath, "utf8"));
 const rows = [...browser.rows, ...native];
+const machine = {
+  cores: cpus().length, cpu: cpus()[0]?.model?.trim() ?? "unknown CPU", browser: browser.browser,
+  browser_cores: browser.cores, pool_threads: browser.threads, date: new Date().toISOString().slice(0, 10),
+};
 
-const find = (workload, mode, where) => rows.find((r) => r.workload === workload && r.mode === mode && r.where === where);
+const runs = rows.filter((r) => r.kind === "run" || r.kind === "peer");
+const find = (workload, mode, where) => runs.find((r) => r.workload === workload && r.mode === mode && r.where === where);
 const ms = (row) => (row ? row.median_ms.toFixed(1) : "-");
 const ratio = (a, b) => (a && b ? (a.median_ms / b.median_ms).toFixed(2) + "x" : "-");
 
-const header = ["workload", "wasm seq ms", "wasm par ms", "speedup", "native seq", "native par", "native speedup", "wasm/native (seq)", "checksums"];
+const header = ["workload", "wasm seq ms", "wasm par ms", "speedup", "native seq ms", "native par ms",
+  "wasm/native (1 thread)", "JS workerpool par ms", "webpar vs JS", "checksums"];
 const table = [header];
-for (const workload of [...new Set(rows.map((r) => r.workload))]) {
+let differ = false;
+for (const workload of [...new Set(runs.map((r) => r.workload))]) {
   const ws = find(workload, "sequential", "wasm"), wp = find(workload, "parallel", "wasm");
   const ns = find(workload, "sequential", "native"), np = find(workload, "parallel", "native");
-  const checksums = new Set([ws, wp, ns, np].filter(Boolean).map((r) => r.checksum));
-  table.push([workload, ms(ws), ms(wp), ratio(ws, wp), ms(ns), ms(np), ratio(ns, np), ratio(ws, ns),
-    checksums.size === 1 ? "equal" : "DIFFER"]);
+  const js = find(workload, "parallel", "js");
+  const checksums = new Set([ws, wp, ns, np, js].filter(Boolean).map((r) => r.checksum));
+  differ ||= checksums.size !== 1;
+  table.push([workload, ms(ws), ms(wp), ratio(ws, wp), ms(ns), ms(np), ratio(ws, ns), ms(js),
+    js ? ratio(js, wp) : "-", checksums.size === 1 ? "equal" : "DIFFER"]);
 }
-const widths = header.map((_, i) => Math.max(...table.map((row) => String(row[i]).length)));
-const line = (row) => "| " + row.map((cell, i) => String(cell).padEnd(widths[i])).join(" | ") + " |";
-console.log(line(table[0]));
-console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
-for (const row of table.slice(1)) console.log(line(row));
-console.log(`\n${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${browser.browser}, ` +
-  `pool of ${find(rows[0].workload, "parallel", "wasm")?.threads} threads; medians of ${rows[0].repeats} repeats`);
 
-writeFileSync(out, JSON.stringify({
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model, browser: browser.browser },
-  rows,
-}, null, 2));
-console.log(`rows written to ${out}`);
-if ([...table.slice(1)].some((row) => row.at(-1) === "DIFFER")) {
+const overhead = (name) => rows.filter((r) => r.kind === "overhead" && r.overhead === name);
+const one = (name) => overhead(name)[0]?.value;
+const overheadLines = [
+  `empty job round trip through Runner.run: ${one("empty_job_round_trip_us")?.toFixed(1)} µs median over ${overhead("empty_job_round_trip_us")[0]?.count} jobs, ` +
+    `${one("empty_jobs_per_second_sequential")?.toFixed(0)} jobs/s one at a time, ${one("empty_jobs_per_second_concurrent")?.toFixed(0)} jobs/s all submitted at once`,
+  `postMessage round trip to a worker (same page, for scale): ${one("postmessage_round_trip_us")?.toFixed(1)} µs median`,
+  ...overhead("init_thread_pool_ms").map((r) => `initThreadPool(${r.threads}) ready: ${r.value.toFixed(1)} ms`),
+  ...overhead("abort_latency_ms").map((r) => `abort latency of ${r.workload} at ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(", ")}: ${r.value.toFixed(1)} ms`),
+];
+
+const markdownTable = (t) => {
+  const widths = t[0].map((_, i) => Math.max(...t.map((row) => String(row[i]).length)));
+  const line = (row) => "| " + row.map((cell, i) => String(cell).padEnd(widths[i])).join(" | ") + " |";
+  return [line(t[0]), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...t.slice(1).map(line)].join("\n");
+};
+const machineLine = `${machine.cores} cores (${machine.cpu}), ${machine.browser} headless, pool of ${machine.pool_threads} threads, ` +
+  `medians of ${runs[0]?.repeats} repeats, ${machine.date}`;
+console.log(markdownTable(table));
+console.log(`\n${machineLine}\n`);
+for (const line of overheadLines) console.log(line);
+
+writeFileSync(out, JSON.stringify({ machine, rows }, null, 2));
+writeFileSync("docs/benchmarks.json", JSON.stringify({ machine, rows }, null, 2) + "\n");
+writeFileSync("docs/benchmarks.md", `# Benchmarks
+
+Written by \`./build.sh bench\` (bench/report.mjs) from one run; do not edit by hand.
+Machine: ${machineLine}.
+
+Every workload at its catalogue defaults. *wasm* is webpar in headless Chromium (sequential: one
+pool thread; parallel: the whole pool); *native* is the same Rust kernels natively (sequential,
+and rayon's global pool); *JS workerpool* is the same algorithm in plain JS on a
+[workerpool](https://www.npmjs.com/package/workerpool) pool of the same size in the same page.
+All of them produce the same checksum (last column). *webpar vs JS* is JS time / webpar
+parallel time.
+
+${markdownTable(table)}
+
+## Overheads
+
+${overheadLines.map((line) => `- ${line}`).join("\n")}
+`);
+console.log(`\nrows written to ${out}, docs/benchmarks.md and docs/benchmarks.json`);
+if (differ) {
   console.error("checksums differ between runs of the same workload");
   process.exit(1);
 }

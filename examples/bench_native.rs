@@ -1,13 +1,12 @@
 //! Native peer of the browser benchmark: the same kernels with the same parameters,
 //! sequential and on native rayon's global pool, medians of repeated runs.
 //!
-//! Usage: `cargo run --release --example bench_native -- [OUT.json] [REPEATS]`; prints one line
-//! per workload and mode, and writes the rows as JSON to OUT.json when given.
-
-use std::sync::Arc;
+//! Usage: `cargo run --release --example bench_native -- [OUT.json] [REPEATS] [WORKLOAD...]`;
+//! prints one line per workload and mode, and writes the rows as JSON to OUT.json when given
+//! (`-` for none). With workload names, only those run.
 
 use futures::executor::block_on;
-use webpar::engine::{self, native_clock, Ctx, JobSpec, WORKLOADS};
+use webpar::engine::{self, native_clock, Job, JobSpec, WORKLOADS};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -15,16 +14,18 @@ fn main() {
     let repeats: u32 = args
         .next()
         .map_or(5, |r| r.parse().expect("REPEATS is a whole number"));
+    let only: Vec<String> = args.collect();
     let mut rows = Vec::new();
     for workload in WORKLOADS {
+        if workload.params.is_empty() {
+            continue; // the empty job measures the browser's round trip, not a kernel
+        }
+        if !only.is_empty() && !only.iter().any(|name| name == workload.name) {
+            continue;
+        }
         let spec = JobSpec::defaults(workload.name).expect("the catalogue's defaults are valid");
-        let cmp = block_on(engine::compare(
-            &spec,
-            repeats,
-            Arc::new(Ctx::new()),
-            native_clock,
-        ))
-        .unwrap_or_else(|err| panic!("{}: {err}", workload.name));
+        let cmp = block_on(engine::compare(&spec, repeats, &Job::new(), native_clock))
+            .unwrap_or_else(|err| panic!("{}: {err}", workload.name));
         for run in &cmp.runs {
             println!(
                 "{:<12} {:<10} threads {:>2}  median {:>9.2} ms  checksum {}",
@@ -34,21 +35,24 @@ fn main() {
                 run.summary.median_ms,
                 run.checksum
             );
-            rows.push(format!(
-                r#"{{"workload":"{}","mode":"{}","where":"native","threads":{},"median_ms":{},"min_ms":{},"max_ms":{},"checksum":"{}","repeats":{}}}"#,
-                run.workload,
-                run.mode.name(),
-                run.threads,
-                run.summary.median_ms,
-                run.summary.min_ms,
-                run.summary.max_ms,
-                run.checksum,
-                repeats
-            ));
+            rows.push(serde_json::json!({
+                "kind": "run",
+                "workload": run.workload,
+                "mode": run.mode.name(),
+                "where": "native",
+                "threads": run.threads,
+                "threads_used": run.threads_used,
+                "median_ms": run.summary.median_ms,
+                "min_ms": run.summary.min_ms,
+                "max_ms": run.summary.max_ms,
+                "checksum": run.checksum,
+                "repeats": repeats,
+                "params": run.params,
+            }));
         }
     }
-    if let Some(path) = out {
-        std::fs::write(&path, format!("[\n{}\n]\n", rows.join(",\n")))
-            .unwrap_or_else(|err| panic!("cannot write {path}: {err}"));
+    if let Some(path) = out.filter(|path| path != "-") {
+        let json = serde_json::to_string_pretty(&rows).expect("rows serialize");
+        std::fs::write(&path, json).unwrap_or_else(|err| panic!("cannot write {path}: {err}"));
     }
 }

@@ -1,10 +1,8 @@
 //! The engine natively: jobs go to the rayon pool and come back through a channel; reports
 //! and comparisons carry what the JS API promises.
 
-use std::sync::Arc;
-
 use futures::executor::block_on;
-use webpar::engine::{self, native_clock, Budget, Ctx, JobSpec, Mode, RawValue, StopReason};
+use webpar::engine::{self, native_clock, Budget, Ctx, Job, JobSpec, Mode, RawValue, StopReason};
 use webpar::ErrorKind;
 
 fn spec(name: &str, params: &[(&str, f64)]) -> JobSpec {
@@ -23,7 +21,7 @@ fn run_repeated_reports_every_repeat() {
         Mode::Parallel,
         3,
         1,
-        Arc::new(Ctx::new()),
+        &Job::new(),
         native_clock,
     ))
     .unwrap();
@@ -44,13 +42,7 @@ fn compare_runs_both_modes_with_equal_checksums() {
         "mandelbrot",
         &[("width", 120.0), ("height", 80.0), ("max_iter", 200.0)],
     );
-    let cmp = block_on(engine::compare(
-        &spec,
-        2,
-        Arc::new(Ctx::new()),
-        native_clock,
-    ))
-    .unwrap();
+    let cmp = block_on(engine::compare(&spec, 2, &Job::new(), native_clock)).unwrap();
     assert_eq!(cmp.runs.len(), 2);
     assert_eq!(cmp.runs[0].mode, Mode::Sequential);
     assert_eq!(cmp.runs[0].threads, 1);
@@ -71,7 +63,7 @@ fn zero_repeats_is_invalid() {
         Mode::Sequential,
         0,
         0,
-        Arc::new(Ctx::new()),
+        &Job::new(),
         native_clock,
     ))
     .unwrap_err();
@@ -81,14 +73,14 @@ fn zero_repeats_is_invalid() {
 #[test]
 fn a_cancelled_job_rejects_and_the_next_one_runs() {
     let spec = spec("primes", &[("below", 1_000_000.0)]);
-    let ctx = Ctx::new();
-    ctx.cancel(StopReason::Abort);
+    let job = Job::new();
+    job.cancel(StopReason::Abort);
     let err = block_on(engine::run_repeated(
         &spec,
         Mode::Parallel,
         1,
         0,
-        Arc::new(ctx),
+        &job,
         native_clock,
     ))
     .unwrap_err();
@@ -98,7 +90,7 @@ fn a_cancelled_job_rejects_and_the_next_one_runs() {
         Mode::Parallel,
         1,
         0,
-        Arc::new(Ctx::new()),
+        &Job::new(),
         native_clock,
     ))
     .unwrap();
@@ -122,7 +114,7 @@ fn an_over_budget_job_is_refused_before_it_runs() {
     let err = block_on(engine::run_once(
         &spec,
         Mode::Sequential,
-        Arc::new(Ctx::new()),
+        &Job::new(),
         native_clock,
     ))
     .unwrap_err();

@@ -256,7 +256,21 @@ fn catalogue_reaches_js_with_ranges() {
         .iter()
         .map(|w| get(&w, "name").as_string().unwrap())
         .collect();
-    assert_eq!(names, ["countdown", "sum", "primes", "mandelbrot"]);
+    assert_eq!(
+        names,
+        [
+            "countdown",
+            "sum",
+            "primes",
+            "mandelbrot",
+            "montecarlo_pi",
+            "nbody",
+            "equations",
+            "sha256",
+            "sort",
+            "matmul"
+        ]
+    );
     let primes = catalogue.get(2);
     let below = js_sys::Array::from(&get(&primes, "params")).get(0);
     assert_eq!(get(&below, "max").as_f64(), Some(1e9));

@@ -1,13 +1,14 @@
 // The demo page. It uses only webpar's public JS API (./pkg/webpar.js).
 import init, { initThreadPool, Runner } from "./pkg/webpar.js";
-import { Chart, registerables } from "chart.js";
-
-Chart.register(...registerables);
+import { drawComparison, drawSweep } from "./charts.js";
+import { recordRun, setUpHistory } from "./history.js";
+import { describePeers, loadPeers } from "./peers.js";
 
 const $ = (selector) => document.querySelector(selector);
 const status = $("#status");
 let runner;
-let chart;
+/** The AbortController of the job in progress, if any. */
+let running = null;
 
 main().catch((err) => {
   status.textContent = `Could not start: ${err.name}: ${err.message}`;
@@ -23,33 +24,52 @@ async function main() {
     return;
   }
   await init();
-  const threads = await initThreadPool(navigator.hardwareConcurrency);
+  const cores = navigator.hardwareConcurrency;
+  const asked = Number(new URLSearchParams(location.search).get("threads")) || cores;
+  const threads = await initThreadPool(asked);
   runner = new Runner();
-  status.textContent = `Cross-origin isolated ✓ · thread pool ready: ${threads} threads`;
+  status.textContent = `Cross-origin isolated ✓ · thread pool ready: ${threads} threads` +
+    (threads > cores ? ` (more than the ${cores} cores this device reports)` : "");
   status.dataset.threads = String(threads);
-  buildForm(runner.workloads());
+  $("#sweep-max").textContent = String(threads);
+  setUpPoolSize(threads, cores);
+  setUpHistory();
+  buildForm(runner.workloads(), await loadPeers());
   $("#app").hidden = false;
   document.body.dataset.ready = "true";
 }
 
-function buildForm(workloads) {
-  const select = $("#workload");
-  for (const workload of workloads) {
-    select.add(new Option(workload.name, workload.name));
+function setUpPoolSize(threads, cores) {
+  const select = $("#pool-size");
+  const sizes = new Set([1, 2, 4, 8, cores, 2 * cores, threads]);
+  for (const size of [...sizes].filter((n) => n >= 1 && n <= 64).sort((a, b) => a - b)) {
+    select.add(new Option(`${size} thread${size > 1 ? "s" : ""}${size > cores ? " (oversubscribed)" : ""}`, String(size)));
   }
+  select.value = String(threads);
+  select.addEventListener("change", () => {
+    const url = new URL(location.href);
+    url.searchParams.set("threads", select.value);
+    location.assign(url);
+  });
+}
+
+function buildForm(workloads, peers) {
+  const select = $("#workload");
+  for (const workload of workloads) select.add(new Option(workload.name, workload.name));
   const byName = new Map(workloads.map((w) => [w.name, w]));
-  const showParams = () => {
-    const workload = byName.get(select.value);
+  const current = () => byName.get(select.value);
+  select.addEventListener("change", () => {
+    const workload = current();
     $("#description").textContent = workload.description;
-    const container = $("#params");
-    container.replaceChildren(...workload.params.map(paramField));
-  };
-  select.addEventListener("change", showParams);
-  showParams();
+    $("#params").replaceChildren(...workload.params.map(paramField));
+  });
+  select.dispatchEvent(new Event("change"));
   $("#job").addEventListener("submit", (event) => {
     event.preventDefault();
-    submit(byName.get(select.value));
+    start(current(), "compare", peers);
   });
+  $("#sweep").addEventListener("click", () => start(current(), "sweep", peers));
+  $("#cancel").addEventListener("click", () => running?.abort());
 }
 
 function paramField(param) {
@@ -69,15 +89,12 @@ function paramField(param) {
   return label;
 }
 
-/// Reads the form; an empty field becomes NaN, which validation reports like any bad value.
+/** Reads the form; an empty field becomes NaN, which validation reports like any bad value. */
 function readForm(workload) {
+  const number = (input) => (input.value === "" ? NaN : Number(input.value));
   const params = {};
-  for (const param of workload.params) {
-    const input = document.getElementById(`param-${param.name}`);
-    params[param.name] = input.value === "" ? NaN : Number(input.value);
-  }
-  const repeats = $("#repeats").value === "" ? NaN : Number($("#repeats").value);
-  return { params, repeats };
+  for (const param of workload.params) params[param.name] = number(document.getElementById(`param-${param.name}`));
+  return { params, repeats: number($("#repeats")) };
 }
 
 function clearErrors() {
@@ -98,7 +115,9 @@ function showError(err) {
   }
 }
 
-async function submit(workload) {
+/** Runs a comparison or a sweep of `workload` with the form's values. */
+async function start(workload, kind, peers) {
+  if (running) return;
   clearErrors();
   const { params, repeats } = readForm(workload);
   try {
@@ -108,22 +127,46 @@ async function submit(workload) {
     showError(err);
     return;
   }
-  const button = $("#run");
-  button.disabled = true;
-  const busy = startBusy(`running ${workload.name}: sequential and parallel`);
+  running = new AbortController();
+  setBusy(true);
+  const busy = startBusy(`${kind === "sweep" ? "sweeping" : "running"} ${workload.name}`);
+  const options = { repeats: kind === "sweep" ? Math.min(repeats, 3) : repeats, signal: running.signal, onProgress };
   try {
-    const comparison = await runner.compare(workload.name, params, { repeats });
-    showResults(comparison);
+    if (kind === "sweep") {
+      const sweep = await runner.sweep(workload.name, params, options);
+      drawSweep(sweep);
+      recordRun("sweep", sweep);
+    } else {
+      const comparison = await runner.compare(workload.name, params, options);
+      showComparison(comparison, peers);
+      recordRun("compare", comparison);
+    }
   } catch (err) {
     showError(err);
   } finally {
     busy.stop();
-    button.disabled = false;
+    running = null;
+    setBusy(false);
   }
 }
 
-/// A dot moved by requestAnimationFrame: it moves only while the main thread is free. Also
-/// records the longest gap between frames, shown when the run ends.
+function setBusy(busy) {
+  $("#run").disabled = busy;
+  $("#sweep").disabled = busy;
+  $("#cancel").disabled = !busy;
+  $("#progress-box").hidden = !busy;
+  if (busy) onProgress(0);
+}
+
+function onProgress(fraction) {
+  $("#progress").value = fraction;
+  $("#progress-text").textContent = `${Math.floor(fraction * 100)}%`;
+}
+
+/**
+ * A dot moved by requestAnimationFrame: it moves only while the main thread is free. Also
+ * records the longest gap between frames, shown when the run ends.
+ */
 function startBusy(text) {
   const box = $("#busy");
   const dot = box.querySelector(".dot");
@@ -156,25 +199,21 @@ function startBusy(text) {
 
 const fmt = (ms) => ms.toLocaleString(undefined, { maximumFractionDigits: ms < 10 ? 2 : 1 });
 
-function showResults(comparison) {
+function showComparison(comparison, peers) {
   const params = Object.entries(comparison.params).map(([k, v]) => `${k}=${v.toLocaleString()}`);
   $("#results-title").textContent =
     `${comparison.workload} (${params.join(", ")}), ${comparison.repeats} repeats per mode`;
+  const names = ["mode", "threads", "median", "range", "checksum", "match", "speedup", "efficiency"];
   const rows = comparison.runs.map((run) => {
     const tr = document.createElement("tr");
     tr.dataset.mode = run.mode;
     const isParallel = run.mode === "parallel";
     const cells = [
-      run.mode,
-      run.threads,
-      fmt(run.medianMs),
-      `${fmt(run.minMs)}–${fmt(run.maxMs)}`,
-      run.checksum,
+      run.mode, run.threads, fmt(run.medianMs), `${fmt(run.minMs)}–${fmt(run.maxMs)}`, run.checksum,
       comparison.checksumsMatch ? "✓" : "✗",
       isParallel ? `${comparison.speedup.toFixed(2)}×` : "1.00×",
       isParallel ? `${(comparison.efficiency * 100).toFixed(0)}%` : "100%",
     ];
-    const names = ["mode", "threads", "median", "range", "checksum", "match", "speedup", "efficiency"];
     cells.forEach((value, i) => {
       const td = document.createElement("td");
       td.textContent = String(value);
@@ -185,22 +224,7 @@ function showResults(comparison) {
     return tr;
   });
   $("#results-table tbody").replaceChildren(...rows);
+  $("#peers").textContent = describePeers(peers, comparison);
   $("#results").hidden = false;
-  drawChart(comparison);
-}
-
-function drawChart(comparison) {
-  const labels = comparison.runs.map((run) => `${run.mode} (${run.threads} thread${run.threads > 1 ? "s" : ""})`);
-  const data = comparison.runs.map((run) => run.medianMs);
-  if (chart) chart.destroy();
-  chart = new Chart($("#chart"), {
-    type: "bar",
-    data: { labels, datasets: [{ label: "median ms", data, backgroundColor: ["#8a99bd", "#2456c7"] }] },
-    options: {
-      maintainAspectRatio: false,
-      animation: false,
-      indexAxis: "y",
-      plugins: { legend: { display: false }, title: { display: true, text: "median time per mode (ms, lower is faster)" } },
-    },
-  });
+  drawComparison(comparison);
 }

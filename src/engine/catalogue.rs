@@ -145,6 +145,132 @@ pub static WORKLOADS: &[Workload] = &[
             kernels::mandelbrot::run(&p, ctx, mode)
         },
     },
+    Workload {
+        name: "montecarlo_pi",
+        description: "Estimates pi from random points in the unit square (4 x the share \
+                      inside the quarter circle): uniform compute-bound work.",
+        params: &[integer(
+            "samples",
+            "random points",
+            1,
+            100_000_000_000,
+            50_000_000,
+        )],
+        memory: no_memory,
+        kernel: |v, ctx, mode| {
+            kernels::montecarlo_pi::run(
+                &kernels::montecarlo_pi::Params { samples: v[0] },
+                ctx,
+                mode,
+            )
+        },
+    },
+    Workload {
+        name: "nbody",
+        description: "Steps bodies under softened gravity, O(n^2) force sums per step in \
+                      parallel: compute-bound floating point.",
+        params: &[
+            integer("bodies", "number of bodies", 1, 100_000, 2_000),
+            integer("steps", "time steps", 1, 100_000, 20),
+        ],
+        memory: |v| {
+            kernels::nbody::memory_bytes(&kernels::nbody::Params {
+                bodies: v[0],
+                steps: v[1],
+            })
+        },
+        kernel: |v, ctx, mode| {
+            kernels::nbody::run(
+                &kernels::nbody::Params {
+                    bodies: v[0],
+                    steps: v[1],
+                },
+                ctx,
+                mode,
+            )
+        },
+    },
+    Workload {
+        name: "equations",
+        description: "Solves many random dense linear systems by Gaussian elimination with \
+                      partial pivoting, one system per task (the \"100 equations\" example).",
+        params: &[
+            integer("systems", "independent systems", 1, 1_000_000, 100),
+            integer("size", "unknowns per system", 1, 1_000, 300),
+        ],
+        memory: |v| {
+            kernels::equations::memory_bytes(&kernels::equations::Params {
+                systems: v[0],
+                size: v[1],
+            })
+        },
+        kernel: |v, ctx, mode| {
+            kernels::equations::run(
+                &kernels::equations::Params {
+                    systems: v[0],
+                    size: v[1],
+                },
+                ctx,
+                mode,
+            )
+        },
+    },
+    Workload {
+        name: "sha256",
+        description: "SHA-256 of many generated blocks (the sha2 crate): compute-bound hashing.",
+        params: &[
+            integer("blocks", "number of blocks", 1, 1_000_000_000, 50_000),
+            integer("block_bytes", "bytes per block", 1, 1 << 20, 4_096),
+        ],
+        memory: |v| {
+            kernels::sha256::memory_bytes(&kernels::sha256::Params {
+                blocks: v[0],
+                block_bytes: v[1],
+            })
+        },
+        kernel: |v, ctx, mode| {
+            kernels::sha256::run(
+                &kernels::sha256::Params {
+                    blocks: v[0],
+                    block_bytes: v[1],
+                },
+                ctx,
+                mode,
+            )
+        },
+    },
+    Workload {
+        name: "sort",
+        description: "Sorts n pseudo-random u64 (chunked merge sort): memory-bound, so memory \
+                      bandwidth limits the speedup.",
+        params: &[integer(
+            "n",
+            "elements (16 bytes each with the merge buffer)",
+            1,
+            1 << 32,
+            5_000_000,
+        )],
+        memory: |v| kernels::sort::memory_bytes(&kernels::sort::Params { n: v[0] }),
+        kernel: |v, ctx, mode| kernels::sort::run(&kernels::sort::Params { n: v[0] }, ctx, mode),
+    },
+    Workload {
+        name: "matmul",
+        description: "Multiplies two n x n f64 matrices, blocked for the cache: compute- and \
+                      memory-bound.",
+        params: &[integer("n", "rows and columns", 1, 8_192, 1_024)],
+        memory: |v| kernels::matmul::memory_bytes(&kernels::matmul::Params { n: v[0] }),
+        kernel: |v, ctx, mode| {
+            kernels::matmul::run(&kernels::matmul::Params { n: v[0] }, ctx, mode)
+        },
+    },
+    Workload {
+        name: "empty",
+        description: "No work at all: its time is the cost of a job's round trip (validation, \
+                      hand-off to the pool, result back to the caller).",
+        params: &[],
+        memory: no_memory,
+        kernel: |_, _, _| Ok(Output { checksum: 0 }),
+    },
 ];
 
 /// Finds a workload by name.

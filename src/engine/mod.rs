@@ -6,20 +6,38 @@
 mod budget;
 mod catalogue;
 mod context;
+mod job;
 mod mode;
 pub mod pool;
 mod report;
 mod runner;
 mod spec;
 mod stats;
+mod sweep;
 
 pub use budget::{Admission, Budget, GLOBAL_BUDGET, MEMORY_CEILING, RUNTIME_RESERVE};
 pub use catalogue::{find_workload, ParamSpec, Workload, WORKLOADS};
 pub use context::{Ctx, StopReason};
+pub use job::Job;
 pub use mode::Mode;
 pub use report::{Comparison, RunReport};
 #[cfg(not(target_arch = "wasm32"))]
 pub use runner::native_clock;
-pub use runner::{compare, run_once, run_repeated, Clock, Timed};
+pub use runner::{compare, run_once, run_repeated, sweep, Clock, Timed};
 pub use spec::{JobSpec, RawValue, MAX_SAFE_INTEGER};
 pub use stats::Summary;
+pub use sweep::{sweep_threads, Sweep, SweepRow};
+
+use std::sync::{Mutex, MutexGuard, TryLockError};
+
+/// Locks without ever waiting on a futex: the browser's main thread may not block
+/// (`Atomics.wait` throws there), and every critical section here is a few instructions.
+pub(crate) fn spin_lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    loop {
+        match mutex.try_lock() {
+            Ok(guard) => return guard,
+            Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => std::hint::spin_loop(),
+        }
+    }
+}

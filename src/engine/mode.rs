@@ -1,17 +1,20 @@
 //! How a job runs: on one thread or across the pool.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::Error;
 
 /// How a job runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
     /// On a single pool thread, chunk after chunk.
     Sequential,
     /// Chunks spread over every thread of the pool (rayon work stealing).
     Parallel,
+    /// Exactly this many lanes (at least 1) take chunks from one shared counter, each lane a
+    /// rayon task: with `k` no larger than the pool, `k` workers are busy and the others idle.
+    /// Scaling sweeps use it.
+    Threads(usize),
 }
 
 impl Mode {
@@ -23,6 +26,16 @@ impl Mode {
         match self {
             Mode::Sequential => "sequential",
             Mode::Parallel => "parallel",
+            Mode::Threads(_) => "threads",
+        }
+    }
+
+    /// Threads this mode asks for, given the pool's size.
+    pub fn threads(self, pool_threads: usize) -> usize {
+        match self {
+            Mode::Sequential => 1,
+            Mode::Parallel => pool_threads,
+            Mode::Threads(k) => k,
         }
     }
 
@@ -46,5 +59,11 @@ impl Mode {
                 ))
                 .with_param("mode")
             })
+    }
+}
+
+impl Serialize for Mode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }

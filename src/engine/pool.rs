@@ -12,11 +12,12 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, Once};
+use std::sync::{Mutex, Once};
 
 use futures_channel::oneshot;
 
 use crate::engine::runner::Timed;
+use crate::engine::spin_lock as lock;
 use crate::{Error, ErrorKind};
 
 type Reply = oneshot::Sender<Result<Timed, Error>>;
@@ -124,16 +125,4 @@ pub fn install_crash_hook() {
             previous(info);
         }));
     });
-}
-
-/// Locks without ever waiting on a futex: the browser's main thread may not block
-/// (`Atomics.wait` throws there), and every critical section here is a few instructions.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    loop {
-        match mutex.try_lock() {
-            Ok(guard) => return guard,
-            Err(std::sync::TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
-            Err(std::sync::TryLockError::WouldBlock) => std::hint::spin_loop(),
-        }
-    }
 }

@@ -5,11 +5,11 @@
 //! responsive: nothing ever waits synchronously for the pool (calling a parallel kernel
 //! synchronously there freezes the page, and rayon spin-waits on it, reaching only ~1.3x).
 
-use std::sync::Arc;
-
 use futures_channel::oneshot;
 
-use crate::engine::{pool, Comparison, Ctx, JobSpec, Mode, RunReport, Summary, GLOBAL_BUDGET};
+use crate::engine::{
+    pool, Comparison, Job, JobSpec, Mode, RunReport, Summary, Sweep, GLOBAL_BUDGET,
+};
 use crate::kernels::Output;
 use crate::{Error, ErrorKind};
 
@@ -38,53 +38,46 @@ pub struct Timed {
     pub threads_used: usize,
 }
 
-/// Runs `spec` once in `mode` on the pool and waits for it without blocking.
-///
-/// `ctx` should be fresh for each run (see [`Ctx::sibling`]): its counters measure this run.
+/// Runs `spec` once in `mode` on the pool and waits for it without blocking. The run gets a
+/// fresh context from `job`, so the job's cancel flag reaches it and its progress counts.
 ///
 /// # Errors
 /// [`ErrorKind::PoolNotReady`] before the pool runs, [`ErrorKind::OverBudget`] when the job's
-/// memory does not fit, the kernel's own errors (cancellation), and
-/// [`ErrorKind::EngineCrashed`] if a thread trapped.
-pub async fn run_once(
-    spec: &JobSpec,
-    mode: Mode,
-    ctx: Arc<Ctx>,
-    clock: Clock,
-) -> Result<Timed, Error> {
+/// memory does not fit, [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] when the job is
+/// cancelled, and [`ErrorKind::EngineCrashed`] if a thread trapped.
+pub async fn run_once(spec: &JobSpec, mode: Mode, job: &Job, clock: Clock) -> Result<Timed, Error> {
     let pool_threads = pool::ready_threads()?;
+    job.check()?;
     let _admission = GLOBAL_BUDGET.admit(spec.memory_bytes(), spec.workload.name)?;
     let (reply, result) = oneshot::channel();
     let id = pool::register(reply)?;
-    let job = spec.clone();
+    let run = spec.clone();
+    let ctx = job.start_run();
     rayon::spawn(move || {
         let start = clock();
-        let outcome = job.workload.run(&job.values, &ctx, mode);
+        let outcome = run.workload.run(&run.values, &ctx, mode);
         let elapsed_ms = clock() - start;
-        let threads = match mode {
-            Mode::Sequential => 1,
-            Mode::Parallel => pool_threads,
-        };
         pool::complete(
             id,
             outcome.map(|output| Timed {
                 output,
                 elapsed_ms,
-                threads,
+                threads: mode.threads(pool_threads),
                 threads_used: ctx.threads_seen(),
             }),
         );
     });
-    result.await.unwrap_or_else(|_| {
+    let timed = result.await.unwrap_or_else(|_| {
         Err(Error::new(
             ErrorKind::EngineCrashed,
             "the job's thread stopped without a result; reload the page to restart the engine",
         ))
-    })
+    })?;
+    job.finish_run();
+    Ok(timed)
 }
 
-/// Runs `spec` `repeats` times in `mode`, after `warmups` untimed runs. Each run gets a
-/// sibling of `ctx`: fresh counters, the same cancel flag.
+/// Runs `spec` `repeats` times in `mode`, after `warmups` untimed runs.
 ///
 /// # Errors
 /// As [`run_once`]; also [`ErrorKind::InvalidParams`] when `repeats` is 0.
@@ -93,15 +86,16 @@ pub async fn run_repeated(
     mode: Mode,
     repeats: u32,
     warmups: u32,
-    ctx: Arc<Ctx>,
+    job: &Job,
     clock: Clock,
 ) -> Result<RunReport, Error> {
-    let mut collector = Collector::new(spec, mode);
+    job.set_runs(u64::from(warmups) + u64::from(repeats));
     for _ in 0..warmups {
-        run_once(spec, mode, Arc::new(ctx.sibling()), clock).await?;
+        run_once(spec, mode, job, clock).await?;
     }
+    let mut collector = Collector::new(spec, mode);
     for _ in 0..repeats {
-        collector.add(run_once(spec, mode, Arc::new(ctx.sibling()), clock).await?);
+        collector.add(run_once(spec, mode, job, clock).await?);
     }
     collector.finish()
 }
@@ -116,23 +110,61 @@ pub async fn run_repeated(
 pub async fn compare(
     spec: &JobSpec,
     repeats: u32,
-    ctx: Arc<Ctx>,
+    job: &Job,
     clock: Clock,
 ) -> Result<Comparison, Error> {
+    job.set_runs(2 * (1 + u64::from(repeats)));
     let mut sequential = Collector::new(spec, Mode::Sequential);
     let mut parallel = Collector::new(spec, Mode::Parallel);
     for mode in Mode::ALL {
-        run_once(spec, mode, Arc::new(ctx.sibling()), clock).await?;
+        run_once(spec, mode, job, clock).await?;
     }
     for _ in 0..repeats {
-        sequential.add(run_once(spec, Mode::Sequential, Arc::new(ctx.sibling()), clock).await?);
-        parallel.add(run_once(spec, Mode::Parallel, Arc::new(ctx.sibling()), clock).await?);
+        sequential.add(run_once(spec, Mode::Sequential, job, clock).await?);
+        parallel.add(run_once(spec, Mode::Parallel, job, clock).await?);
     }
     Ok(Comparison::new(
         sequential.finish()?,
         parallel.finish()?,
         repeats,
     ))
+}
+
+/// Runs `spec` on exactly `k` threads for each `k` of `threads` (ascending, starting at 1;
+/// see [`crate::engine::sweep_threads`]), `repeats` times each after one untimed warm-up, and
+/// fits Amdahl's law. `cores` is what the platform reports, to flag oversubscription.
+///
+/// The thread counts take turns within each repeat (1, 2, ..., 1, 2, ...), so that all of
+/// them see the same background load.
+///
+/// # Errors
+/// As [`run_repeated`].
+pub async fn sweep(
+    spec: &JobSpec,
+    threads: &[usize],
+    repeats: u32,
+    cores: Option<usize>,
+    job: &Job,
+    clock: Clock,
+) -> Result<Sweep, Error> {
+    job.set_runs(1 + threads.len() as u64 * u64::from(repeats));
+    let most = threads.iter().copied().max().unwrap_or(1);
+    run_once(spec, Mode::Threads(most), job, clock).await?;
+    let mut collectors: Vec<Collector> = threads
+        .iter()
+        .map(|&k| Collector::new(spec, Mode::Threads(k)))
+        .collect();
+    for _ in 0..repeats {
+        for collector in &mut collectors {
+            let timed = run_once(spec, collector.mode, job, clock).await?;
+            collector.add(timed);
+        }
+    }
+    let reports = collectors
+        .into_iter()
+        .map(Collector::finish)
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(Sweep::new(reports, repeats, cores))
 }
 
 /// Gathers the timed runs of one mode into a [`RunReport`].

@@ -5,7 +5,7 @@
 //! depends on the last, seeded from the chunk's index through [`std::hint::black_box`], so the
 //! compiler can neither fold the loop nor vectorize it.
 
-use super::{mix, sum_over_chunks, Output};
+use super::{mix, sum_over_ranges, Output};
 use crate::engine::{Ctx, Mode};
 use crate::Error;
 
@@ -19,7 +19,9 @@ pub struct Params {
     pub n: u64,
 }
 
-/// Runs every chain on the calling thread.
+modes!();
+
+/// Runs the kernel in `mode`.
 ///
 /// ```
 /// use webpar::{engine::Ctx, kernels::countdown};
@@ -31,24 +33,8 @@ pub struct Params {
 ///
 /// # Errors
 /// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] when cancelled.
-pub fn sequential(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
-    run(params, ctx, Mode::Sequential)
-}
-
-/// Runs the chains across the rayon pool; same checksum as [`sequential`].
-///
-/// # Errors
-/// As [`sequential`].
-pub fn parallel(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
-    run(params, ctx, Mode::Parallel)
-}
-
-/// Runs the kernel in `mode`: [`sequential`] or [`parallel`].
-///
-/// # Errors
-/// As [`sequential`].
 pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
-    let checksum = sum_over_chunks(params.n, STEPS_PER_CHUNK, mode, ctx, |range| {
+    let checksum = sum_over_ranges(params.n, STEPS_PER_CHUNK, mode, ctx, |range| {
         chain(range.start / STEPS_PER_CHUNK, range.end - range.start)
     })?;
     Ok(Output { checksum })

@@ -1,12 +1,16 @@
 //! `mandelbrot`: escape-time iteration counts over a `width × height` grid.
 //!
 //! Uniform compute-bound work on f64 (the wasm-bindgen-rayon demo's case is 700 × 700 × 1000).
-//! Rows are the chunks. The checksum digests every pixel's count together with its position,
-//! so a count moved to the wrong pixel changes it.
+//! Chunks are runs of 256 pixels in row-major order: at the largest sizes a whole row could take
+//! seconds, and cancellation is only seen between chunks. The checksum digests every pixel's
+//! count together with its position, so a count moved to the wrong pixel changes it.
 
-use super::{mix, sum_over_chunks, Output};
+use super::{mix, sum_over_ranges, Output};
 use crate::engine::{Ctx, Mode};
 use crate::Error;
+
+/// Pixels per chunk: at most 256 × 100,000 iterations, a few tens of milliseconds.
+const PIXELS_PER_CHUNK: u64 = 256;
 
 /// The view: real part in `RE_MIN..RE_MIN + RE_SPAN`, imaginary part in
 /// `IM_MIN..IM_MIN + IM_SPAN`.
@@ -29,7 +33,9 @@ pub struct Params {
     pub max_iter: u64,
 }
 
-/// Computes every row on the calling thread.
+modes!();
+
+/// Runs the kernel in `mode`.
 ///
 /// ```
 /// use webpar::{engine::Ctx, kernels::mandelbrot};
@@ -41,39 +47,19 @@ pub struct Params {
 ///
 /// # Errors
 /// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] when cancelled.
-pub fn sequential(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
-    run(params, ctx, Mode::Sequential)
-}
-
-/// Computes the rows across the rayon pool; same checksum as [`sequential`].
-///
-/// # Errors
-/// As [`sequential`].
-pub fn parallel(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
-    run(params, ctx, Mode::Parallel)
-}
-
-/// Runs the kernel in `mode`: [`sequential`] or [`parallel`].
-///
-/// # Errors
-/// As [`sequential`].
 pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
-    // Progress is counted in rows; one row per chunk.
-    let checksum = sum_over_chunks(params.height, 1, mode, ctx, |rows| {
-        rows.map(|row| row_digest(params, row))
-            .fold(0, u64::wrapping_add)
+    // Progress is counted in pixels.
+    let pixels = params.width * params.height;
+    let checksum = sum_over_ranges(pixels, PIXELS_PER_CHUNK, mode, ctx, |range| {
+        range.fold(0u64, |acc, pixel| {
+            let (row, col) = (pixel / params.width, pixel % params.width);
+            let re = RE_MIN + RE_SPAN * col as f64 / params.width as f64;
+            let im = IM_MIN + IM_SPAN * row as f64 / params.height as f64;
+            let count = escape_time(re, im, params.max_iter);
+            acc.wrapping_add(pixel_digest(pixel, count))
+        })
     })?;
     Ok(Output { checksum })
-}
-
-fn row_digest(params: &Params, row: u64) -> u64 {
-    let im = IM_MIN + IM_SPAN * row as f64 / params.height as f64;
-    (0..params.width).fold(0u64, |acc, col| {
-        let re = RE_MIN + RE_SPAN * col as f64 / params.width as f64;
-        let count = escape_time(re, im, params.max_iter);
-        let pixel = row * params.width + col;
-        acc.wrapping_add(pixel_digest(pixel, count))
-    })
 }
 
 /// Iterations of `z = z² + c` before `|z| > 2`, at most `max_iter`.

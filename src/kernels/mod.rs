@@ -5,18 +5,46 @@
 //! depend on how many threads ran it. Between chunks they call [`Ctx::checkpoint`], which
 //! reports progress and stops the kernel once it is cancelled.
 
+/// The `sequential` and `parallel` entry points of a kernel module, both calling its
+/// `run(params, ctx, mode)`.
+macro_rules! modes {
+    () => {
+        /// Runs the kernel on the calling thread, chunk after chunk.
+        ///
+        /// # Errors
+        /// As [`run`].
+        pub fn sequential(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
+            run(params, ctx, Mode::Sequential)
+        }
+
+        /// Runs the kernel's chunks across the rayon pool; same checksum as [`sequential`].
+        ///
+        /// # Errors
+        /// As [`run`].
+        pub fn parallel(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
+            run(params, ctx, Mode::Parallel)
+        }
+    };
+}
+
+mod chunks;
 pub mod countdown;
+pub mod equations;
 pub mod mandelbrot;
+pub mod matmul;
+pub mod montecarlo_pi;
+pub mod nbody;
 pub mod primes;
+pub mod sha256;
+pub mod sort;
 pub mod sum;
 
-use std::ops::Range;
-
-use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::engine::{Ctx, Mode};
+use crate::engine::Ctx;
 use crate::Error;
+
+pub(crate) use chunks::{sum_chunks, sum_chunks_mut, sum_over_ranges};
 
 /// What a kernel returns: a checksum that proves two runs computed the same thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -25,50 +53,61 @@ pub struct Output {
     pub checksum: u64,
 }
 
-/// Splits `0..len` into chunks of `chunk` items and folds `work(range)` over them with a
-/// wrapping sum, on one thread or across the pool. The chunking does not depend on `mode`, and
-/// wrapping addition is associative and commutative, so both modes give the same checksum.
+/// A 64-bit finalizer (splitmix64): digests values into checksums and makes pseudo-random
+/// data from indices, so any chunk's data can be made without the chunks before it.
 ///
-/// Progress is counted in items; cancellation is seen between chunks.
-pub(crate) fn sum_over_chunks<F>(
-    len: u64,
-    chunk: u64,
-    mode: Mode,
-    ctx: &Ctx,
-    work: F,
-) -> Result<u64, Error>
-where
-    F: Fn(Range<u64>) -> u64 + Sync,
-{
-    debug_assert!(chunk > 0);
-    ctx.set_total(len);
-    let chunks = len.div_ceil(chunk);
-    let range_of = |index: u64| {
-        let start = index * chunk;
-        start..(start + chunk).min(len)
-    };
-    let run_chunk = |index: u64| -> Result<u64, Error> {
-        ctx.check()?;
-        let range = range_of(index);
-        let items = range.end - range.start;
-        let value = work(range);
-        ctx.checkpoint(items)?;
-        Ok(value)
-    };
-    match mode {
-        Mode::Sequential => (0..chunks).try_fold(0u64, |acc, index| {
-            run_chunk(index).map(|value| acc.wrapping_add(value))
-        }),
-        Mode::Parallel => (0..chunks)
-            .into_par_iter()
-            .map(run_chunk)
-            .try_reduce(|| 0, |a, b| Ok(a.wrapping_add(b))),
-    }
-}
-
-/// A 64-bit finalizer (splitmix64) used to digest values into checksums.
-pub(crate) fn mix(mut x: u64) -> u64 {
+/// ```
+/// assert_ne!(webpar::kernels::mix(1), webpar::kernels::mix(2));
+/// ```
+pub fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^ (x >> 31)
+}
+
+/// A 32-bit finalizer (murmur3's fmix32), easy to reproduce in JS with `Math.imul`: the
+/// random source of `montecarlo_pi`, so that its JS peer draws the very same samples.
+///
+/// ```
+/// assert_eq!(webpar::kernels::mix32(0), 0);
+/// assert_ne!(webpar::kernels::mix32(1), webpar::kernels::mix32(2));
+/// ```
+pub fn mix32(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
+}
+
+/// A vector of `len` default values, allocated with `try_reserve_exact` (`too_big` makes the
+/// error when it fails) and filled 1 Mi elements at a time, checking for cancellation between
+/// steps: filling hundreds of MiB takes longer than a cancel may wait.
+pub(crate) fn filled_vec<T: Clone + Default>(
+    len: usize,
+    ctx: &Ctx,
+    too_big: impl Fn() -> Error,
+) -> Result<Vec<T>, Error> {
+    let mut values = Vec::new();
+    values.try_reserve_exact(len).map_err(|_| too_big())?;
+    while values.len() < len {
+        ctx.check()?;
+        let step = (len - values.len()).min(1 << 20);
+        values.resize(values.len() + step, T::default());
+    }
+    Ok(values)
+}
+
+/// A uniform f64 in `[-1, 1)` made from `x`'s top 53 bits.
+pub(crate) fn unit_f64(x: u64) -> f64 {
+    (x >> 11) as f64 * (2.0 / (1u64 << 53) as f64) - 1.0
+}
+
+/// Digest of a slice of f64 by position: order and every bit count.
+pub(crate) fn digest_f64(values: &[f64], offset: usize) -> u64 {
+    values.iter().enumerate().fold(0u64, |acc, (i, v)| {
+        acc.wrapping_add(mix(
+            v.to_bits() ^ ((offset + i) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        ))
+    })
 }

@@ -3,7 +3,7 @@
 //! Work per number grows with the number (up to √k divisions), so chunks are uneven: the
 //! parallel variant relies on rayon's work stealing to keep every thread busy.
 
-use super::{sum_over_chunks, Output};
+use super::{sum_over_ranges, Output};
 use crate::engine::{Ctx, Mode};
 use crate::Error;
 
@@ -17,7 +17,9 @@ pub struct Params {
     pub below: u64,
 }
 
-/// Counts the primes on the calling thread. The checksum is the count.
+modes!();
+
+/// Runs the kernel in `mode`.
 ///
 /// ```
 /// use webpar::{engine::Ctx, kernels::primes};
@@ -28,24 +30,8 @@ pub struct Params {
 ///
 /// # Errors
 /// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] when cancelled.
-pub fn sequential(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
-    run(params, ctx, Mode::Sequential)
-}
-
-/// Counts the primes across the rayon pool; same count as [`sequential`].
-///
-/// # Errors
-/// As [`sequential`].
-pub fn parallel(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
-    run(params, ctx, Mode::Parallel)
-}
-
-/// Runs the kernel in `mode`: [`sequential`] or [`parallel`].
-///
-/// # Errors
-/// As [`sequential`].
 pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
-    let checksum = sum_over_chunks(params.below, NUMBERS_PER_CHUNK, mode, ctx, |range| {
+    let checksum = sum_over_ranges(params.below, NUMBERS_PER_CHUNK, mode, ctx, |range| {
         // `below` is at most 10^9 (see the catalogue), so every k fits in u32, whose
         // division is faster than u64's on both x86 and wasm.
         range.filter(|&k| is_prime(k as u32)).count() as u64

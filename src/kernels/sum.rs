@@ -6,9 +6,7 @@
 
 use std::mem::MaybeUninit;
 
-use rayon::prelude::*;
-
-use super::Output;
+use super::{sum_chunks_mut, Output};
 use crate::engine::{Ctx, Mode};
 use crate::{Error, ErrorKind};
 
@@ -28,7 +26,9 @@ pub fn memory_bytes(params: &Params) -> u64 {
     params.n.saturating_mul(8)
 }
 
-/// Builds and sums the array on the calling thread. The checksum is the sum, `n`.
+modes!();
+
+/// Runs the kernel in `mode`.
 ///
 /// ```
 /// use webpar::{engine::Ctx, kernels::sum};
@@ -39,22 +39,6 @@ pub fn memory_bytes(params: &Params) -> u64 {
 /// # Errors
 /// [`ErrorKind::OverBudget`] when the array cannot be allocated; [`ErrorKind::Aborted`] or
 /// [`ErrorKind::Timeout`] when cancelled.
-pub fn sequential(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
-    run(params, ctx, Mode::Sequential)
-}
-
-/// Builds and sums the array across the rayon pool; same checksum as [`sequential`].
-///
-/// # Errors
-/// As [`sequential`].
-pub fn parallel(params: &Params, ctx: &Ctx) -> Result<Output, Error> {
-    run(params, ctx, Mode::Parallel)
-}
-
-/// Runs the kernel in `mode`: [`sequential`] or [`parallel`].
-///
-/// # Errors
-/// As [`sequential`].
 pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     let len = usize::try_from(params.n).map_err(|_| too_big(params))?;
     let mut values: Vec<u64> = Vec::new();
@@ -64,7 +48,7 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     // Each chunk is built and then summed while it is still in the core's cache: the whole
     // array is written to memory, and every element is read back, but only once from memory.
     let spare = &mut values.spare_capacity_mut()[..len];
-    let build_and_sum = |chunk: &mut [MaybeUninit<u64>]| -> Result<u64, Error> {
+    let checksum = sum_chunks_mut(spare, ELEMENTS_PER_CHUNK, mode, |_, chunk| {
         ctx.check()?;
         chunk.fill(MaybeUninit::new(1));
         // Safety: every element of `chunk` was initialized by the `fill` just above.
@@ -72,17 +56,7 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
         let total = chunk.iter().fold(0u64, |acc, &v| acc.wrapping_add(v));
         ctx.checkpoint(chunk.len() as u64)?;
         Ok(total)
-    };
-    let checksum = match mode {
-        Mode::Sequential => spare
-            .chunks_mut(ELEMENTS_PER_CHUNK)
-            .map(build_and_sum)
-            .try_fold(0u64, |acc, part| part.map(|p| acc.wrapping_add(p)))?,
-        Mode::Parallel => spare
-            .par_chunks_mut(ELEMENTS_PER_CHUNK)
-            .map(build_and_sum)
-            .try_reduce(|| 0, |a, b| Ok(a.wrapping_add(b)))?,
-    };
+    })?;
     // Safety: the first `len` elements were all written above (an error returns early), and
     // `len` is within the reserved capacity.
     unsafe { values.set_len(len) };

@@ -3,6 +3,7 @@
 //! delegates everything else to [`crate::engine`].
 
 mod clock;
+mod controls;
 mod convert;
 mod errors;
 mod pool;

@@ -112,7 +112,7 @@ async fn start(global: &JsValue, requested: usize, threads: &JsValue) -> Result<
 }
 
 /// `navigator.hardwareConcurrency`, at least 1.
-fn hardware_concurrency(global: &JsValue) -> usize {
+pub(super) fn hardware_concurrency(global: &JsValue) -> usize {
     Reflect::get(global, &"navigator".into())
         .and_then(|navigator| Reflect::get(&navigator, &"hardwareConcurrency".into()))
         .ok()

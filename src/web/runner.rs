@@ -7,9 +7,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::clock::performance_now;
-use super::convert::{entries, integer_option, raw_params, to_js, workload_name};
+use super::controls::Controls;
+use super::convert::{describe, entries, integer_option, raw_params, to_js, workload_name};
 use super::errors::to_js_error;
-use crate::engine::{self, pool, Ctx, JobSpec, Mode, WORKLOADS};
+use super::pool::hardware_concurrency;
+use crate::engine::{self, pool, Job, JobSpec, Mode, WORKLOADS};
 use crate::Error;
 
 /// Most timed repeats of one mode.
@@ -34,17 +36,62 @@ export interface Workload {
 }
 /** How a job runs. */
 export type Mode = "sequential" | "parallel";
+/** Controls every job takes. */
+export interface JobControls {
+  /** Aborting it stops the job within a chunk (milliseconds): the Promise rejects with AbortError. */
+  signal?: AbortSignal;
+  /** Stops the job after this many milliseconds: the Promise rejects with TimeoutError. */
+  timeoutMs?: number;
+  /** Called 10 times a second with the finished fraction of the job (monotone, in [0, 1]), and with 1 at the end. */
+  onProgress?: (fraction: number) => void;
+}
 /** Options of `Runner.run`. */
-export interface RunOptions {
+export interface RunOptions extends JobControls {
   /** Default "parallel". */
   mode?: Mode;
   /** Timed repeats, 1..=100; default 1. */
   repeats?: number;
 }
 /** Options of `Runner.compare`. */
-export interface CompareOptions {
+export interface CompareOptions extends JobControls {
   /** Timed repeats per mode, 1..=100; default 5. */
   repeats?: number;
+}
+/** Options of `Runner.sweep`. */
+export interface SweepOptions extends JobControls {
+  /** Thread counts, each in 1..=pool size; 1 is always added. Default: 1 to the pool size. */
+  threads?: number[];
+  /** Timed repeats per thread count, 1..=100; default 3. */
+  repeats?: number;
+}
+/** One thread count of a sweep. */
+export interface SweepRow {
+  threads: number;
+  threadsUsed: number;
+  checksum: string;
+  timesMs: number[];
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Median at 1 thread / this median. */
+  speedup: number;
+  efficiency: number;
+  /** What Amdahl's law predicts with the fitted serial fraction. */
+  amdahlSpeedup: number;
+  /** More threads than the cores the device reports. */
+  oversubscribed: boolean;
+}
+/** A scaling sweep. */
+export interface Sweep {
+  workload: string;
+  params: Record<string, number>;
+  repeats: number;
+  cores: number | null;
+  rows: SweepRow[];
+  checksumsMatch: boolean;
+  /** Amdahl serial fraction fitted by least squares; null with one thread count. */
+  serialFraction: number | null;
+  note: string | null;
 }
 /** Timings of one workload in one mode. */
 export interface RunReport {
@@ -123,10 +170,12 @@ impl Runner {
     }
 
     /// Runs workload `name` with `params` (every parameter, as whole numbers) in
-    /// `options.mode` ("parallel" by default), `options.repeats` times (default 1).
+    /// `options.mode` ("parallel" by default), `options.repeats` times (default 1), under the
+    /// job controls `signal`, `timeoutMs` and `onProgress`.
     ///
     /// Rejects with `UnknownWorkloadError`, `InvalidParamsError`, `OverBudgetError`,
-    /// `PoolNotReadyError` or `EngineCrashedError`; nothing runs when the input is invalid.
+    /// `PoolNotReadyError`, `AbortError`, `TimeoutError` or `EngineCrashedError`; nothing
+    /// runs when the input is invalid.
     #[wasm_bindgen(unchecked_return_type = "Promise<RunReport>")]
     pub fn run(
         &self,
@@ -136,21 +185,19 @@ impl Runner {
     ) -> Promise {
         settle(async move {
             let spec = job_spec(&name, &params)?;
-            let mut mode = Mode::Parallel;
-            let mut repeats = 1;
-            for (key, value) in entries(&options, "options")? {
-                match key.as_str() {
-                    "mode" => mode = mode_option(&value)?,
-                    "repeats" => {
-                        repeats = integer_option(&value, "repeats", 1, MAX_REPEATS)?.unwrap_or(1)
-                    }
-                    _ => return Err(unknown_option(&key, "mode, repeats")),
+            let (mut mode, mut repeats) = (Mode::Parallel, 1);
+            let controls = parse_options(&options, "mode, repeats", |key, value| {
+                match key {
+                    "mode" => mode = mode_option(value)?,
+                    "repeats" => repeats = repeats_option(value, 1)?,
+                    _ => return Ok(false),
                 }
-            }
-            let ctx = Arc::new(Ctx::new());
-            let report =
-                engine::run_repeated(&spec, mode, repeats, 0, ctx, performance_now).await?;
-            to_js(&report)
+                Ok(true)
+            })?;
+            controlled(controls, |job| async move {
+                engine::run_repeated(&spec, mode, repeats, 0, &job, performance_now).await
+            })
+            .await
         })
     }
 
@@ -168,19 +215,118 @@ impl Runner {
         settle(async move {
             let spec = job_spec(&name, &params)?;
             let mut repeats = 5;
-            for (key, value) in entries(&options, "options")? {
-                match key.as_str() {
-                    "repeats" => {
-                        repeats = integer_option(&value, "repeats", 1, MAX_REPEATS)?.unwrap_or(5)
-                    }
-                    _ => return Err(unknown_option(&key, "repeats")),
+            let controls = parse_options(&options, "repeats", |key, value| {
+                match key {
+                    "repeats" => repeats = repeats_option(value, 5)?,
+                    _ => return Ok(false),
                 }
-            }
-            let ctx = Arc::new(Ctx::new());
-            let comparison = engine::compare(&spec, repeats, ctx, performance_now).await?;
-            to_js(&comparison)
+                Ok(true)
+            })?;
+            controlled(controls, |job| async move {
+                engine::compare(&spec, repeats, &job, performance_now).await
+            })
+            .await
         })
     }
+
+    /// Runs workload `name` on exactly k threads for each k of `options.threads` (default 1
+    /// to the pool's size; 1 is always included), `options.repeats` times each (default 3),
+    /// checks the checksums agree, and fits Amdahl's law.
+    ///
+    /// k is enforced with k lanes: k rayon tasks that take the job's chunks from one shared
+    /// counter, so k pool threads work and the others stay idle (`threadsUsed` in each row
+    /// shows how many actually ran chunks). Rows above the cores the device reports are
+    /// flagged `oversubscribed`.
+    ///
+    /// Rejects as [`Runner::run`] does.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Sweep>")]
+    pub fn sweep(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SweepOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        settle(async move {
+            let spec = job_spec(&name, &params)?;
+            let (mut requested, mut repeats) = (None, 3);
+            let controls = parse_options(&options, "threads, repeats", |key, value| {
+                match key {
+                    "threads" => requested = threads_option(value)?,
+                    "repeats" => repeats = repeats_option(value, 3)?,
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            })?;
+            let threads = engine::sweep_threads(requested, pool::ready_threads()?)?;
+            let cores = Some(hardware_concurrency(&js_sys::global()));
+            controlled(controls, |job| async move {
+                engine::sweep(&spec, &threads, repeats, cores, &job, performance_now).await
+            })
+            .await
+        })
+    }
+}
+
+/// Reads an options object: the job controls, then `own(key, value)` for the method's own
+/// options (it returns false for a key it does not know).
+fn parse_options(
+    options: &JsValue,
+    own_names: &str,
+    mut own: impl FnMut(&str, &JsValue) -> Result<bool, Error>,
+) -> Result<Controls, Error> {
+    let mut controls = Controls::default();
+    for (key, value) in entries(options, "options")? {
+        if !controls.take(&key, &value)? && !own(&key, &value)? {
+            return Err(Error::invalid(format!(
+                "unknown option {key:?}; the options are {own_names}, signal, timeoutMs, onProgress"
+            ))
+            .with_param(key));
+        }
+    }
+    Ok(controls)
+}
+
+/// Runs `work` as a job wired to `controls`, and serializes its result.
+async fn controlled<T, F, Fut>(controls: Controls, work: F) -> Result<JsValue, Error>
+where
+    T: serde::Serialize,
+    F: FnOnce(Arc<Job>) -> Fut,
+    Fut: std::future::Future<Output = Result<T, Error>>,
+{
+    let job = Arc::new(Job::new());
+    let watch = controls.watch(&job)?;
+    let result = work(Arc::clone(&job)).await?;
+    watch.finished();
+    to_js(&result)
+}
+
+fn repeats_option(value: &JsValue, default: u32) -> Result<u32, Error> {
+    Ok(integer_option(value, "repeats", 1, MAX_REPEATS)?.unwrap_or(default))
+}
+
+fn threads_option(value: &JsValue) -> Result<Option<Vec<usize>>, Error> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    let fail = || {
+        Error::invalid(format!(
+            "option \"threads\" must be an array of whole numbers, e.g. [1, 2, 4], got {}",
+            describe(value)
+        ))
+        .with_param("threads")
+    };
+    let array: &js_sys::Array = value.dyn_ref().ok_or_else(fail)?;
+    if array.length() == 0 || array.length() > 256 {
+        return Err(fail());
+    }
+    array
+        .iter()
+        .map(|k| match k.as_f64() {
+            Some(k) if k.fract() == 0.0 && (0.0..=1e6).contains(&k) => Ok(k as usize),
+            _ => Err(fail()),
+        })
+        .collect::<Result<Vec<usize>, Error>>()
+        .map(Some)
 }
 
 /// A Promise that settles with the future's value, or rejects with its error as a JS `Error`.
@@ -208,8 +354,4 @@ fn mode_option(value: &JsValue) -> Result<Mode, Error> {
                 .with_param("mode"),
         ),
     }
-}
-
-fn unknown_option(key: &str, allowed: &str) -> Error {
-    Error::invalid(format!("unknown option {key:?}; the options are {allowed}")).with_param(key)
 }

@@ -26,7 +26,7 @@ test("the page is cross-origin isolated and starts the pool", async () => {
 test("running each workload's defaults fills both modes with equal checksums and a speedup", async () => {
   const { page, problems } = await readyPage();
   const names = await page.$$eval("#workload option", (options) => options.map((o) => o.value));
-  assert.deepEqual(names, ["countdown", "sum", "primes", "mandelbrot"]);
+  assert.deepEqual(names, ["countdown", "sum", "primes", "mandelbrot", "montecarlo_pi", "nbody", "equations", "sha256", "sort", "matmul"]);
   for (const name of names) {
     await page.selectOption("#workload", name);
     await page.fill("#repeats", "3");

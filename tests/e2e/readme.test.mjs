@@ -24,7 +24,7 @@ test("the README's JS example runs and prints what it promises", async () => {
     });
     await page.addScriptTag({ type: "module", content: example });
     await done;
-    assert.equal(logs[0], "countdown, sum, primes, mandelbrot");
+    assert.equal(logs[0], "countdown, sum, primes, mandelbrot, montecarlo_pi, nbody, equations, sha256, sort, matmul");
     assert.match(logs[1], /^78498 primes below 1,000,000 in [\d.]+ ms on \d+ threads$/);
     assert.match(logs[2], /^mandelbrot: [\d.]+x on \d+ threads, checksums match: true$/);
     assert.match(logs[3], /^InvalidParamsError about below: primes: param "below" is out of range/);

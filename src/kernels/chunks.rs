@@ -1,0 +1,126 @@
+//! The chunk driver every kernel runs on: the same chunks, in any of the three modes.
+//!
+//! Results are combined with wrapping addition, which is associative and commutative, so the
+//! checksum does not depend on which thread ran which chunk, nor in what order.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use rayon::prelude::*;
+
+use crate::engine::{Ctx, Mode};
+use crate::Error;
+
+/// Runs `work(index)` for every chunk index in `0..chunks` and sums the results (wrapping).
+pub(crate) fn sum_chunks<F>(chunks: u64, mode: Mode, work: F) -> Result<u64, Error>
+where
+    F: Fn(u64) -> Result<u64, Error> + Sync,
+{
+    match mode {
+        Mode::Sequential => {
+            (0..chunks).try_fold(0u64, |acc, index| Ok(acc.wrapping_add(work(index)?)))
+        }
+        Mode::Parallel => (0..chunks)
+            .into_par_iter()
+            .map(&work)
+            .try_reduce(|| 0, |a, b| Ok(a.wrapping_add(b))),
+        Mode::Threads(lanes) => in_lanes(lanes.max(1), chunks, &work),
+    }
+}
+
+/// `lanes` rayon tasks, each taking the next chunk index from a shared counter until none is
+/// left. The first error stops every lane after its current chunk.
+fn in_lanes<F>(lanes: usize, chunks: u64, work: &F) -> Result<u64, Error>
+where
+    F: Fn(u64) -> Result<u64, Error> + Sync,
+{
+    let next = AtomicU64::new(0);
+    let mut results: Vec<Result<u64, Error>> = (0..lanes).map(|_| Ok(0)).collect();
+    rayon::scope(|scope| {
+        for result in results.iter_mut() {
+            let next = &next;
+            scope.spawn(move |_| {
+                let mut acc = 0u64;
+                *result = loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= chunks {
+                        break Ok(acc);
+                    }
+                    match work(index) {
+                        Ok(value) => acc = acc.wrapping_add(value),
+                        Err(err) => {
+                            next.store(chunks, Ordering::Relaxed);
+                            break Err(err);
+                        }
+                    }
+                };
+            });
+        }
+    });
+    results
+        .into_iter()
+        .try_fold(0u64, |acc, result| Ok(acc.wrapping_add(result?)))
+}
+
+/// Like [`sum_chunks`] over the chunks of `chunk_len` elements of `data`, each handed to
+/// `work(index, chunk)` mutably.
+pub(crate) fn sum_chunks_mut<T, F>(
+    data: &mut [T],
+    chunk_len: usize,
+    mode: Mode,
+    work: F,
+) -> Result<u64, Error>
+where
+    T: Send,
+    F: Fn(usize, &mut [T]) -> Result<u64, Error> + Sync,
+{
+    match mode {
+        Mode::Sequential => data
+            .chunks_mut(chunk_len)
+            .enumerate()
+            .try_fold(0u64, |acc, (index, chunk)| {
+                Ok(acc.wrapping_add(work(index, chunk)?))
+            }),
+        Mode::Parallel => data
+            .par_chunks_mut(chunk_len)
+            .enumerate()
+            .map(|(index, chunk)| work(index, chunk))
+            .try_reduce(|| 0, |a, b| Ok(a.wrapping_add(b))),
+        Mode::Threads(lanes) => {
+            // Each chunk index is taken by exactly one lane, so every lock is uncontended; the
+            // mutexes only turn "one lane per chunk" into something the compiler can check.
+            let slots: Vec<Mutex<&mut [T]>> = data.chunks_mut(chunk_len).map(Mutex::new).collect();
+            in_lanes(lanes.max(1), slots.len() as u64, &|index| {
+                let mut chunk = slots[index as usize]
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                work(index as usize, &mut chunk)
+            })
+        }
+    }
+}
+
+/// Splits `0..len` into chunks of `chunk` items and sums `work(range)` over them, with progress
+/// counted in items and cancellation seen between chunks.
+pub(crate) fn sum_over_ranges<F>(
+    len: u64,
+    chunk: u64,
+    mode: Mode,
+    ctx: &Ctx,
+    work: F,
+) -> Result<u64, Error>
+where
+    F: Fn(Range<u64>) -> u64 + Sync,
+{
+    ctx.set_total(len);
+    sum_chunks(len.div_ceil(chunk), mode, |index| {
+        ctx.check()?;
+        let start = index * chunk;
+        let range = start..(start + chunk).min(len);
+        let items = range.end - range.start;
+        let value = work(range);
+        ctx.checkpoint(items)?;
+        Ok(value)
+    })
+}

@@ -1,0 +1,113 @@
+//! `nbody`: `steps` time steps of `bodies` bodies under softened gravity.
+//!
+//! Compute-bound, O(n²) per step: the force on each body is summed over all the others, in
+//! parallel over chunks of bodies (each body's sum always runs in the same order, so the
+//! results are bit-identical in every mode); the positions are then advanced in one pass.
+//! The checksum digests the final positions' bits.
+
+use super::{digest_f64, mix, sum_chunks_mut, unit_f64, Output};
+use crate::engine::{Ctx, Mode};
+use crate::{Error, ErrorKind};
+
+/// Bodies whose forces one chunk computes.
+const BODIES_PER_CHUNK: usize = 32;
+/// Time step.
+const DT: f64 = 1e-3;
+/// Softening (squared), so that close encounters stay finite.
+const SOFTENING2: f64 = 1e-2;
+
+/// Parameters of `nbody`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// Number of bodies.
+    pub bodies: u64,
+    /// Time steps.
+    pub steps: u64,
+}
+
+/// Bytes of the state: positions, velocities and accelerations, 3 × f64 each.
+pub fn memory_bytes(params: &Params) -> u64 {
+    params.bodies.saturating_mul(72)
+}
+
+modes!();
+
+/// Runs the kernel in `mode`.
+///
+/// ```
+/// use webpar::{engine::Ctx, kernels::nbody};
+/// let p = nbody::Params { bodies: 100, steps: 3 };
+/// assert_eq!(nbody::sequential(&p, &Ctx::new())?, nbody::parallel(&p, &Ctx::new())?);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::OverBudget`] when the state cannot be allocated; [`ErrorKind::Aborted`] or
+/// [`ErrorKind::Timeout`] when cancelled.
+pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+    let n = usize::try_from(params.bodies).map_err(|_| too_big(params))?;
+    let mut position = try_vec(n, params)?;
+    let mut velocity = try_vec(n, params)?;
+    let mut acceleration = try_vec(n, params)?;
+    for i in 0..n {
+        let seed = (i as u64).wrapping_mul(3);
+        position.push([0, 1, 2].map(|axis| unit_f64(mix(seed + axis))));
+        velocity.push([0.0; 3]);
+        acceleration.push([0.0; 3]);
+    }
+    let mass = 1.0 / n.max(1) as f64;
+    ctx.set_total(params.bodies.saturating_mul(params.steps));
+    for _ in 0..params.steps {
+        let current = &position;
+        sum_chunks_mut(&mut acceleration, BODIES_PER_CHUNK, mode, |index, chunk| {
+            ctx.check()?;
+            let first = index * BODIES_PER_CHUNK;
+            for (offset, acc) in chunk.iter_mut().enumerate() {
+                *acc = force_on(first + offset, current, mass);
+            }
+            ctx.checkpoint(chunk.len() as u64)?;
+            Ok(0)
+        })?;
+        for ((p, v), a) in position.iter_mut().zip(&mut velocity).zip(&acceleration) {
+            for axis in 0..3 {
+                v[axis] += a[axis] * DT;
+                p[axis] += v[axis] * DT;
+            }
+        }
+    }
+    let flat: Vec<f64> = position.iter().flatten().copied().collect();
+    Ok(Output {
+        checksum: digest_f64(&flat, 0),
+    })
+}
+
+/// Acceleration of body `i`: the softened pull of every body, summed in index order.
+fn force_on(i: usize, position: &[[f64; 3]], mass: f64) -> [f64; 3] {
+    let p = position[i];
+    let mut acc = [0.0; 3];
+    for q in position {
+        let d = [q[0] - p[0], q[1] - p[1], q[2] - p[2]];
+        let dist2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2] + SOFTENING2;
+        let scale = mass / (dist2 * dist2.sqrt());
+        for axis in 0..3 {
+            acc[axis] += d[axis] * scale;
+        }
+    }
+    acc
+}
+
+fn try_vec(n: usize, params: &Params) -> Result<Vec<[f64; 3]>, Error> {
+    let mut values = Vec::new();
+    values.try_reserve_exact(n).map_err(|_| too_big(params))?;
+    Ok(values)
+}
+
+fn too_big(params: &Params) -> Error {
+    Error::new(
+        ErrorKind::OverBudget,
+        format!(
+            "nbody: {} bodies do not fit in memory; use fewer",
+            params.bodies
+        ),
+    )
+}

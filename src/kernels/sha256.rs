@@ -1,0 +1,90 @@
+//! `sha256`: SHA-256 of `blocks` blocks of `block_bytes` bytes each (the `sha2` crate).
+//!
+//! Compute-bound hashing. Block `i`'s bytes are made from its index, so any block can be built
+//! on any thread; a chunk is as many blocks as fit in about 1 MiB, so that cancellation is seen
+//! within milliseconds whatever the block size. The checksum digests every block's hash.
+
+use sha2::{Digest, Sha256};
+
+use super::{mix, sum_chunks, Output};
+use crate::engine::{Ctx, Mode};
+use crate::{Error, ErrorKind};
+
+/// Bytes hashed per chunk (at least one block).
+const BYTES_PER_CHUNK: u64 = 1 << 20;
+
+/// Parameters of `sha256`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// Number of blocks.
+    pub blocks: u64,
+    /// Bytes per block.
+    pub block_bytes: u64,
+}
+
+/// Bytes of the block buffers of the chunks in flight (one per thread, at most 64).
+pub fn memory_bytes(params: &Params) -> u64 {
+    params.block_bytes.saturating_mul(64)
+}
+
+modes!();
+
+/// Runs the kernel in `mode`.
+///
+/// ```
+/// use webpar::{engine::Ctx, kernels::sha256};
+/// let p = sha256::Params { blocks: 100, block_bytes: 1000 };
+/// assert_eq!(sha256::sequential(&p, &Ctx::new())?, sha256::parallel(&p, &Ctx::new())?);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::OverBudget`] when a block cannot be allocated; [`ErrorKind::Aborted`] or
+/// [`ErrorKind::Timeout`] when cancelled.
+pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+    let block_len = usize::try_from(params.block_bytes).map_err(|_| too_big(params))?;
+    let per_chunk = (BYTES_PER_CHUNK / params.block_bytes.max(1)).max(1);
+    ctx.set_total(params.blocks);
+    let checksum = sum_chunks(params.blocks.div_ceil(per_chunk), mode, |chunk| {
+        ctx.check()?;
+        let mut block = Vec::new();
+        block
+            .try_reserve_exact(block_len)
+            .map_err(|_| too_big(params))?;
+        block.resize(block_len, 0);
+        let first = chunk * per_chunk;
+        let last = (first + per_chunk).min(params.blocks);
+        let mut digest = 0u64;
+        for index in first..last {
+            fill_block(index, &mut block);
+            digest = digest.wrapping_add(block_digest(index, &Sha256::digest(&block).into()));
+        }
+        ctx.checkpoint(last - first)?;
+        Ok(digest)
+    })?;
+    Ok(Output { checksum })
+}
+
+/// The bytes of block `index`: little-endian words `mix(index · 2³² + w)`.
+pub fn fill_block(index: u64, block: &mut [u8]) {
+    for (w, word) in block.chunks_mut(8).enumerate() {
+        let bytes = mix((index << 32) ^ w as u64).to_le_bytes();
+        word.copy_from_slice(&bytes[..word.len()]);
+    }
+}
+
+/// What block `index` with hash `hash` adds to the checksum.
+pub fn block_digest(index: u64, hash: &[u8; 32]) -> u64 {
+    let head = u64::from_le_bytes(hash[..8].try_into().unwrap_or([0; 8]));
+    mix(head ^ index)
+}
+
+fn too_big(params: &Params) -> Error {
+    Error::new(
+        ErrorKind::OverBudget,
+        format!(
+            "sha256: blocks of {} bytes do not fit in memory; use smaller blocks",
+            params.block_bytes
+        ),
+    )
+}

@@ -1,0 +1,64 @@
+// The session's runs: a table, and exports as JSON and CSV.
+const history = [];
+
+export function setUpHistory() {
+  document.getElementById("export-json").addEventListener("click", () =>
+    download("webpar-runs.json", "application/json", JSON.stringify(history, null, 2)));
+  document.getElementById("export-csv").addEventListener("click", () =>
+    download("webpar-runs.csv", "text/csv", toCsv(history)));
+}
+
+/** Adds a comparison or a sweep to the history. */
+export function recordRun(kind, result) {
+  const entry = { index: history.length + 1, at: new Date().toISOString(), kind, ...result };
+  history.push(entry);
+  const tr = document.createElement("tr");
+  const cells = [entry.index, kind, result.workload, formatParams(result.params), summary(kind, result)];
+  for (const value of cells) {
+    const td = document.createElement("td");
+    td.textContent = String(value);
+    tr.append(td);
+  }
+  document.querySelector("#history-table tbody").append(tr);
+  document.getElementById("history").hidden = false;
+}
+
+const formatParams = (params) => Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ");
+
+function summary(kind, result) {
+  if (kind === "sweep") {
+    const best = result.rows.at(-1);
+    return `${best.speedup.toFixed(2)}× on ${best.threads} threads, serial fraction ` +
+      (result.serialFraction === null ? "n/a" : `${(result.serialFraction * 100).toFixed(1)}%`);
+  }
+  const [sequential, parallel] = result.runs;
+  return `${sequential.medianMs.toFixed(1)} ms → ${parallel.medianMs.toFixed(1)} ms, ${result.speedup.toFixed(2)}×`;
+}
+
+/** One CSV row per mode of a comparison and per thread count of a sweep. */
+export function toCsv(entries) {
+  const header = ["index", "at", "kind", "workload", "params", "mode", "threads", "median_ms", "min_ms", "max_ms", "speedup", "checksum"];
+  const rows = [];
+  for (const entry of entries) {
+    const base = [entry.index, entry.at, entry.kind, entry.workload, formatParams(entry.params)];
+    if (entry.kind === "sweep") {
+      for (const row of entry.rows) rows.push([...base, "threads", row.threads, row.medianMs, row.minMs, row.maxMs, row.speedup, row.checksum]);
+    } else {
+      for (const run of entry.runs) {
+        const speedup = run.mode === "parallel" ? entry.speedup : 1;
+        rows.push([...base, run.mode, run.threads, run.medianMs, run.minMs, run.maxMs, speedup, run.checksum]);
+      }
+    }
+  }
+  const quote = (value) => (/[",\n]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
+  return [header, ...rows].map((row) => row.map(quote).join(",")).join("\n") + "\n";
+}
+
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
