@@ -268,7 +268,8 @@ fn catalogue_reaches_js_with_ranges() {
             "equations",
             "sha256",
             "sort",
-            "matmul"
+            "matmul",
+            "empty",
         ]
     );
     let primes = catalogue.get(2);

@@ -2,6 +2,8 @@
 import { Chart, registerables } from "chart.js";
 
 Chart.register(...registerables);
+// For inspection from the console and the end-to-end tests (Chart.getChart(canvasId)).
+window.Chart = Chart;
 
 const charts = new Map();
 

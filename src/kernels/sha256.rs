@@ -1,8 +1,10 @@
 //! `sha256`: SHA-256 of `blocks` blocks of `block_bytes` bytes each (the `sha2` crate).
 //!
-//! Compute-bound hashing. Block `i`'s bytes are made from its index, so any block can be built
-//! on any thread; a chunk is as many blocks as fit in about 1 MiB, so that cancellation is seen
-//! within milliseconds whatever the block size. The checksum digests every block's hash.
+//! Compute-bound hashing. Block `i` is a fixed pseudo-random pattern whose first 16 bytes are
+//! replaced by `i` and `mix(i)`: every block differs, any block can be built on any thread,
+//! and building it costs next to nothing beside hashing it. A chunk is as many blocks as fit
+//! in about 1 MiB, so that cancellation is seen within milliseconds whatever the block size.
+//! The checksum digests every block's hash.
 
 use sha2::{Digest, Sha256};
 
@@ -52,11 +54,12 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
             .try_reserve_exact(block_len)
             .map_err(|_| too_big(params))?;
         block.resize(block_len, 0);
+        fill_pattern(&mut block);
         let first = chunk * per_chunk;
         let last = (first + per_chunk).min(params.blocks);
         let mut digest = 0u64;
         for index in first..last {
-            fill_block(index, &mut block);
+            set_header(index, &mut block);
             digest = digest.wrapping_add(block_digest(index, &Sha256::digest(&block).into()));
         }
         ctx.checkpoint(last - first)?;
@@ -65,12 +68,22 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     Ok(Output { checksum })
 }
 
-/// The bytes of block `index`: little-endian words `mix(index · 2³² + w)`.
-pub fn fill_block(index: u64, block: &mut [u8]) {
+/// The pattern every block starts from: little-endian words `mix(w)`.
+pub fn fill_pattern(block: &mut [u8]) {
     for (w, word) in block.chunks_mut(8).enumerate() {
-        let bytes = mix((index << 32) ^ w as u64).to_le_bytes();
+        let bytes = mix(w as u64).to_le_bytes();
         word.copy_from_slice(&bytes[..word.len()]);
     }
+}
+
+/// Makes a block that holds the pattern into block `index`: its first 16 bytes become `index`
+/// and `mix(index)`, little-endian (as many of them as the block holds).
+pub fn set_header(index: u64, block: &mut [u8]) {
+    let mut header = [0u8; 16];
+    header[..8].copy_from_slice(&index.to_le_bytes());
+    header[8..].copy_from_slice(&mix(index).to_le_bytes());
+    let len = block.len().min(16);
+    block[..len].copy_from_slice(&header[..len]);
 }
 
 /// What block `index` with hash `hash` adds to the checksum.

@@ -119,7 +119,11 @@ impl Controls {
                 let _ = report.call1(&JsValue::NULL, &last.into());
             });
             let handle = set_interval(tick.as_ref().unchecked_ref(), PROGRESS_INTERVAL_MS);
-            (handle, tick, callback)
+            Ticker {
+                handle,
+                _tick: tick,
+                callback,
+            }
         });
         Ok(Watch {
             abort,
@@ -133,14 +137,21 @@ impl Controls {
 pub struct Watch {
     abort: Option<(AbortSignal, Closure<dyn FnMut()>)>,
     timeout: Option<(JsValue, Closure<dyn FnMut()>)>,
-    progress: Option<(JsValue, Closure<dyn FnMut()>, js_sys::Function)>,
+    progress: Option<Ticker>,
+}
+
+/// The `onProgress` interval: its handle, the closure it calls, and the user's callback.
+struct Ticker {
+    handle: JsValue,
+    _tick: Closure<dyn FnMut()>,
+    callback: js_sys::Function,
 }
 
 impl Watch {
     /// Reports progress 1 to `onProgress`: the job finished.
     pub fn finished(&self) {
-        if let Some((_, _, callback)) = &self.progress {
-            let _ = callback.call1(&JsValue::NULL, &1.0.into());
+        if let Some(ticker) = &self.progress {
+            let _ = ticker.callback.call1(&JsValue::NULL, &1.0.into());
         }
     }
 }
@@ -153,8 +164,8 @@ impl Drop for Watch {
         if let Some((handle, _)) = &self.timeout {
             clear_timeout(handle);
         }
-        if let Some((handle, _, _)) = &self.progress {
-            clear_interval(handle);
+        if let Some(ticker) = &self.progress {
+            clear_interval(&ticker.handle);
         }
     }
 }

@@ -26,8 +26,9 @@ test("the page is cross-origin isolated and starts the pool", async () => {
 test("running each workload's defaults fills both modes with equal checksums and a speedup", async () => {
   const { page, problems } = await readyPage();
   const names = await page.$$eval("#workload option", (options) => options.map((o) => o.value));
-  assert.deepEqual(names, ["countdown", "sum", "primes", "mandelbrot", "montecarlo_pi", "nbody", "equations", "sha256", "sort", "matmul"]);
-  for (const name of names) {
+  assert.deepEqual(names, ["countdown", "sum", "primes", "mandelbrot", "montecarlo_pi", "nbody", "equations", "sha256", "sort", "matmul", "empty"]);
+  // Every workload but `empty`, whose time is the round trip itself (no work to divide).
+  for (const name of names.filter((n) => n !== "empty")) {
     await page.selectOption("#workload", name);
     await page.fill("#repeats", "3");
     await page.click("#run");
@@ -79,3 +80,67 @@ test("an out-of-range param shows an inline error and nothing runs", async () =>
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a scaling sweep fills the table and chart, and the history exports as JSON and CSV", async () => {
+  const { page, problems } = await readyPage();
+  const threads = Number(await page.getAttribute("#status", "data-threads"));
+  await page.selectOption("#workload", "primes");
+  await page.fill("#param-below", "2000000");
+  await page.fill("#repeats", "2");
+  await page.click("#sweep");
+  await page.waitForSelector("#sweep:not([disabled])", { timeout: 120_000 });
+  assert.equal(await page.textContent("#error"), "");
+  const rows = await page.$$eval("#sweep-table tbody tr", (trs) =>
+    trs.map((tr) => Object.fromEntries([...tr.cells].map((td) => [td.dataset.col, td.textContent]))));
+  assert.equal(rows.length, threads, "one row per thread count, 1 to the pool size");
+  assert.deepEqual(rows.map((r) => parseInt(r.threads, 10)), Array.from({ length: threads }, (_, i) => i + 1));
+  assert.ok(rows.every((r) => r.checksum === "148933"), "every thread count computes the same");
+  assert.equal(rows[0].speedup, "1.00×");
+  assert.match(await page.textContent("#sweep-summary"), /Checksums match on every thread count ✓\. Amdahl fit: serial fraction/);
+  assert.equal(await page.locator("#sweep-chart").isVisible(), true);
+  const legend = await page.evaluate(() => Chart.getChart("sweep-chart").data.datasets.map((d) => d.label));
+  assert.deepEqual(legend.map((l) => l.split(" ")[0]), ["measured", "ideal", "Amdahl"]);
+
+  // The history holds the sweep; both exports download it.
+  assert.equal(await page.locator("#history-table tbody tr").count(), 1);
+  const [jsonDownload] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
+  const exported = JSON.parse(await streamText(await jsonDownload.createReadStream()));
+  assert.equal(exported.length, 1);
+  assert.equal(exported[0].kind, "sweep");
+  assert.equal(exported[0].rows.length, threads);
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
+  const csv = (await streamText(await csvDownload.createReadStream())).trim().split("\n");
+  assert.equal(csv[0], "index,at,kind,workload,params,mode,threads,median_ms,min_ms,max_ms,speedup,checksum");
+  assert.equal(csv.length, 1 + threads);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("Cancel stops a long run at once, shows AbortError, and the next run works", async () => {
+  const { page, problems } = await readyPage();
+  await page.selectOption("#workload", "primes");
+  await page.fill("#param-below", "1000000000");
+  await page.fill("#repeats", "1");
+  await page.click("#run");
+  await page.waitForFunction(() => Number(document.querySelector("#progress").value) > 0, null, { timeout: 30_000 });
+  assert.equal(await page.isEnabled("#cancel"), true);
+  assert.equal(await page.isDisabled("#run"), true);
+  await page.click("#cancel");
+  await page.waitForSelector("#run:not([disabled])", { timeout: 10_000 });
+  assert.match(await page.textContent("#error"), /^AbortError: /);
+  assert.equal(await page.isDisabled("#cancel"), true);
+  assert.equal(await page.locator("#progress-box").isHidden(), true);
+  await page.fill("#param-below", "100000");
+  await page.click("#run");
+  await page.waitForSelector("#run:not([disabled])", { timeout: 60_000 });
+  assert.equal(await page.textContent("#error"), "");
+  assert.equal(await page.textContent('#results-table tr[data-mode="parallel"] td[data-col="checksum"]'), "9592");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+async function streamText(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}

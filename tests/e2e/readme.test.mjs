@@ -24,10 +24,12 @@ test("the README's JS example runs and prints what it promises", async () => {
     });
     await page.addScriptTag({ type: "module", content: example });
     await done;
-    assert.equal(logs[0], "countdown, sum, primes, mandelbrot, montecarlo_pi, nbody, equations, sha256, sort, matmul");
+    assert.equal(logs[0], "countdown, sum, primes, mandelbrot, montecarlo_pi, nbody, equations, sha256, sort, matmul, empty");
     assert.match(logs[1], /^78498 primes below 1,000,000 in [\d.]+ ms on \d+ threads$/);
     assert.match(logs[2], /^mandelbrot: [\d.]+x on \d+ threads, checksums match: true$/);
-    assert.match(logs[3], /^InvalidParamsError about below: primes: param "below" is out of range/);
+    assert.match(logs[3], /^1 threads: 1\.00x, 2 threads: [\d.]+x/);
+    assert.match(logs[4], /^AbortError after [1-9]\d* progress reports$/);
+    assert.match(logs[5], /^InvalidParamsError about below: primes: param "below" is out of range/);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
