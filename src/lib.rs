@@ -3,6 +3,7 @@
 
 pub mod engine;
 mod error;
+pub mod io;
 pub mod kernels;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,0 +1,84 @@
+//! The caller's handle on a running I/O job: cancel it, read its progress.
+
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::Mutex;
+
+use futures_channel::oneshot;
+
+use crate::engine::{spin_lock, StopReason};
+
+/// Cancel flag, progress and a wake-up for the driver, shared with the JS listeners.
+///
+/// ```
+/// use webpar::io::IoControl;
+/// use webpar::engine::StopReason;
+/// let control = IoControl::new(10);
+/// control.set_settled(5);
+/// assert_eq!(control.progress(), 0.5);
+/// control.cancel(StopReason::Timeout);
+/// assert_eq!(control.stop_reason(), Some(StopReason::Timeout));
+/// ```
+#[derive(Debug)]
+pub struct IoControl {
+    stop: AtomicU8,
+    settled: AtomicU64,
+    calls: u64,
+    wake: Mutex<Option<oneshot::Sender<()>>>,
+    woken: Mutex<Option<oneshot::Receiver<()>>>,
+}
+
+impl IoControl {
+    /// The control of a job of `calls` calls.
+    pub fn new(calls: u64) -> Self {
+        let (wake, woken) = oneshot::channel();
+        IoControl {
+            stop: AtomicU8::new(0),
+            settled: AtomicU64::new(0),
+            calls,
+            wake: Mutex::new(Some(wake)),
+            woken: Mutex::new(Some(woken)),
+        }
+    }
+
+    /// Stops the job: nothing new starts, calls in flight are dropped (fetches aborted).
+    /// The first reason wins.
+    pub fn cancel(&self, reason: StopReason) {
+        let code = match reason {
+            StopReason::Abort => 1,
+            StopReason::Timeout => 2,
+        };
+        if self
+            .stop
+            .compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+        {
+            if let Some(wake) = spin_lock(&self.wake).take() {
+                let _ = wake.send(());
+            }
+        }
+    }
+
+    /// Why the job was stopped, if it was.
+    pub fn stop_reason(&self) -> Option<StopReason> {
+        match self.stop.load(Ordering::Relaxed) {
+            0 => None,
+            1 => Some(StopReason::Abort),
+            _ => Some(StopReason::Timeout),
+        }
+    }
+
+    /// Records how many calls are settled.
+    pub fn set_settled(&self, settled: u64) {
+        self.settled.store(settled, Ordering::Relaxed);
+    }
+
+    /// Settled fraction of the calls, in `[0, 1]`.
+    pub fn progress(&self) -> f64 {
+        (self.settled.load(Ordering::Relaxed) as f64 / self.calls.max(1) as f64).min(1.0)
+    }
+
+    /// The future that resolves when the job is cancelled (for the driver; once).
+    pub(crate) fn take_cancelled(&self) -> Option<oneshot::Receiver<()>> {
+        spin_lock(&self.woken).take()
+    }
+}

@@ -1,0 +1,242 @@
+//! The I/O driver: starts calls as the scheduler allows, waits for them on the caller's event
+//! loop, hands results over in batches, and stops promptly when cancelled.
+//!
+//! It is generic over the call source and the host (clock, timers, memory), so the same loop
+//! runs in the browser (timers, fetch) and in native tests.
+
+use futures_util::future::{self, Either, FutureExt, LocalBoxFuture};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+
+use crate::io::{
+    ideal_makespans, Batcher, CallResult, Histogram, IoControl, IoReport, IoSpec, Next, Outcome,
+    Scheduler, Settle,
+};
+
+/// Where calls go: starts attempt `attempt` of call `index`.
+pub trait Source {
+    /// Starts one attempt; the future resolves when it ends. Dropping it abandons the call.
+    fn start(&self, index: u64, attempt: u32) -> LocalBoxFuture<'static, Outcome>;
+}
+
+/// What the driver needs from its platform.
+pub trait Host {
+    /// Milliseconds on a monotonic clock.
+    fn now(&self) -> f64;
+    /// A future that resolves after `ms` milliseconds.
+    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()>;
+    /// Lets the event loop run other tasks (input, rendering, timers) before going on.
+    fn yield_now(&self) -> LocalBoxFuture<'static, ()>;
+    /// Bytes of memory in use (the wasm memory's size), for the report.
+    fn memory_bytes(&self) -> u64;
+}
+
+/// The driver lets the event loop run at least this often, so that a burst of calls that end
+/// at once (or of zero-latency calls) never freezes the page.
+const YIELD_EVERY_MS: f64 = 8.0;
+
+/// Runs the job described by `spec`, calling `on_batch` with every batch of results.
+pub async fn drive(
+    spec: &IoSpec,
+    source: &dyn Source,
+    host: &dyn Host,
+    control: &IoControl,
+    on_batch: &mut dyn FnMut(Vec<CallResult>),
+) -> IoReport {
+    let mut scheduler = Scheduler::new(spec.plan.clone());
+    let mut in_flight: FuturesUnordered<LocalBoxFuture<'static, (u64, u32, Outcome, f64)>> =
+        FuturesUnordered::new();
+    let mut batcher = Batcher::new(spec.batch_size as usize);
+    let mut tally = Tally::new(host.memory_bytes());
+    let mut cancelled = match control.take_cancelled() {
+        Some(receiver) => Either::Left(receiver.map(|_| ())),
+        None => Either::Right(future::pending()),
+    }
+    .fuse();
+    let started = host.now();
+    let mut last_yield = started;
+    loop {
+        if control.stop_reason().is_some() {
+            scheduler.cancel();
+            break;
+        }
+        let now = host.now();
+        let next = loop {
+            match scheduler.next(now) {
+                Next::Start { index, attempt } => {
+                    in_flight.push(attempt_call(source, host, spec.timeout_ms, index, attempt))
+                }
+                other => break other,
+            }
+        };
+        if next == Next::Finished {
+            break;
+        }
+        if now - last_yield > YIELD_EVERY_MS {
+            host.yield_now().await;
+            last_yield = host.now();
+            continue;
+        }
+        let mut wake = match next {
+            Next::WaitUntil(at) => Either::Left(host.sleep(at - now)),
+            _ => Either::Right(future::pending()),
+        }
+        .fuse();
+        let ended = {
+            let mut call = in_flight.select_next_some();
+            futures_util::select_biased! {
+                ended = call => Some(ended),
+                () = wake => None,
+                () = cancelled => None,
+            }
+        };
+        if let Some((index, attempt, outcome, started_at)) = ended {
+            let latency_ms = host.now() - started_at;
+            tally.latencies.record(latency_ms);
+            let failed = !outcome.ok;
+            let retry = failed && outcome.retryable;
+            if scheduler.finish(index, attempt, retry, host.now()) == Settle::Final {
+                tally.settle(&outcome);
+                let result = CallResult {
+                    index,
+                    ok: outcome.ok,
+                    attempts: attempt,
+                    latency_ms,
+                    bytes: outcome.bytes,
+                    status: outcome.status,
+                    error: outcome.error,
+                };
+                if let Some(batch) = batcher.push(result) {
+                    tally.deliver(batch, host, on_batch);
+                }
+                control.set_settled(scheduler.settled());
+            }
+        }
+    }
+    // Stopped or finished: what is still in flight is abandoned (dropping a fetch's future
+    // aborts it), and every result already settled is delivered.
+    drop(in_flight);
+    if let Some(batch) = batcher.flush() {
+        tally.deliver(batch, host, on_batch);
+    }
+    tally.report(spec, &scheduler, host.now() - started)
+}
+
+/// One attempt, raced against the per-attempt timeout; resolves with its index, attempt,
+/// outcome and start time (the driver takes the latency when it sees the end).
+fn attempt_call(
+    source: &dyn Source,
+    host: &dyn Host,
+    timeout_ms: Option<f64>,
+    index: u64,
+    attempt: u32,
+) -> LocalBoxFuture<'static, (u64, u32, Outcome, f64)> {
+    let call = source.start(index, attempt);
+    let limit = timeout_ms.map(|ms| host.sleep(ms));
+    let started = host.now();
+    async move {
+        let outcome = match limit {
+            None => call.await,
+            Some(limit) => match future::select(call, limit).await {
+                Either::Left((outcome, _)) => outcome,
+                Either::Right(((), _)) => Outcome {
+                    error: Some(format!("timed out after {} ms", timeout_ms.unwrap_or(0.0))),
+                    retryable: true,
+                    ..Outcome::default()
+                },
+            },
+        };
+        (index, attempt, outcome, started)
+    }
+    .boxed_local()
+}
+
+/// Counters of a running job.
+struct Tally {
+    succeeded: u64,
+    failed: u64,
+    bytes: u64,
+    batches: u64,
+    start_memory: u64,
+    peak_memory: u64,
+    latencies: Histogram,
+    first_errors: Vec<String>,
+}
+
+impl Tally {
+    fn new(start_memory: u64) -> Self {
+        Tally {
+            succeeded: 0,
+            failed: 0,
+            bytes: 0,
+            batches: 0,
+            start_memory,
+            peak_memory: start_memory,
+            latencies: Histogram::new(),
+            first_errors: Vec::new(),
+        }
+    }
+
+    fn settle(&mut self, outcome: &Outcome) {
+        self.bytes += outcome.bytes;
+        if outcome.ok {
+            self.succeeded += 1;
+        } else {
+            self.failed += 1;
+            if let Some(error) = &outcome.error {
+                if self.first_errors.len() < 5 && !self.first_errors.contains(error) {
+                    self.first_errors.push(error.clone());
+                }
+            }
+        }
+    }
+
+    fn deliver(
+        &mut self,
+        batch: Vec<CallResult>,
+        host: &dyn Host,
+        on_batch: &mut dyn FnMut(Vec<CallResult>),
+    ) {
+        self.batches += 1;
+        self.peak_memory = self.peak_memory.max(host.memory_bytes());
+        on_batch(batch);
+    }
+
+    fn report(self, spec: &IoSpec, scheduler: &Scheduler, makespan_ms: f64) -> IoReport {
+        let plan = &spec.plan;
+        let latency = spec.latency_hint_ms.or(self.latencies.quantile(0.5));
+        let (ideal, rated) = match latency {
+            Some(latency) => {
+                let (ideal, rated) =
+                    ideal_makespans(plan.calls, plan.concurrency, plan.rate_per_sec, latency);
+                (Some(ideal), rated)
+            }
+            None => (None, None),
+        };
+        let best = ideal.map(|ideal| rated.map_or(ideal, |rated| rated.max(ideal)));
+        let settled = self.succeeded + self.failed;
+        IoReport {
+            source: spec.source_name(),
+            calls: plan.calls,
+            succeeded: self.succeeded,
+            failed: self.failed,
+            cancelled: plan.calls - settled,
+            retries: scheduler.retries_started,
+            concurrency: plan.concurrency,
+            rate_per_sec: plan.rate_per_sec,
+            makespan_ms,
+            ideal_ms: ideal,
+            rate_bound_ideal_ms: rated,
+            ratio_to_ideal: best.filter(|b| *b > 0.0).map(|b| makespan_ms / b),
+            throughput_per_sec: settled as f64 / (makespan_ms / 1000.0).max(1e-9),
+            max_in_flight: scheduler.max_in_flight,
+            latency_p50_ms: self.latencies.quantile(0.5),
+            latency_p95_ms: self.latencies.quantile(0.95),
+            latency_p99_ms: self.latencies.quantile(0.99),
+            bytes: self.bytes,
+            batches: self.batches,
+            peak_memory_bytes: self.peak_memory,
+            memory_growth_bytes: self.peak_memory - self.start_memory,
+            first_errors: self.first_errors,
+        }
+    }
+}
