@@ -4,7 +4,13 @@
 //! cross-origin isolated, which `SharedArrayBuffer` and so the thread pool need, and offers
 //! `/api/` endpoints that I/O jobs call:
 //!
-//! - `GET /api/delay?ms=100&bytes=1024`: answers after `ms` milliseconds with `bytes` bytes.
+//! - `GET /api/delay?ms=100&bytes=1024&status=200`: answers after `ms` milliseconds with
+//!   `bytes` bytes and the given status (for failure tests).
+//! - `GET /api/doc?i=7&bytes=65536&ms=0`: document `i`, deterministic English-like text of
+//!   `bytes` bytes, after `ms` milliseconds.
+//!
+//! `/api/` responses allow cross-origin reads (CORS and CORP), so that pages of other origins
+//! on this machine, such as the browser tests' runner, can call them.
 //!
 //! Usage: `webpar-serve [DIR]`, with `PORT` (default 8080; 0 picks a free port) and `HOST`
 //! (default 127.0.0.1) from the environment. It prints the URL it listens on.
@@ -68,14 +74,25 @@ fn app(dir: &str) -> Router {
             HeaderValue::from_static(value),
         )
     };
-    Router::new()
+    let api = Router::new()
         .route("/api/delay", get(delay))
-        .fallback_service(ServeDir::new(dir))
+        .route("/api/doc", get(doc))
+        .layer(header("access-control-allow-origin", "*"))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("cross-origin"),
+        ));
+    Router::new()
+        .merge(api)
+        .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
         // Cross-origin isolation: without both, `crossOriginIsolated` is false and
         // SharedArrayBuffer (so the wasm thread pool) is unavailable.
         .layer(header("cross-origin-opener-policy", "same-origin"))
         .layer(header("cross-origin-embedder-policy", "require-corp"))
-        .layer(header("cross-origin-resource-policy", "same-origin"))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
         // A development server: always serve the latest build.
         .layer(header("cache-control", "no-cache"))
 }
@@ -86,22 +103,85 @@ struct DelayQuery {
     ms: u64,
     #[serde(default)]
     bytes: usize,
+    #[serde(default = "ok_status")]
+    status: u16,
 }
 
-/// `GET /api/delay?ms=&bytes=`: a simulated remote call of known latency and size.
+fn ok_status() -> u16 {
+    200
+}
+
+/// `GET /api/delay?ms=&bytes=&status=`: a simulated remote call of known latency and size.
 async fn delay(Query(query): Query<DelayQuery>) -> Response {
-    if query.ms > MAX_DELAY_MS {
-        return bad_request(format!("ms must be at most {MAX_DELAY_MS}"));
+    if let Err(response) = check_bounds(query.ms, query.bytes) {
+        return response;
     }
-    if query.bytes > MAX_BYTES {
-        return bad_request(format!("bytes must be at most {MAX_BYTES}"));
-    }
+    let Ok(status) = StatusCode::from_u16(query.status) else {
+        return bad_request("status must be an HTTP status in 100..=999".into());
+    };
     tokio::time::sleep(Duration::from_millis(query.ms)).await;
     (
+        status,
         [(header::CONTENT_TYPE, "application/octet-stream")],
         vec![b'x'; query.bytes],
     )
         .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct DocQuery {
+    i: u64,
+    #[serde(default = "default_doc_bytes")]
+    bytes: usize,
+    #[serde(default)]
+    ms: u64,
+}
+
+fn default_doc_bytes() -> usize {
+    64 * 1024
+}
+
+/// `GET /api/doc?i=&bytes=&ms=`: document `i` (see [`document`]) after `ms` milliseconds.
+async fn doc(Query(query): Query<DocQuery>) -> Response {
+    if let Err(response) = check_bounds(query.ms, query.bytes) {
+        return response;
+    }
+    tokio::time::sleep(Duration::from_millis(query.ms)).await;
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        document(query.i, query.bytes),
+    )
+        .into_response()
+}
+
+/// Document `i`: words from a small vocabulary, picked by a hash of `i` and the position,
+/// separated by single spaces, cut at `bytes` bytes.
+fn document(i: u64, bytes: usize) -> Vec<u8> {
+    const WORDS: [&str; 16] = [
+        "the", "thread", "pool", "runs", "every", "chunk", "of", "work", "while", "calls", "wait",
+        "on", "latency", "and", "memory", "stays",
+    ];
+    let mut text = Vec::with_capacity(bytes + 16);
+    let mut k = 0u64;
+    while text.len() < bytes {
+        let mut h = (i << 32 ^ k).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h ^= h >> 29;
+        text.extend_from_slice(WORDS[(h % 16) as usize].as_bytes());
+        text.push(b' ');
+        k += 1;
+    }
+    text.truncate(bytes);
+    text
+}
+
+fn check_bounds(ms: u64, bytes: usize) -> Result<(), Response> {
+    if ms > MAX_DELAY_MS {
+        return Err(bad_request(format!("ms must be at most {MAX_DELAY_MS}")));
+    }
+    if bytes > MAX_BYTES {
+        return Err(bad_request(format!("bytes must be at most {MAX_BYTES}")));
+    }
+    Ok(())
 }
 
 fn bad_request(message: String) -> Response {
@@ -127,5 +207,21 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::document;
+
+    #[test]
+    fn documents_are_deterministic_words_of_the_asked_size() {
+        assert_eq!(document(7, 1000), document(7, 1000));
+        assert_ne!(document(7, 1000), document(8, 1000));
+        assert_eq!(document(3, 65_536).len(), 65_536);
+        let text = String::from_utf8(document(1, 200)).unwrap();
+        assert!(text
+            .split(' ')
+            .all(|w| w.chars().all(|c| c.is_ascii_lowercase())));
     }
 }

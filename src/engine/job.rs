@@ -78,3 +78,22 @@ impl Job {
         self.runs_done.fetch_add(1, Ordering::Relaxed);
     }
 }
+
+/// What the JS job controls act on: a CPU job ([`Job`]) or an I/O job
+/// ([`crate::io::IoControl`]).
+pub trait Stoppable {
+    /// Stops the job at its next chance; the first reason wins.
+    fn stop(&self, reason: StopReason);
+    /// Finished fraction in `[0, 1]`.
+    fn fraction_done(&self) -> f64;
+}
+
+impl Stoppable for Job {
+    fn stop(&self, reason: StopReason) {
+        self.cancel(reason);
+    }
+
+    fn fraction_done(&self) -> f64 {
+        self.progress()
+    }
+}

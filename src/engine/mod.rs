@@ -18,12 +18,12 @@ mod sweep;
 pub use budget::{Admission, Budget, GLOBAL_BUDGET, MEMORY_CEILING, RUNTIME_RESERVE};
 pub use catalogue::{find_workload, ParamSpec, Workload, WORKLOADS};
 pub use context::{Ctx, StopReason};
-pub use job::Job;
+pub use job::{Job, Stoppable};
 pub use mode::Mode;
 pub use report::{Comparison, RunReport};
 #[cfg(not(target_arch = "wasm32"))]
 pub use runner::native_clock;
-pub use runner::{compare, run_once, run_repeated, sweep, Clock, Timed};
+pub use runner::{compare, run_once, run_repeated, run_task, sweep, Clock, Timed};
 pub use spec::{JobSpec, RawValue, MAX_SAFE_INTEGER};
 pub use stats::Summary;
 pub use sweep::{sweep_threads, Sweep, SweepRow};

@@ -8,7 +8,7 @@
 use futures_channel::oneshot;
 
 use crate::engine::{
-    pool, Comparison, Job, JobSpec, Mode, RunReport, Summary, Sweep, GLOBAL_BUDGET,
+    pool, Comparison, Ctx, Job, JobSpec, Mode, RunReport, Summary, Sweep, GLOBAL_BUDGET,
 };
 use crate::kernels::Output;
 use crate::{Error, ErrorKind};
@@ -46,16 +46,32 @@ pub struct Timed {
 /// memory does not fit, [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] when the job is
 /// cancelled, and [`ErrorKind::EngineCrashed`] if a thread trapped.
 pub async fn run_once(spec: &JobSpec, mode: Mode, job: &Job, clock: Clock) -> Result<Timed, Error> {
+    let _admission = GLOBAL_BUDGET.admit(spec.memory_bytes(), spec.workload.name)?;
+    let run = spec.clone();
+    run_task(mode, job, clock, move |ctx| {
+        run.workload.run(&run.values, ctx, mode)
+    })
+    .await
+}
+
+/// Runs `task` on the pool as one run of `job` in `mode` (which only sets the reported
+/// thread count; the task decides how it runs), timed on the pool thread, and waits for it
+/// without blocking. Budget admission is the caller's.
+///
+/// # Errors
+/// As [`run_once`], without the budget.
+pub async fn run_task<F>(mode: Mode, job: &Job, clock: Clock, task: F) -> Result<Timed, Error>
+where
+    F: FnOnce(&Ctx) -> Result<Output, Error> + Send + 'static,
+{
     let pool_threads = pool::ready_threads()?;
     job.check()?;
-    let _admission = GLOBAL_BUDGET.admit(spec.memory_bytes(), spec.workload.name)?;
     let (reply, result) = oneshot::channel();
     let id = pool::register(reply)?;
-    let run = spec.clone();
     let ctx = job.start_run();
     rayon::spawn(move || {
         let start = clock();
-        let outcome = run.workload.run(&run.values, &ctx, mode);
+        let outcome = task(&ctx);
         let elapsed_ms = clock() - start;
         pool::complete(
             id,

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use futures_channel::oneshot;
 
-use crate::engine::{spin_lock, StopReason};
+use crate::engine::{spin_lock, StopReason, Stoppable};
 
 /// Cancel flag, progress and a wake-up for the driver, shared with the JS listeners.
 ///
@@ -80,5 +80,15 @@ impl IoControl {
     /// The future that resolves when the job is cancelled (for the driver; once).
     pub(crate) fn take_cancelled(&self) -> Option<oneshot::Receiver<()>> {
         spin_lock(&self.woken).take()
+    }
+}
+
+impl Stoppable for IoControl {
+    fn stop(&self, reason: StopReason) {
+        self.cancel(reason);
+    }
+
+    fn fraction_done(&self) -> f64 {
+        self.progress()
     }
 }

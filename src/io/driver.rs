@@ -12,10 +12,18 @@ use crate::io::{
     Scheduler, Settle,
 };
 
+/// An attempt as its source starts it.
+pub enum Call {
+    /// It ended at once (e.g. a zero-latency simulated call): no future, no waiting.
+    Ready(Outcome),
+    /// It ends when the future resolves; dropping the future abandons the call.
+    Pending(LocalBoxFuture<'static, Outcome>),
+}
+
 /// Where calls go: starts attempt `attempt` of call `index`.
 pub trait Source {
-    /// Starts one attempt; the future resolves when it ends. Dropping it abandons the call.
-    fn start(&self, index: u64, attempt: u32) -> LocalBoxFuture<'static, Outcome>;
+    /// Starts one attempt.
+    fn start(&self, index: u64, attempt: u32) -> Call;
 }
 
 /// What the driver needs from its platform.
@@ -42,11 +50,12 @@ pub async fn drive(
     control: &IoControl,
     on_batch: &mut dyn FnMut(Vec<CallResult>),
 ) -> IoReport {
-    let mut scheduler = Scheduler::new(spec.plan.clone());
-    let mut in_flight: FuturesUnordered<LocalBoxFuture<'static, (u64, u32, Outcome, f64)>> =
-        FuturesUnordered::new();
-    let mut batcher = Batcher::new(spec.batch_size as usize);
-    let mut tally = Tally::new(host.memory_bytes());
+    let mut books = Books {
+        scheduler: Scheduler::new(spec.plan.clone()),
+        batcher: Batcher::new(spec.batch_size as usize),
+        tally: Tally::new(host.memory_bytes()),
+    };
+    let mut in_flight: FuturesUnordered<LocalBoxFuture<'static, Ended>> = FuturesUnordered::new();
     let mut cancelled = match control.take_cancelled() {
         Some(receiver) => Either::Left(receiver.map(|_| ())),
         None => Either::Right(future::pending()),
@@ -56,26 +65,46 @@ pub async fn drive(
     let mut last_yield = started;
     loop {
         if control.stop_reason().is_some() {
-            scheduler.cancel();
+            books.scheduler.cancel();
             break;
         }
         let now = host.now();
-        let next = loop {
-            match scheduler.next(now) {
-                Next::Start { index, attempt } => {
-                    in_flight.push(attempt_call(source, host, spec.timeout_ms, index, attempt))
-                }
-                other => break other,
-            }
-        };
-        if next == Next::Finished {
-            break;
-        }
         if now - last_yield > YIELD_EVERY_MS {
             host.yield_now().await;
             last_yield = host.now();
             continue;
         }
+        // Start what may start now. Calls that end at once are settled on the spot; a long
+        // run of them stops every so often to let the event loop in.
+        let mut ready_streak = 0u32;
+        let next = loop {
+            match books.scheduler.next(now) {
+                Next::Start { index, attempt } => match source.start(index, attempt) {
+                    Call::Ready(outcome) => {
+                        let ended = Ended {
+                            index,
+                            attempt,
+                            outcome,
+                            started_at: now,
+                        };
+                        books.settle(ended, now, host, control, on_batch);
+                        ready_streak += 1;
+                        if ready_streak % 1024 == 0 && host.now() - last_yield > YIELD_EVERY_MS {
+                            break None;
+                        }
+                    }
+                    Call::Pending(call) => {
+                        in_flight.push(with_timeout(call, host, spec.timeout_ms, index, attempt));
+                    }
+                },
+                other => break Some(other),
+            }
+        };
+        let next = match next {
+            None => continue, // time to yield
+            Some(Next::Finished) => break,
+            Some(next) => next,
+        };
         let mut wake = match next {
             Next::WaitUntil(at) => Either::Left(host.sleep(at - now)),
             _ => Either::Right(future::pending()),
@@ -89,50 +118,85 @@ pub async fn drive(
                 () = cancelled => None,
             }
         };
-        if let Some((index, attempt, outcome, started_at)) = ended {
-            let latency_ms = host.now() - started_at;
-            tally.latencies.record(latency_ms);
-            let failed = !outcome.ok;
-            let retry = failed && outcome.retryable;
-            if scheduler.finish(index, attempt, retry, host.now()) == Settle::Final {
-                tally.settle(&outcome);
-                let result = CallResult {
-                    index,
-                    ok: outcome.ok,
-                    attempts: attempt,
-                    latency_ms,
-                    bytes: outcome.bytes,
-                    status: outcome.status,
-                    error: outcome.error,
-                };
-                if let Some(batch) = batcher.push(result) {
-                    tally.deliver(batch, host, on_batch);
-                }
-                control.set_settled(scheduler.settled());
-            }
+        if let Some(ended) = ended {
+            books.settle(ended, host.now(), host, control, on_batch);
         }
     }
     // Stopped or finished: what is still in flight is abandoned (dropping a fetch's future
     // aborts it), and every result already settled is delivered.
     drop(in_flight);
-    if let Some(batch) = batcher.flush() {
-        tally.deliver(batch, host, on_batch);
+    if let Some(batch) = books.batcher.flush() {
+        books.tally.deliver(batch, host, on_batch);
     }
-    tally.report(spec, &scheduler, host.now() - started)
+    books
+        .tally
+        .report(spec, &books.scheduler, host.now() - started)
 }
 
-/// One attempt, raced against the per-attempt timeout; resolves with its index, attempt,
-/// outcome and start time (the driver takes the latency when it sees the end).
-fn attempt_call(
-    source: &dyn Source,
+/// The mutable state of a running job.
+struct Books {
+    scheduler: Scheduler,
+    batcher: Batcher<CallResult>,
+    tally: Tally,
+}
+
+impl Books {
+    /// Records an attempt that ended at `now`: a retry is scheduled, or the call's result is
+    /// settled for good and batched.
+    fn settle(
+        &mut self,
+        ended: Ended,
+        now: f64,
+        host: &dyn Host,
+        control: &IoControl,
+        on_batch: &mut dyn FnMut(Vec<CallResult>),
+    ) {
+        let Ended {
+            index,
+            attempt,
+            outcome,
+            started_at,
+        } = ended;
+        let latency_ms = now - started_at;
+        self.tally.latencies.record(latency_ms);
+        let retry = !outcome.ok && outcome.retryable;
+        if self.scheduler.finish(index, attempt, retry, now) == Settle::Final {
+            self.tally.settle(&outcome);
+            let result = CallResult {
+                index,
+                ok: outcome.ok,
+                attempts: attempt,
+                latency_ms,
+                bytes: outcome.bytes,
+                status: outcome.status,
+                error: outcome.error,
+            };
+            if let Some(batch) = self.batcher.push(result) {
+                self.tally.deliver(batch, host, on_batch);
+            }
+            control.set_settled(self.scheduler.settled());
+        }
+    }
+}
+
+/// An attempt that ended.
+struct Ended {
+    index: u64,
+    attempt: u32,
+    outcome: Outcome,
+    started_at: f64,
+}
+
+/// A pending attempt raced against the per-attempt timeout.
+fn with_timeout(
+    call: LocalBoxFuture<'static, Outcome>,
     host: &dyn Host,
     timeout_ms: Option<f64>,
     index: u64,
     attempt: u32,
-) -> LocalBoxFuture<'static, (u64, u32, Outcome, f64)> {
-    let call = source.start(index, attempt);
+) -> LocalBoxFuture<'static, Ended> {
     let limit = timeout_ms.map(|ms| host.sleep(ms));
-    let started = host.now();
+    let started_at = host.now();
     async move {
         let outcome = match limit {
             None => call.await,
@@ -145,7 +209,12 @@ fn attempt_call(
                 },
             },
         };
-        (index, attempt, outcome, started)
+        Ended {
+            index,
+            attempt,
+            outcome,
+            started_at,
+        }
     }
     .boxed_local()
 }

@@ -17,7 +17,7 @@ mod spec;
 
 pub use batch::Batcher;
 pub use control::IoControl;
-pub use driver::{drive, Host, Source};
+pub use driver::{drive, Call, Host, Source};
 pub use histogram::Histogram;
 pub use rate_limit::RateLimit;
 pub use report::{ideal_makespans, CallResult, IoReport, Outcome};

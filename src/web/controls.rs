@@ -7,32 +7,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::convert::{integer_option, type_name};
-use crate::engine::{Job, StopReason};
+use super::js::{clear_interval, clear_timeout, set_interval, set_timeout, AbortSignal};
+use crate::engine::{StopReason, Stoppable};
 use crate::{Error, ErrorKind};
 
 /// How often `onProgress` is called: 10 times a second.
 const PROGRESS_INTERVAL_MS: i32 = 100;
-
-#[wasm_bindgen]
-extern "C" {
-    /// The part of `AbortSignal` used here.
-    type AbortSignal;
-    #[wasm_bindgen(method, getter)]
-    fn aborted(this: &AbortSignal) -> bool;
-    #[wasm_bindgen(method, js_name = addEventListener)]
-    fn add_event_listener(this: &AbortSignal, kind: &str, listener: &js_sys::Function);
-    #[wasm_bindgen(method, js_name = removeEventListener)]
-    fn remove_event_listener(this: &AbortSignal, kind: &str, listener: &js_sys::Function);
-
-    #[wasm_bindgen(js_name = setInterval)]
-    fn set_interval(handler: &js_sys::Function, ms: i32) -> JsValue;
-    #[wasm_bindgen(js_name = clearInterval)]
-    fn clear_interval(handle: &JsValue);
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &js_sys::Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
-}
 
 /// The controls found in an options object.
 #[derive(Default)]
@@ -87,7 +67,7 @@ impl Controls {
     ///
     /// # Errors
     /// `AbortError` at once when the signal is already aborted (nothing runs then).
-    pub fn watch(self, job: &Arc<Job>) -> Result<Watch, Error> {
+    pub fn watch<J: Stoppable + Send + Sync + 'static>(self, job: &Arc<J>) -> Result<Watch, Error> {
         if self.signal.as_ref().is_some_and(AbortSignal::aborted) {
             return Err(Error::new(
                 ErrorKind::Aborted,
@@ -96,7 +76,7 @@ impl Controls {
         }
         let cancel = |reason| {
             let job = Arc::clone(job);
-            Closure::<dyn FnMut()>::new(move || job.cancel(reason))
+            Closure::<dyn FnMut()>::new(move || job.stop(reason))
         };
         let abort = self.signal.map(|signal| {
             let listener = cancel(StopReason::Abort);
@@ -114,7 +94,7 @@ impl Controls {
             let mut last = 0.0f64;
             let tick = Closure::<dyn FnMut()>::new(move || {
                 // Monotone even if a run's counters were read mid-update.
-                last = last.max(job.progress());
+                last = last.max(job.fraction_done());
                 // A throwing callback must not stop the job.
                 let _ = report.call1(&JsValue::NULL, &last.into());
             });

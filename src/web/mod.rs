@@ -6,6 +6,8 @@ mod clock;
 mod controls;
 mod convert;
 mod errors;
+mod io;
+mod js;
 mod pool;
 mod runner;
 

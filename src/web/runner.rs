@@ -81,6 +81,77 @@ export interface SweepRow {
   /** More threads than the cores the device reports. */
   oversubscribed: boolean;
 }
+/** An I/O job: `calls` calls under a concurrency limit and optional rate limit. */
+export interface IoSpec {
+  /** "timer" (simulated calls, default) or "fetch". */
+  source?: "timer" | "fetch";
+  /** Number of calls, 1..=1e9. */
+  calls: number;
+  /** Most calls in flight, 1..=100000; default 100. */
+  concurrency?: number;
+  /** Timer: latency of a call (default 100); fetch: the expected latency, for the ideal. */
+  latencyMs?: number;
+  /** Timer: extra latency, uniform in [0, jitterMs]. */
+  jitterMs?: number;
+  /** Timer: chance an attempt fails, [0, 1]. */
+  failureRate?: number;
+  /** Timer: seed of jitter and failures. */
+  seed?: number;
+  /** Fetch: URL template, "{i}" becomes the index, e.g. "/api/delay?ms=100&i={i}". */
+  url?: string;
+  /** Most starts in any one-second window. */
+  ratePerSec?: number;
+  /** Indices admitted per chunk (backpressure: at most two chunks pending); default 10000. */
+  chunkSize?: number;
+  /** Results per onBatch call; default 1000. */
+  batchSize?: number;
+  /** Time limit of one attempt. */
+  timeoutMs?: number;
+  /** Extra attempts for a failed call (network error, timeout, HTTP 5xx or 429); default 0. */
+  retries?: number;
+  /** Backoff before the first retry, doubling after; default 100. */
+  retryBaseMs?: number;
+}
+/** One call's result. */
+export interface CallResult {
+  index: number;
+  ok: boolean;
+  attempts: number;
+  latencyMs: number;
+  bytes: number;
+  status: number | null;
+  error: string | null;
+}
+/** Options of `Runner.io`. */
+export interface IoOptions extends JobControls {
+  /** Receives the results in batches, in completion order. */
+  onBatch?: (results: CallResult[]) => void;
+}
+/** What an I/O job did, against the ideal. */
+export interface IoReport {
+  source: "timer" | "fetch";
+  calls: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  retries: number;
+  concurrency: number;
+  ratePerSec: number | null;
+  makespanMs: number;
+  idealMs: number | null;
+  rateBoundIdealMs: number | null;
+  ratioToIdeal: number | null;
+  throughputPerSec: number;
+  maxInFlight: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  bytes: number;
+  batches: number;
+  peakMemoryBytes: number;
+  memoryGrowthBytes: number;
+  firstErrors: string[];
+}
 /** A scaling sweep. */
 export interface Sweep {
   workload: string;
@@ -269,7 +340,7 @@ impl Runner {
 
 /// Reads an options object: the job controls, then `own(key, value)` for the method's own
 /// options (it returns false for a key it does not know).
-fn parse_options(
+pub(super) fn parse_options(
     options: &JsValue,
     own_names: &str,
     mut own: impl FnMut(&str, &JsValue) -> Result<bool, Error>,
@@ -330,7 +401,7 @@ fn threads_option(value: &JsValue) -> Result<Option<Vec<usize>>, Error> {
 }
 
 /// A Promise that settles with the future's value, or rejects with its error as a JS `Error`.
-fn settle<F>(future: F) -> Promise
+pub(super) fn settle<F>(future: F) -> Promise
 where
     F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
 {

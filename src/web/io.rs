@@ -1,0 +1,304 @@
+//! I/O jobs in the browser: the timer and fetch call sources, the host (clock, timers,
+//! memory), and `Runner.io`.
+
+use std::sync::Arc;
+
+use futures_util::future::{FutureExt, LocalBoxFuture};
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::clock::performance_now;
+use super::convert::{entries, to_js, type_name};
+use super::errors::to_js_error;
+use super::js::{fetch, set_timeout, AbortController, MessageChannel, Response};
+use super::runner::{parse_options, Runner};
+use crate::engine::StopReason;
+use crate::io::{
+    drive, Call, CallResult, CallSource, Host, IoControl, IoSpec, Outcome, Source, SpecValue,
+};
+use crate::kernels::mix;
+use crate::{Error, ErrorKind};
+
+/// The browser as an I/O host.
+pub(super) struct BrowserHost;
+
+impl Host for BrowserHost {
+    fn now(&self) -> f64 {
+        performance_now()
+    }
+
+    fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
+        let promise = Promise::new(&mut |resolve, _| {
+            set_timeout(&resolve, ms.max(0.0));
+        });
+        JsFuture::from(promise).map(drop).boxed_local()
+    }
+
+    fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
+        // A message to ourselves is a macrotask without setTimeout's 4 ms clamping.
+        let channel = MessageChannel::new();
+        let promise = Promise::new(&mut |resolve, _| channel.port1().set_onmessage(&resolve));
+        channel.port2().post_message(&JsValue::NULL);
+        JsFuture::from(promise).map(drop).boxed_local()
+    }
+
+    fn memory_bytes(&self) -> u64 {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        Reflect::get(&memory.buffer(), &"byteLength".into())
+            .ok()
+            .and_then(|n| n.as_f64())
+            .unwrap_or(0.0) as u64
+    }
+}
+
+/// Simulated calls: a timer per call; latency, jitter and failures drawn from the seed.
+pub(super) struct TimerSource {
+    pub latency_ms: f64,
+    pub jitter_ms: f64,
+    pub failure_rate: f64,
+    pub seed: u64,
+}
+
+impl Source for TimerSource {
+    fn start(&self, index: u64, attempt: u32) -> Call {
+        let draw = |salt: u64| {
+            let bits = mix(self.seed
+                ^ mix(index.wrapping_mul(0x9e37_79b9) ^ (u64::from(attempt) << 48) ^ salt));
+            (bits >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let latency = self.latency_ms + self.jitter_ms * draw(1);
+        let fails = draw(2) < self.failure_rate;
+        let outcome = Outcome {
+            ok: !fails,
+            error: fails.then(|| "simulated failure".to_string()),
+            retryable: fails,
+            ..Outcome::default()
+        };
+        if latency <= 0.0 {
+            // A zero-latency call ends at once: no timer, so the limiter's own cost shows.
+            return Call::Ready(outcome);
+        }
+        Call::Pending(
+            BrowserHost
+                .sleep(latency)
+                .map(move |()| outcome)
+                .boxed_local(),
+        )
+    }
+}
+
+/// HTTP GETs of a URL template; optionally keeps the bodies (for the pipeline).
+pub(super) struct FetchSource {
+    pub url: String,
+    pub bodies: Option<std::rc::Rc<std::cell::RefCell<Vec<Vec<u8>>>>>,
+}
+
+impl Source for FetchSource {
+    fn start(&self, index: u64, _attempt: u32) -> Call {
+        let url = self.url.replace("{i}", &index.to_string());
+        let bodies = self.bodies.clone();
+        let controller = AbortController::new();
+        let init = js_sys::Object::new();
+        let _ = Reflect::set(&init, &"signal".into(), &controller.signal());
+        let request = fetch(&url, &init);
+        // Dropping the call (a per-call timeout, or the job stopping) aborts the request.
+        let guard = AbortOnDrop(Some(controller));
+        Call::Pending(
+            async move {
+                let outcome = fetch_outcome(request, index, bodies).await;
+                guard.disarm();
+                outcome
+            }
+            .boxed_local(),
+        )
+    }
+}
+
+async fn fetch_outcome(
+    request: Promise,
+    index: u64,
+    bodies: Option<std::rc::Rc<std::cell::RefCell<Vec<Vec<u8>>>>>,
+) -> Outcome {
+    let failure = |error: String, status: Option<u16>, retryable: bool| Outcome {
+        error: Some(error),
+        status,
+        retryable,
+        ..Outcome::default()
+    };
+    let response: Response = match JsFuture::from(request).await {
+        Ok(response) => response.unchecked_into(),
+        Err(err) => return failure(js_message(&err), None, true),
+    };
+    let status = response.status();
+    let body = match JsFuture::from(response.array_buffer()).await {
+        Ok(body) => js_sys::Uint8Array::new(&body),
+        Err(err) => return failure(js_message(&err), Some(status), true),
+    };
+    if !(200..300).contains(&status) {
+        let retryable = status >= 500 || status == 429;
+        return failure(format!("HTTP {status}"), Some(status), retryable);
+    }
+    if let Some(bodies) = bodies {
+        if let Some(slot) = bodies.borrow_mut().get_mut(index as usize) {
+            *slot = body.to_vec();
+        }
+    }
+    Outcome {
+        ok: true,
+        bytes: u64::from(body.length()),
+        status: Some(status),
+        ..Outcome::default()
+    }
+}
+
+/// Aborts a fetch unless disarmed.
+struct AbortOnDrop(Option<AbortController>);
+
+impl AbortOnDrop {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
+    }
+}
+
+fn js_message(err: &JsValue) -> String {
+    err.dyn_ref::<js_sys::Error>()
+        .map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message())))
+        .unwrap_or_else(|| format!("{err:?}"))
+}
+
+/// The spec object as key/value pairs.
+pub(super) fn spec_entries(spec: &JsValue) -> Result<Vec<(String, SpecValue)>, Error> {
+    if spec.is_undefined() {
+        return Err(Error::invalid(
+            "runner.io needs a spec, e.g. { calls: 1000, latencyMs: 100, concurrency: 50 }",
+        ));
+    }
+    Ok(entries(spec, "the I/O spec")?
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match (value.as_f64(), value.as_string()) {
+                (Some(n), _) => SpecValue::Number(n),
+                (_, Some(s)) => SpecValue::Text(s),
+                _ => SpecValue::Other(type_name(&value)),
+            };
+            (key, value)
+        })
+        .collect())
+}
+
+/// The source a spec names.
+pub(super) fn source_of(spec: &IoSpec) -> Box<dyn Source> {
+    match &spec.source {
+        CallSource::Timer {
+            latency_ms,
+            jitter_ms,
+            failure_rate,
+            seed,
+        } => Box::new(TimerSource {
+            latency_ms: *latency_ms,
+            jitter_ms: *jitter_ms,
+            failure_rate: *failure_rate,
+            seed: *seed,
+        }),
+        CallSource::Fetch { url } => Box::new(FetchSource {
+            url: url.clone(),
+            bodies: None,
+        }),
+    }
+}
+
+/// The rejection of a stopped I/O job: `AbortError` or `TimeoutError`, with the report of
+/// what was done before the stop in `err.report`.
+pub(super) fn stopped_error(reason: StopReason, report: JsValue) -> JsValue {
+    let (kind, message) = match reason {
+        StopReason::Abort => (
+            ErrorKind::Aborted,
+            "the I/O job was aborted; err.report counts what was done",
+        ),
+        StopReason::Timeout => (
+            ErrorKind::Timeout,
+            "the I/O job ran past its timeoutMs; err.report counts what was done",
+        ),
+    };
+    let error = to_js_error(&Error::new(kind, message));
+    let _ = Reflect::set(&error, &"report".into(), &report);
+    error
+}
+
+#[wasm_bindgen]
+impl Runner {
+    /// Makes `spec.calls` calls concurrently on this thread's event loop (I/O waits; threads
+    /// would not help) under the spec's limits, and resolves with an `IoReport`.
+    ///
+    /// `options`: `onBatch(results)` receives the results in batches of `spec.batchSize`, in
+    /// completion order, each with its input `index` (then they are dropped, so memory stays
+    /// flat); `signal`, `timeoutMs` (the whole job) and `onProgress` as for every job.
+    /// Aborting stops new calls, aborts the fetches in flight, delivers the results already
+    /// settled, and rejects with `AbortError` (`TimeoutError` for `timeoutMs`) whose `report`
+    /// counts succeeded, failed and cancelled calls.
+    #[wasm_bindgen(unchecked_return_type = "Promise<IoReport>")]
+    pub fn io(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "IoSpec")] spec: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "IoOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        future_to_promise(async move {
+            let (spec, on_batch, controls) =
+                io_input(&spec, &options).map_err(|e| to_js_error(&e))?;
+            let control = Arc::new(IoControl::new(spec.plan.calls));
+            let watch = controls.watch(&control).map_err(|e| to_js_error(&e))?;
+            let source = source_of(&spec);
+            let mut deliver = |batch: Vec<CallResult>| {
+                // Without a callback the batch is only counted: no JS objects are made.
+                if let Some(callback) = &on_batch {
+                    if let Ok(batch) = to_js(&batch) {
+                        // A throwing callback must not stop the job.
+                        let _ = callback.call1(&JsValue::NULL, &batch);
+                    }
+                }
+            };
+            let report = drive(&spec, &*source, &BrowserHost, &control, &mut deliver).await;
+            let report_js = to_js(&report).map_err(|e| to_js_error(&e))?;
+            match control.stop_reason() {
+                None => {
+                    watch.finished();
+                    Ok(report_js)
+                }
+                Some(reason) => Err(stopped_error(reason, report_js)),
+            }
+        })
+    }
+}
+
+type IoInput = (IoSpec, Option<js_sys::Function>, super::controls::Controls);
+
+fn io_input(spec: &JsValue, options: &JsValue) -> Result<IoInput, Error> {
+    let spec = IoSpec::parse(&spec_entries(spec)?)?;
+    let mut on_batch = None;
+    let controls = parse_options(options, "onBatch", |key, value| {
+        if key != "onBatch" {
+            return Ok(false);
+        }
+        if !value.is_undefined() {
+            on_batch = Some(value.clone().dyn_into::<js_sys::Function>().map_err(|_| {
+                Error::invalid(format!(
+                    "option \"onBatch\" must be a function, got a {}",
+                    type_name(value)
+                ))
+                .with_param("onBatch")
+            })?);
+        }
+        Ok(true)
+    })?;
+    Ok((spec, on_batch, controls))
+}

@@ -1,0 +1,76 @@
+//! The few browser APIs webpar calls, bound by hand (they exist in windows and workers alike).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The part of `AbortSignal` used here.
+    pub type AbortSignal;
+    /// Whether the signal is aborted.
+    #[wasm_bindgen(method, getter)]
+    pub fn aborted(this: &AbortSignal) -> bool;
+    /// `signal.addEventListener(kind, listener)`.
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    pub fn add_event_listener(this: &AbortSignal, kind: &str, listener: &js_sys::Function);
+    /// `signal.removeEventListener(kind, listener)`.
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    pub fn remove_event_listener(this: &AbortSignal, kind: &str, listener: &js_sys::Function);
+
+    /// `AbortController`.
+    pub type AbortController;
+    /// `new AbortController()`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> AbortController;
+    /// Its signal.
+    #[wasm_bindgen(method, getter)]
+    pub fn signal(this: &AbortController) -> AbortSignal;
+    /// `controller.abort()`.
+    #[wasm_bindgen(method)]
+    pub fn abort(this: &AbortController);
+
+    /// The part of `Response` used here.
+    pub type Response;
+    /// HTTP status.
+    #[wasm_bindgen(method, getter)]
+    pub fn status(this: &Response) -> u16;
+    /// `response.arrayBuffer()`.
+    #[wasm_bindgen(method, js_name = arrayBuffer)]
+    pub fn array_buffer(this: &Response) -> js_sys::Promise;
+
+    /// `fetch(url, init)`.
+    #[wasm_bindgen(js_name = fetch)]
+    pub fn fetch(url: &str, init: &JsValue) -> js_sys::Promise;
+
+    /// `setInterval(handler, ms)`.
+    #[wasm_bindgen(js_name = setInterval)]
+    pub fn set_interval(handler: &js_sys::Function, ms: i32) -> JsValue;
+    /// `clearInterval(handle)`.
+    #[wasm_bindgen(js_name = clearInterval)]
+    pub fn clear_interval(handle: &JsValue);
+    /// `setTimeout(handler, ms)`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub fn set_timeout(handler: &js_sys::Function, ms: f64) -> JsValue;
+    /// `clearTimeout(handle)`.
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub fn clear_timeout(handle: &JsValue);
+
+    /// `MessageChannel`, for yielding to the event loop without setTimeout's clamping.
+    pub type MessageChannel;
+    /// `new MessageChannel()`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> MessageChannel;
+    /// Its first port.
+    #[wasm_bindgen(method, getter)]
+    pub fn port1(this: &MessageChannel) -> MessagePort;
+    /// Its second port.
+    #[wasm_bindgen(method, getter)]
+    pub fn port2(this: &MessageChannel) -> MessagePort;
+    /// A `MessagePort`.
+    pub type MessagePort;
+    /// `port.onmessage = handler`.
+    #[wasm_bindgen(method, setter)]
+    pub fn set_onmessage(this: &MessagePort, handler: &js_sys::Function);
+    /// `port.postMessage(value)`.
+    #[wasm_bindgen(method, js_name = postMessage)]
+    pub fn post_message(this: &MessagePort, value: &JsValue);
+}
