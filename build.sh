@@ -163,12 +163,14 @@ test_all() {
   check "clippy (wasm)" cargo "+$NIGHTLY" clippy --lib --test 'web_*' --target "$TARGET" -- -D warnings
   say "native tests"
   cargo_suite "native" cargo test --workspace
+  # One dev server for the browser tests' fetches (WEBPAR_API, read when they compile) and
+  # the end-to-end tests.
+  start_server
   say "browser tests (wasm-bindgen-test, headless Chromium, threads on)"
   # The runner sets COOP/COEP itself; webdriver.json passes Chromium the flags it needs here.
   cargo_suite "browser" env CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
-    cargo "+$NIGHTLY" test --release --target "$TARGET" --test 'web_*'
+    WEBPAR_API="$BASE_URL" cargo "+$NIGHTLY" test --release --target "$TARGET" --test 'web_*'
   say "end-to-end tests (playwright-core, Chromium, dev server)"
-  start_server
   node_suite "end-to-end" env BASE_URL="$BASE_URL" CHROMIUM="$CHROMIUM" \
     node --test --test-concurrency=1 tests/e2e/
   kill "$SERVER_PID" 2>/dev/null || true

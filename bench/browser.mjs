@@ -2,9 +2,13 @@
 // - every workload's defaults through Runner.compare (sequential vs parallel, medians);
 // - plain-JS peers of four kernels on a workerpool pool of the same size, same checksums;
 // - overheads: empty-job round trip through Runner.run, a postMessage round trip to a
-//   worker, initThreadPool(k) ready time, and abort latency at the largest allowed sizes.
+//   worker, initThreadPool(k) ready time, and abort latency at the largest allowed sizes;
+// - I/O: 10,000 timer calls of 100 ms at concurrency 200 against the ideal; the limiter's
+//   cost per zero-latency call against p-limit's in the same page; wasm memory growth over
+//   1,000,000 calls; and the dev server under 10,000 fetches (from Node, which has no
+//   browser connection cap).
 // Usage: node bench/browser.mjs OUT.json [REPEATS]
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { launch, open } from "../tests/e2e/browser.mjs";
 
 const [out, repeatsArg] = process.argv.slice(2);
@@ -25,6 +29,9 @@ try {
   rows.push(...await page.evaluate(roundTrips, ROUND_TRIPS));
   rows.push(...await page.evaluate(abortLatencies));
   for (const k of [...new Set([1, threads])]) rows.push(await poolReadyTime(k));
+  await servePLimit(page);
+  rows.push(...await page.evaluate(ioBench));
+  rows.push(await devServerLoad());
   if (problems.length) throw new Error(`the page reported errors: ${problems.join("; ")}`);
   const browser = await page.evaluate(() => navigator.userAgent.match(/Chrom(?:e|ium)\/[\d.]+/)?.[0] ?? navigator.userAgent);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -183,4 +190,73 @@ async function poolReadyTime(k) {
   await fresh.close();
   console.log(`initThreadPool(${k}) ready in ${ms.toFixed(1)} ms`);
   return { kind: "overhead", overhead: "init_thread_pool_ms", where: "wasm", threads: k, value: ms };
+}
+
+/** Serves p-limit and its queue to the page as ES modules (bench only: not in the demo). */
+async function servePLimit(page) {
+  const module = (path, rewrite = (text) => text) => async (route) => route.fulfill({
+    body: rewrite(readFileSync(new URL(`../node_modules/${path}`, import.meta.url), "utf8")),
+    contentType: "text/javascript",
+  });
+  await page.route("**/bench-vendor/p-limit.js", module("p-limit/index.js", (t) => t.replace("'yocto-queue'", "'./yocto-queue.js'")));
+  await page.route("**/bench-vendor/yocto-queue.js", module("yocto-queue/index.js"));
+}
+
+/** In the page: the I/O targets. */
+async function ioBench() {
+  const { Runner } = await import("/pkg/webpar.js");
+  const { default: pLimit } = await import("/bench-vendor/p-limit.js");
+  const runner = new Runner();
+  const rows = [];
+  const waves = await runner.io({ calls: 10_000, latencyMs: 100, concurrency: 200 });
+  rows.push({ kind: "io", case: "timer_10000x100ms_c200", makespan_ms: waves.makespanMs, ideal_ms: waves.idealMs, ratio: waves.ratioToIdeal, max_in_flight: waves.maxInFlight });
+  console.log(`io: 10,000 x 100 ms at 200: ${waves.makespanMs.toFixed(0)} ms, ideal ${waves.idealMs} ms, ratio ${waves.ratioToIdeal.toFixed(3)}`);
+
+  const calls = 100_000;
+  const perCall = async (run) => {
+    await run(10_000); // warm-up
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      await run(calls);
+      times.push(((performance.now() - start) * 1000) / calls);
+    }
+    return times.sort((a, b) => a - b)[2];
+  };
+  const bare = await perCall((n) => runner.io({ calls: n, latencyMs: 0, concurrency: 100 }));
+  let sunk = 0;
+  const sinking = await perCall((n) => runner.io({ calls: n, latencyMs: 0, concurrency: 100, batchSize: 1000 }, { onBatch: (batch) => { sunk += batch.length; } }));
+  const pLimited = await perCall((n) => {
+    const limit = pLimit(100);
+    return Promise.all(Array.from({ length: n }, () => limit(async () => 0)));
+  });
+  rows.push({ kind: "io", case: "zero_latency_overhead_us", calls, webpar_us: bare, webpar_with_batches_us: sinking, p_limit_us: pLimited });
+  console.log(`io: per zero-latency call ${bare.toFixed(3)} us (${sinking.toFixed(3)} us with onBatch), p-limit ${pLimited.toFixed(3)} us`);
+
+  const million = await runner.io({ calls: 1_000_000, latencyMs: 1, concurrency: 1000, batchSize: 1000 }, { onBatch: () => {} });
+  rows.push({ kind: "io", case: "memory_1000000_calls", calls: million.calls, succeeded: million.succeeded, memory_growth_bytes: million.memoryGrowthBytes, peak_memory_bytes: million.peakMemoryBytes, makespan_ms: million.makespanMs });
+  console.log(`io: 1,000,000 calls: wasm memory grew ${(million.memoryGrowthBytes / 1048576).toFixed(2)} MiB (peak ${(million.peakMemoryBytes / 1048576).toFixed(1)} MiB) in ${(million.makespanMs / 1000).toFixed(1)} s`);
+  return rows;
+}
+
+/** From Node: 10,000 fetches of /api/delay?ms=50 at 200 in flight; errors and time. */
+async function devServerLoad() {
+  const total = 10_000, inFlight = 200;
+  let next = 0, errors = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < total) {
+      const i = next++;
+      try {
+        const response = await fetch(new URL(`/api/delay?ms=50&bytes=256&i=${i}`, process.env.BASE_URL));
+        if (!response.ok) errors++;
+        await response.arrayBuffer();
+      } catch {
+        errors++;
+      }
+    }
+  }));
+  const ms = performance.now() - start;
+  console.log(`dev server: ${total} fetches of /api/delay?ms=50 at ${inFlight} in flight: ${errors} errors, ${ms.toFixed(0)} ms (ideal ${total / inFlight * 50} ms)`);
+  return { kind: "io", case: "dev_server_10000_fetches", fetches: total, concurrency: inFlight, errors, makespan_ms: ms, ideal_ms: (total / inFlight) * 50 };
 }

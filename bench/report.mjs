@@ -43,6 +43,16 @@ const overheadLines = [
   ...overhead("abort_latency_ms").map((r) => `abort latency of ${r.workload} at ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(", ")}: ${r.value.toFixed(1)} ms`),
 ];
 
+const io = (name) => rows.find((r) => r.kind === "io" && r.case === name);
+const waves = io("timer_10000x100ms_c200"), zero = io("zero_latency_overhead_us");
+const million = io("memory_1000000_calls"), server = io("dev_server_10000_fetches");
+const ioLines = [
+  waves && `10,000 timer calls of 100 ms at concurrency 200: makespan ${waves.makespan_ms.toFixed(0)} ms, ideal ${waves.ideal_ms} ms, ${waves.ratio.toFixed(3)}x the ideal (max ${waves.max_in_flight} in flight)`,
+  zero && `limiter cost per zero-latency call over ${zero.calls.toLocaleString("en")} calls: webpar ${zero.webpar_us.toFixed(3)} µs (${zero.webpar_with_batches_us.toFixed(3)} µs with results handed to onBatch), p-limit ${zero.p_limit_us.toFixed(3)} µs in the same page`,
+  million && `1,000,000 timer calls with batchSize 1,000: wasm memory grew ${(million.memory_growth_bytes / 1048576).toFixed(2)} MiB (peak ${(million.peak_memory_bytes / 1048576).toFixed(1)} MiB), ${million.succeeded.toLocaleString("en")} succeeded in ${(million.makespan_ms / 1000).toFixed(1)} s`,
+  server && `dev server: ${server.fetches.toLocaleString("en")} fetches of /api/delay?ms=50 at ${server.concurrency} in flight (from Node): ${server.errors} errors, ${server.makespan_ms.toFixed(0)} ms (ideal ${server.ideal_ms} ms)`,
+].filter(Boolean);
+
 const markdownTable = (t) => {
   const widths = t[0].map((_, i) => Math.max(...t.map((row) => String(row[i]).length)));
   const line = (row) => "| " + row.map((cell, i) => String(cell).padEnd(widths[i])).join(" | ") + " |";
@@ -53,6 +63,8 @@ const machineLine = `${machine.cores} cores (${machine.cpu}), ${machine.browser}
 console.log(markdownTable(table));
 console.log(`\n${machineLine}\n`);
 for (const line of overheadLines) console.log(line);
+console.log("");
+for (const line of ioLines) console.log(line);
 
 writeFileSync(out, JSON.stringify({ machine, rows }, null, 2));
 writeFileSync("docs/benchmarks.json", JSON.stringify({ machine, rows }, null, 2) + "\n");
@@ -73,6 +85,10 @@ ${markdownTable(table)}
 ## Overheads
 
 ${overheadLines.map((line) => `- ${line}`).join("\n")}
+
+## I/O jobs
+
+${ioLines.map((line) => `- ${line}`).join("\n")}
 `);
 console.log(`\nrows written to ${out}, docs/benchmarks.md and docs/benchmarks.json`);
 if (differ) {

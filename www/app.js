@@ -3,6 +3,7 @@ import init, { initThreadPool, Runner } from "./pkg/webpar.js";
 import { drawComparison, drawSweep } from "./charts.js";
 import { recordRun, setUpHistory } from "./history.js";
 import { describePeers, loadPeers } from "./peers.js";
+import { setUpIo } from "./io.js";
 
 const $ = (selector) => document.querySelector(selector);
 const status = $("#status");
@@ -35,6 +36,7 @@ async function main() {
   setUpPoolSize(threads, cores);
   setUpHistory();
   buildForm(runner.workloads(), await loadPeers());
+  setUpIo(runner, { recordRun, showError: showIoError });
   $("#app").hidden = false;
   document.body.dataset.ready = "true";
 }
@@ -113,6 +115,12 @@ function showError(err) {
   } else {
     $("#error").textContent = `${err.name}: ${err.message}`;
   }
+}
+
+function showIoError(err) {
+  const field = err.param && document.querySelector(`#io-form [data-error-for="${CSS.escape(err.param)}"]`);
+  if (field) field.textContent = err.message;
+  else $("#io-error").textContent = `${err.name}: ${err.message}`;
 }
 
 /** Runs a comparison or a sweep of `workload` with the form's values. */

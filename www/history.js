@@ -26,6 +26,13 @@ export function recordRun(kind, result) {
 const formatParams = (params) => Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ");
 
 function summary(kind, result) {
+  if (kind === "io") {
+    return `${result.concurrent.calls} calls at concurrency ${result.concurrent.concurrency}: ` +
+      `${result.concurrent.makespanMs.toFixed(0)} ms, ${result.concurrent.ratioToIdeal?.toFixed(3) ?? "–"}× the ideal`;
+  }
+  if (kind === "pipeline") {
+    return `${result.sequential.totalMs.toFixed(0)} ms → ${result.concurrent.totalMs.toFixed(0)} ms, ${result.speedup.toFixed(2)}×`;
+  }
   if (kind === "sweep") {
     const best = result.rows.at(-1);
     return `${best.speedup.toFixed(2)}× on ${best.threads} threads, serial fraction ` +
@@ -35,18 +42,32 @@ function summary(kind, result) {
   return `${sequential.medianMs.toFixed(1)} ms → ${parallel.medianMs.toFixed(1)} ms, ${result.speedup.toFixed(2)}×`;
 }
 
-/** One CSV row per mode of a comparison and per thread count of a sweep. */
+/**
+ * One CSV row per mode of a comparison, per thread count of a sweep, and per run of an I/O
+ * job or pipeline. `time_ms` is the median for CPU runs, the makespan of an I/O run and the
+ * total of a pipeline run; cells that do not apply are empty.
+ */
 export function toCsv(entries) {
-  const header = ["index", "at", "kind", "workload", "params", "mode", "threads", "median_ms", "min_ms", "max_ms", "speedup", "checksum"];
+  const header = ["index", "at", "kind", "workload", "params", "run", "threads", "concurrency", "time_ms", "min_ms", "max_ms", "speedup", "checksum"];
   const rows = [];
   for (const entry of entries) {
     const base = [entry.index, entry.at, entry.kind, entry.workload, formatParams(entry.params)];
-    if (entry.kind === "sweep") {
-      for (const row of entry.rows) rows.push([...base, "threads", row.threads, row.medianMs, row.minMs, row.maxMs, row.speedup, row.checksum]);
+    if (entry.kind === "io") {
+      for (const run of ["sequential", "concurrent"]) {
+        const r = entry[run];
+        rows.push([...base, run, "", r.concurrency, r.makespanMs, "", "", "", ""]);
+      }
+    } else if (entry.kind === "pipeline") {
+      for (const run of ["sequential", "concurrent"]) {
+        const r = entry[run];
+        rows.push([...base, run, r.threads, r.concurrency, r.totalMs, "", "", run === "concurrent" ? entry.speedup : 1, r.checksum]);
+      }
+    } else if (entry.kind === "sweep") {
+      for (const row of entry.rows) rows.push([...base, "threads", row.threads, "", row.medianMs, row.minMs, row.maxMs, row.speedup, row.checksum]);
     } else {
       for (const run of entry.runs) {
         const speedup = run.mode === "parallel" ? entry.speedup : 1;
-        rows.push([...base, run.mode, run.threads, run.medianMs, run.minMs, run.maxMs, speedup, run.checksum]);
+        rows.push([...base, run.mode, run.threads, "", run.medianMs, run.minMs, run.maxMs, speedup, run.checksum]);
       }
     }
   }

@@ -113,8 +113,8 @@ fn ok_status() -> u16 {
 
 /// `GET /api/delay?ms=&bytes=&status=`: a simulated remote call of known latency and size.
 async fn delay(Query(query): Query<DelayQuery>) -> Response {
-    if let Err(response) = check_bounds(query.ms, query.bytes) {
-        return response;
+    if let Err(message) = check_bounds(query.ms, query.bytes) {
+        return bad_request(message);
     }
     let Ok(status) = StatusCode::from_u16(query.status) else {
         return bad_request("status must be an HTTP status in 100..=999".into());
@@ -143,8 +143,8 @@ fn default_doc_bytes() -> usize {
 
 /// `GET /api/doc?i=&bytes=&ms=`: document `i` (see [`document`]) after `ms` milliseconds.
 async fn doc(Query(query): Query<DocQuery>) -> Response {
-    if let Err(response) = check_bounds(query.ms, query.bytes) {
-        return response;
+    if let Err(message) = check_bounds(query.ms, query.bytes) {
+        return bad_request(message);
     }
     tokio::time::sleep(Duration::from_millis(query.ms)).await;
     (
@@ -174,12 +174,13 @@ fn document(i: u64, bytes: usize) -> Vec<u8> {
     text
 }
 
-fn check_bounds(ms: u64, bytes: usize) -> Result<(), Response> {
+/// What is wrong with `ms` and `bytes`, if anything.
+fn check_bounds(ms: u64, bytes: usize) -> Result<(), String> {
     if ms > MAX_DELAY_MS {
-        return Err(bad_request(format!("ms must be at most {MAX_DELAY_MS}")));
+        return Err(format!("ms must be at most {MAX_DELAY_MS}"));
     }
     if bytes > MAX_BYTES {
-        return Err(bad_request(format!("bytes must be at most {MAX_BYTES}")));
+        return Err(format!("bytes must be at most {MAX_BYTES}"));
     }
     Ok(())
 }

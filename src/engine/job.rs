@@ -86,6 +86,10 @@ pub trait Stoppable {
     fn stop(&self, reason: StopReason);
     /// Finished fraction in `[0, 1]`.
     fn fraction_done(&self) -> f64;
+    /// Calls completed and in flight, for jobs made of calls (I/O jobs).
+    fn calls(&self) -> Option<(u64, u32)> {
+        None
+    }
 }
 
 impl Stoppable for Job {

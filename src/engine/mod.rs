@@ -30,9 +30,10 @@ pub use sweep::{sweep_threads, Sweep, SweepRow};
 
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
+#[doc(hidden)]
 /// Locks without ever waiting on a futex: the browser's main thread may not block
 /// (`Atomics.wait` throws there), and every critical section here is a few instructions.
-pub(crate) fn spin_lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub fn spin_lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     loop {
         match mutex.try_lock() {
             Ok(guard) => return guard,

@@ -1,6 +1,6 @@
 //! The caller's handle on a running I/O job: cancel it, read its progress.
 
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
 
 use futures_channel::oneshot;
@@ -13,7 +13,7 @@ use crate::engine::{spin_lock, StopReason, Stoppable};
 /// use webpar::io::IoControl;
 /// use webpar::engine::StopReason;
 /// let control = IoControl::new(10);
-/// control.set_settled(5);
+/// control.set_counts(5, 2);
 /// assert_eq!(control.progress(), 0.5);
 /// control.cancel(StopReason::Timeout);
 /// assert_eq!(control.stop_reason(), Some(StopReason::Timeout));
@@ -22,6 +22,7 @@ use crate::engine::{spin_lock, StopReason, Stoppable};
 pub struct IoControl {
     stop: AtomicU8,
     settled: AtomicU64,
+    in_flight: AtomicU32,
     calls: u64,
     wake: Mutex<Option<oneshot::Sender<()>>>,
     woken: Mutex<Option<oneshot::Receiver<()>>>,
@@ -34,6 +35,7 @@ impl IoControl {
         IoControl {
             stop: AtomicU8::new(0),
             settled: AtomicU64::new(0),
+            in_flight: AtomicU32::new(0),
             calls,
             wake: Mutex::new(Some(wake)),
             woken: Mutex::new(Some(woken)),
@@ -67,9 +69,10 @@ impl IoControl {
         }
     }
 
-    /// Records how many calls are settled.
-    pub fn set_settled(&self, settled: u64) {
+    /// Records how many calls are settled and how many are in flight.
+    pub fn set_counts(&self, settled: u64, in_flight: u32) {
         self.settled.store(settled, Ordering::Relaxed);
+        self.in_flight.store(in_flight, Ordering::Relaxed);
     }
 
     /// Settled fraction of the calls, in `[0, 1]`.
@@ -90,5 +93,12 @@ impl Stoppable for IoControl {
 
     fn fraction_done(&self) -> f64 {
         self.progress()
+    }
+
+    fn calls(&self) -> Option<(u64, u32)> {
+        Some((
+            self.settled.load(Ordering::Relaxed),
+            self.in_flight.load(Ordering::Relaxed),
+        ))
     }
 }

@@ -95,6 +95,7 @@ pub async fn drive(
                     }
                     Call::Pending(call) => {
                         in_flight.push(with_timeout(call, host, spec.timeout_ms, index, attempt));
+                        control.set_counts(books.scheduler.settled(), books.scheduler.in_flight());
                     }
                 },
                 other => break Some(other),
@@ -174,7 +175,7 @@ impl Books {
             if let Some(batch) = self.batcher.push(result) {
                 self.tally.deliver(batch, host, on_batch);
             }
-            control.set_settled(self.scheduler.settled());
+            control.set_counts(self.scheduler.settled(), self.scheduler.in_flight());
         }
     }
 }
@@ -283,6 +284,7 @@ impl Tally {
         };
         let best = ideal.map(|ideal| rated.map_or(ideal, |rated| rated.max(ideal)));
         let settled = self.succeeded + self.failed;
+        let throughput_per_sec = settled as f64 / (makespan_ms / 1000.0).max(1e-9);
         IoReport {
             source: spec.source_name(),
             calls: plan.calls,
@@ -296,8 +298,12 @@ impl Tally {
             ideal_ms: ideal,
             rate_bound_ideal_ms: rated,
             ratio_to_ideal: best.filter(|b| *b > 0.0).map(|b| makespan_ms / b),
-            throughput_per_sec: settled as f64 / (makespan_ms / 1000.0).max(1e-9),
+            throughput_per_sec,
             max_in_flight: scheduler.max_in_flight,
+            effective_concurrency: spec
+                .latency_hint_ms
+                .filter(|latency| *latency > 0.0)
+                .map(|latency| throughput_per_sec * latency / 1000.0),
             latency_p50_ms: self.latencies.quantile(0.5),
             latency_p95_ms: self.latencies.quantile(0.95),
             latency_p99_ms: self.latencies.quantile(0.99),

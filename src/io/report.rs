@@ -70,6 +70,10 @@ pub struct IoReport {
     pub throughput_per_sec: f64,
     /// Most calls in flight at once.
     pub max_in_flight: u32,
+    /// Throughput times the expected latency (`latencyMs`), by Little's law how many calls
+    /// of that latency were overlapping on average. Far below `concurrency` means something
+    /// else capped it, such as the browser's 6 connections per host over HTTP/1.1.
+    pub effective_concurrency: Option<f64>,
     /// Latency percentiles of the attempts, in ms (within 2%).
     pub latency_p50_ms: Option<f64>,
     /// 95th percentile.

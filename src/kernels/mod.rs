@@ -38,6 +38,7 @@ pub mod primes;
 pub mod sha256;
 pub mod sort;
 pub mod sum;
+pub mod wordcount;
 
 use serde::Serialize;
 

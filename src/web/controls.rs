@@ -96,7 +96,20 @@ impl Controls {
                 // Monotone even if a run's counters were read mid-update.
                 last = last.max(job.fraction_done());
                 // A throwing callback must not stop the job.
-                let _ = report.call1(&JsValue::NULL, &last.into());
+                let _ = match job.calls() {
+                    None => report.call1(&JsValue::NULL, &last.into()),
+                    Some((completed, in_flight)) => {
+                        let counts = js_sys::Object::new();
+                        let _ = js_sys::Reflect::set(
+                            &counts,
+                            &"completed".into(),
+                            &(completed as f64).into(),
+                        );
+                        let _ =
+                            js_sys::Reflect::set(&counts, &"inFlight".into(), &in_flight.into());
+                        report.call2(&JsValue::NULL, &last.into(), &counts)
+                    }
+                };
             });
             let handle = set_interval(tick.as_ref().unchecked_ref(), PROGRESS_INTERVAL_MS);
             Ticker {

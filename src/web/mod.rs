@@ -8,6 +8,7 @@ mod convert;
 mod errors;
 mod io;
 mod js;
+mod pipeline;
 mod pool;
 mod runner;
 

@@ -42,8 +42,11 @@ export interface JobControls {
   signal?: AbortSignal;
   /** Stops the job after this many milliseconds: the Promise rejects with TimeoutError. */
   timeoutMs?: number;
-  /** Called 10 times a second with the finished fraction of the job (monotone, in [0, 1]), and with 1 at the end. */
-  onProgress?: (fraction: number) => void;
+  /**
+   * Called 10 times a second with the finished fraction of the job (monotone, in [0, 1]), and
+   * with 1 at the end; for I/O jobs also with the calls completed and in flight.
+   */
+  onProgress?: (fraction: number, calls?: { completed: number; inFlight: number }) => void;
 }
 /** Options of `Runner.run`. */
 export interface RunOptions extends JobControls {
@@ -143,6 +146,8 @@ export interface IoReport {
   ratioToIdeal: number | null;
   throughputPerSec: number;
   maxInFlight: number;
+  /** Throughput x latencyMs: calls effectively overlapping (Little's law). */
+  effectiveConcurrency: number | null;
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   latencyP99Ms: number | null;
@@ -151,6 +156,38 @@ export interface IoReport {
   peakMemoryBytes: number;
   memoryGrowthBytes: number;
   firstErrors: string[];
+}
+/** The fetch-then-compute pipeline. */
+export interface PipelineSpec {
+  /** Documents, 1..=100000; default 100. */
+  docs?: number;
+  /** Bytes per document, 1..=1048576; default 262144. */
+  bytes?: number;
+  /** The server's latency per document; default 20. */
+  latencyMs?: number;
+  /** Fetches in flight in the concurrent run; default 6 (the browser's limit per host). */
+  concurrency?: number;
+}
+/** One run of the pipeline. */
+export interface PipelinePhases {
+  concurrency: number;
+  threads: number;
+  ioMs: number;
+  cpuMs: number;
+  totalMs: number;
+  checksum: string;
+}
+/** Sequential against concurrent + parallel. */
+export interface PipelineReport {
+  docs: number;
+  bytes: number;
+  words: number;
+  sequential: PipelinePhases;
+  concurrent: PipelinePhases;
+  speedup: number;
+  ioSpeedup: number;
+  cpuSpeedup: number;
+  checksumsMatch: boolean;
 }
 /** A scaling sweep. */
 export interface Sweep {

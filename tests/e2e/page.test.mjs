@@ -110,7 +110,7 @@ test("a scaling sweep fills the table and chart, and the history exports as JSON
   assert.equal(exported[0].rows.length, threads);
   const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
   const csv = (await streamText(await csvDownload.createReadStream())).trim().split("\n");
-  assert.equal(csv[0], "index,at,kind,workload,params,mode,threads,median_ms,min_ms,max_ms,speedup,checksum");
+  assert.equal(csv[0], "index,at,kind,workload,params,run,threads,concurrency,time_ms,min_ms,max_ms,speedup,checksum");
   assert.equal(csv.length, 1 + threads);
   assert.deepEqual(problems, []);
   await page.close();

@@ -1,0 +1,85 @@
+// The I/O panel end to end: sequential vs concurrent timer calls against the ideal, the
+// browser's connection limit made visible with fetch, cancelling, and the pipeline.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, open } from "./browser.mjs";
+
+let context;
+before(async () => { context = await launch(); });
+after(async () => { await context?.close(); });
+
+async function readyPage() {
+  const opened = await open(context);
+  await opened.page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+  return opened;
+}
+
+const cells = (page, selector) => page.$$eval(`${selector} tbody tr`, (trs) =>
+  trs.map((tr) => Object.fromEntries([...tr.cells].map((td, i) => [td.dataset.col ?? i, td.textContent]))));
+
+test("timer calls: concurrent near the ideal, sequential projected, timeline drawn", async () => {
+  const { page, problems } = await readyPage();
+  await page.fill("#io-calls", "1000");
+  await page.fill("#io-latency", "50");
+  await page.fill("#io-concurrency", "100");
+  await page.click("#io-run");
+  await page.waitForSelector("#io-results:not([hidden])", { timeout: 60_000 });
+  assert.equal(await page.textContent("#io-error"), "");
+  const [sequential, concurrent] = await cells(page, "#io-table");
+  assert.equal(sequential.concurrency, "1");
+  assert.equal(concurrent.concurrency, "100");
+  assert.equal(concurrent.calls, "1,000");
+  assert.equal(concurrent.ideal, "500", "ceil(1000 / 100) x 50 ms");
+  assert.equal(concurrent.inflight, "100");
+  assert.equal(concurrent.failed, "0");
+  const ratio = Number(concurrent.ratio.replace("×", ""));
+  assert.ok(ratio >= 1 && ratio < 3, `ratio to ideal ${ratio}`);
+  assert.match(await page.textContent("#io-summary"), /1,000 results were delivered in 1 batch;/);
+  assert.equal(await page.locator("#io-note").isHidden(), true, "timers have no connection limit");
+  const datasets = await page.evaluate(() => Chart.getChart("io-chart").data.datasets.map((d) => [d.label, d.data.length]));
+  assert.ok(datasets.some(([label, n]) => label === "concurrent: in flight" && n > 0), JSON.stringify(datasets));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("same-origin fetches above 6 in flight show the browser's connection limit", async () => {
+  const { page, problems } = await readyPage();
+  await page.selectOption("#io-source", "fetch");
+  await page.fill("#io-calls", "120");
+  await page.click("#io-run");
+  await page.waitForSelector("#io-results:not([hidden])", { timeout: 60_000 });
+  assert.equal(await page.textContent("#io-error"), "");
+  const [, concurrent] = await cells(page, "#io-table");
+  assert.equal(concurrent.concurrency, "50");
+  assert.equal(concurrent.failed, "0");
+  const note = page.locator("#io-note");
+  assert.equal(await note.isVisible(), true);
+  assert.match(await note.textContent(), /at most 6 connections per host over HTTP\/1\.1, so of 50 fetches in flight only about [\d.]+ were served at once/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("Cancel stops an I/O run, and the pipeline reports both phases", async () => {
+  const { page, problems } = await readyPage();
+  await page.fill("#io-calls", "100000");
+  await page.fill("#io-latency", "100");
+  await page.fill("#io-concurrency", "10");
+  await page.click("#io-run");
+  await page.waitForFunction(() => !document.querySelector("#io-cancel").disabled);
+  await page.waitForTimeout(300);
+  await page.click("#io-cancel");
+  await page.waitForSelector("#io-run:not([disabled])", { timeout: 10_000 });
+  assert.match(await page.textContent("#io-error"), /^AbortError: /);
+
+  await page.click("#io-pipeline");
+  await page.waitForSelector("#pipeline-results:not([hidden])", { timeout: 120_000 });
+  assert.equal(await page.textContent("#io-error"), "");
+  const [sequential, concurrent] = await cells(page, "#pipeline-table");
+  assert.equal(sequential[1], "1");
+  assert.equal(sequential[2], "1");
+  assert.equal(concurrent[1], "6");
+  assert.equal(sequential[6], concurrent[6], "same checksum");
+  assert.match(await page.textContent("#pipeline-summary"), /100 documents of 256 KiB .* I\/O [\d.]+× faster with concurrent fetches, CPU [\d.]+× faster on the pool, [\d.]+× in all\. Checksums match ✓/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
