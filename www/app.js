@@ -4,6 +4,7 @@ import { drawComparison, drawSweep } from "./charts.js";
 import { recordRun, setUpHistory } from "./history.js";
 import { describePeers, loadPeers } from "./peers.js";
 import { setUpIo } from "./io.js";
+import { tableRow } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
 const status = $("#status");
@@ -213,22 +214,15 @@ function showComparison(comparison, peers) {
     `${comparison.workload} (${params.join(", ")}), ${comparison.repeats} repeats per mode`;
   const names = ["mode", "threads", "median", "range", "checksum", "match", "speedup", "efficiency"];
   const rows = comparison.runs.map((run) => {
-    const tr = document.createElement("tr");
-    tr.dataset.mode = run.mode;
     const isParallel = run.mode === "parallel";
-    const cells = [
+    const tr = tableRow([
       run.mode, run.threads, fmt(run.medianMs), `${fmt(run.minMs)}–${fmt(run.maxMs)}`, run.checksum,
       comparison.checksumsMatch ? "✓" : "✗",
       isParallel ? `${comparison.speedup.toFixed(2)}×` : "1.00×",
       isParallel ? `${(comparison.efficiency * 100).toFixed(0)}%` : "100%",
-    ];
-    cells.forEach((value, i) => {
-      const td = document.createElement("td");
-      td.textContent = String(value);
-      td.dataset.col = names[i];
-      if (names[i] === "match") td.className = comparison.checksumsMatch ? "ok" : "mismatch";
-      tr.append(td);
-    });
+    ], names);
+    tr.dataset.mode = run.mode;
+    tr.querySelector('[data-col="match"]').className = comparison.checksumsMatch ? "ok" : "mismatch";
     return tr;
   });
   $("#results-table tbody").replaceChildren(...rows);

@@ -1,5 +1,6 @@
 // The page's charts (chart.js, loaded as ES modules through the import map).
 import { Chart, registerables } from "chart.js";
+import { tableRow } from "./dom.js";
 
 Chart.register(...registerables);
 // For inspection from the console and the end-to-end tests (Chart.getChart(canvasId)).
@@ -35,21 +36,11 @@ export function drawSweep(sweep) {
   document.getElementById("sweep-title").textContent =
     `Scaling of ${sweep.workload} (${params.join(", ")}), ${sweep.repeats} repeats per thread count`;
   const names = ["threads", "used", "median", "speedup", "efficiency", "amdahl", "checksum"];
-  const rows = sweep.rows.map((row) => {
-    const tr = document.createElement("tr");
-    const cells = [
-      row.threads + (row.oversubscribed ? " ⚠" : ""), row.threadsUsed, row.medianMs.toFixed(1),
-      `${row.speedup.toFixed(2)}×`, `${(row.efficiency * 100).toFixed(0)}%`,
-      `${row.amdahlSpeedup.toFixed(2)}×`, row.checksum,
-    ];
-    cells.forEach((value, i) => {
-      const td = document.createElement("td");
-      td.textContent = String(value);
-      td.dataset.col = names[i];
-      tr.append(td);
-    });
-    return tr;
-  });
+  const rows = sweep.rows.map((row) => tableRow([
+    row.threads + (row.oversubscribed ? " ⚠" : ""), row.threadsUsed, row.medianMs.toFixed(1),
+    `${row.speedup.toFixed(2)}×`, `${(row.efficiency * 100).toFixed(0)}%`,
+    `${row.amdahlSpeedup.toFixed(2)}×`, row.checksum,
+  ], names));
   document.querySelector("#sweep-table tbody").replaceChildren(...rows);
   const serial = sweep.serialFraction;
   document.getElementById("sweep-summary").textContent =

@@ -1,4 +1,6 @@
 // The session's runs: a table, and exports as JSON and CSV.
+import { tableRow } from "./dom.js";
+
 const history = [];
 
 export function setUpHistory() {
@@ -12,14 +14,8 @@ export function setUpHistory() {
 export function recordRun(kind, result) {
   const entry = { index: history.length + 1, at: new Date().toISOString(), kind, ...result };
   history.push(entry);
-  const tr = document.createElement("tr");
   const cells = [entry.index, kind, result.workload, formatParams(result.params), summary(kind, result)];
-  for (const value of cells) {
-    const td = document.createElement("td");
-    td.textContent = String(value);
-    tr.append(td);
-  }
-  document.querySelector("#history-table tbody").append(tr);
+  document.querySelector("#history-table tbody").append(tableRow(cells));
   document.getElementById("history").hidden = false;
 }
 

@@ -1,6 +1,7 @@
 // The I/O panel: sequential (C = 1) against concurrent calls, live progress, the ideal, and
 // the fetch-then-compute pipeline.
 import { Chart } from "chart.js";
+import { tableRow } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
 /** Calls of the sequential baseline: enough to time one call, few enough to wait for. */
@@ -95,21 +96,10 @@ async function compareRuns(runner, spec, signal, recordRun) {
 const ms = (v) => (v === null || v === undefined ? "–" : v.toLocaleString(undefined, { maximumFractionDigits: 1 }));
 
 function showIo(sequential, concurrent, delivered, spec) {
-  const row = (label, r) => {
-    const tr = document.createElement("tr");
-    tr.dataset.run = label;
-    const cells = [label, r.calls.toLocaleString(), r.concurrency, ms(r.makespanMs), ms(r.idealMs),
-      r.ratioToIdeal ? `${r.ratioToIdeal.toFixed(3)}×` : "–", Math.round(r.throughputPerSec).toLocaleString(), r.maxInFlight,
-      `${ms(r.latencyP50Ms)} / ${ms(r.latencyP95Ms)} / ${ms(r.latencyP99Ms)}`, r.failed];
-    const names = ["run", "calls", "concurrency", "makespan", "ideal", "ratio", "throughput", "inflight", "latency", "failed"];
-    cells.forEach((value, i) => {
-      const td = document.createElement("td");
-      td.textContent = String(value);
-      td.dataset.col = names[i];
-      tr.append(td);
-    });
-    return tr;
-  };
+  const names = ["run", "calls", "concurrency", "makespan", "ideal", "ratio", "throughput", "inflight", "latency", "failed"];
+  const row = (label, r) => tableRow([label, r.calls.toLocaleString(), r.concurrency, ms(r.makespanMs), ms(r.idealMs),
+    r.ratioToIdeal ? `${r.ratioToIdeal.toFixed(3)}×` : "–", Math.round(r.throughputPerSec).toLocaleString(), r.maxInFlight,
+    `${ms(r.latencyP50Ms)} / ${ms(r.latencyP95Ms)} / ${ms(r.latencyP99Ms)}`, r.failed], names);
   $("#io-table tbody").replaceChildren(row("sequential", sequential), row("concurrent", concurrent));
   const perCall = sequential.makespanMs / sequential.calls;
   const projected = perCall * concurrent.calls;
@@ -157,16 +147,7 @@ function drawTimeline(series) {
 
 async function pipeline(runner, signal, recordRun) {
   const report = await runner.pipeline({}, { signal, onProgress: (f) => { $("#io-progress").value = f; } });
-  const row = (label, p) => {
-    const tr = document.createElement("tr");
-    tr.dataset.run = label;
-    for (const value of [label, p.concurrency, p.threads, ms(p.ioMs), ms(p.cpuMs), ms(p.totalMs), p.checksum]) {
-      const td = document.createElement("td");
-      td.textContent = String(value);
-      tr.append(td);
-    }
-    return tr;
-  };
+  const row = (label, p) => tableRow([label, p.concurrency, p.threads, ms(p.ioMs), ms(p.cpuMs), ms(p.totalMs), p.checksum]);
   $("#pipeline-table tbody").replaceChildren(row("sequential", report.sequential), row("concurrent + parallel", report.concurrent));
   $("#pipeline-summary").textContent =
     `${report.docs} documents of ${(report.bytes / 1024).toFixed(0)} KiB (${report.words.toLocaleString()} words): ` +

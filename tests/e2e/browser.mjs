@@ -34,3 +34,16 @@ export async function open(context, path = "/") {
   await page.goto(new URL(path, BASE_URL).href);
   return { page, problems };
 }
+
+/** Opens the demo page and waits until its pool is ready. */
+export async function readyPage(context) {
+  const opened = await open(context);
+  await opened.page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+  return opened;
+}
+
+/** The rows of a table's body: one object per row, keyed by each cell's data-col (or index). */
+export function tableCells(page, selector) {
+  return page.$$eval(`${selector} tbody tr`, (trs) =>
+    trs.map((tr) => Object.fromEntries([...tr.cells].map((td, i) => [td.dataset.col ?? i, td.textContent]))));
+}

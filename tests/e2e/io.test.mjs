@@ -2,20 +2,15 @@
 // browser's connection limit made visible with fetch, cancelling, and the pipeline.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, open } from "./browser.mjs";
+import { launch, readyPage as openReady, tableCells } from "./browser.mjs";
+
+const readyPage = () => openReady(context);
 
 let context;
 before(async () => { context = await launch(); });
 after(async () => { await context?.close(); });
 
-async function readyPage() {
-  const opened = await open(context);
-  await opened.page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
-  return opened;
-}
 
-const cells = (page, selector) => page.$$eval(`${selector} tbody tr`, (trs) =>
-  trs.map((tr) => Object.fromEntries([...tr.cells].map((td, i) => [td.dataset.col ?? i, td.textContent]))));
 
 test("timer calls: concurrent near the ideal, sequential projected, timeline drawn", async () => {
   const { page, problems } = await readyPage();
@@ -25,7 +20,7 @@ test("timer calls: concurrent near the ideal, sequential projected, timeline dra
   await page.click("#io-run");
   await page.waitForSelector("#io-results:not([hidden])", { timeout: 60_000 });
   assert.equal(await page.textContent("#io-error"), "");
-  const [sequential, concurrent] = await cells(page, "#io-table");
+  const [sequential, concurrent] = await tableCells(page, "#io-table");
   assert.equal(sequential.concurrency, "1");
   assert.equal(concurrent.concurrency, "100");
   assert.equal(concurrent.calls, "1,000");
@@ -49,7 +44,7 @@ test("same-origin fetches above 6 in flight show the browser's connection limit"
   await page.click("#io-run");
   await page.waitForSelector("#io-results:not([hidden])", { timeout: 60_000 });
   assert.equal(await page.textContent("#io-error"), "");
-  const [, concurrent] = await cells(page, "#io-table");
+  const [, concurrent] = await tableCells(page, "#io-table");
   assert.equal(concurrent.concurrency, "50");
   assert.equal(concurrent.failed, "0");
   const note = page.locator("#io-note");
@@ -74,7 +69,7 @@ test("Cancel stops an I/O run, and the pipeline reports both phases", async () =
   await page.click("#io-pipeline");
   await page.waitForSelector("#pipeline-results:not([hidden])", { timeout: 120_000 });
   assert.equal(await page.textContent("#io-error"), "");
-  const [sequential, concurrent] = await cells(page, "#pipeline-table");
+  const [sequential, concurrent] = await tableCells(page, "#pipeline-table");
   assert.equal(sequential[1], "1");
   assert.equal(sequential[2], "1");
   assert.equal(concurrent[1], "6");

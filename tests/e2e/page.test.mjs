@@ -2,17 +2,14 @@
 // validation errors, and no console or page errors.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, open } from "./browser.mjs";
+import { launch, readyPage as openReady, tableCells } from "./browser.mjs";
+
+const readyPage = () => openReady(context);
 
 let context;
 before(async () => { context = await launch(); });
 after(async () => { await context?.close(); });
 
-async function readyPage() {
-  const opened = await open(context);
-  await opened.page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
-  return opened;
-}
 
 test("the page is cross-origin isolated and starts the pool", async () => {
   const { page, problems } = await readyPage();
@@ -34,8 +31,7 @@ test("running each workload's defaults fills both modes with equal checksums and
     await page.click("#run");
     await page.waitForSelector("#run:not([disabled])", { timeout: 120_000 });
     assert.equal(await page.textContent("#error"), "", `${name}: no error`);
-    const rows = await page.$$eval("#results-table tbody tr", (trs) =>
-      trs.map((tr) => Object.fromEntries([...tr.cells].map((td) => [td.dataset.col, td.textContent]))));
+    const rows = await tableCells(page, "#results-table");
     assert.equal(rows.length, 2, name);
     const [sequential, parallel] = rows;
     assert.equal(sequential.mode, "sequential");
@@ -90,8 +86,7 @@ test("a scaling sweep fills the table and chart, and the history exports as JSON
   await page.click("#sweep");
   await page.waitForSelector("#sweep:not([disabled])", { timeout: 120_000 });
   assert.equal(await page.textContent("#error"), "");
-  const rows = await page.$$eval("#sweep-table tbody tr", (trs) =>
-    trs.map((tr) => Object.fromEntries([...tr.cells].map((td) => [td.dataset.col, td.textContent]))));
+  const rows = await tableCells(page, "#sweep-table");
   assert.equal(rows.length, threads, "one row per thread count, 1 to the pool size");
   assert.deepEqual(rows.map((r) => parseInt(r.threads, 10)), Array.from({ length: threads }, (_, i) => i + 1));
   assert.ok(rows.every((r) => r.checksum === "148933"), "every thread count computes the same");
