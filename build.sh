@@ -160,7 +160,7 @@ test_all() {
   say "lint"
   check "rustfmt" cargo fmt --all --check
   check "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
-  check "clippy (wasm)" cargo "+$NIGHTLY" clippy --lib --test 'web_*' --target "$TARGET" -- -D warnings
+  check "clippy (wasm)" cargo "+$NIGHTLY" clippy --lib --tests --examples --target "$TARGET" -- -D warnings
   say "native tests"
   cargo_suite "native" cargo test --workspace
   # One dev server for the browser tests' fetches (WEBPAR_API, read when they compile) and
@@ -168,8 +168,10 @@ test_all() {
   start_server
   say "browser tests (wasm-bindgen-test, headless Chromium, threads on)"
   # The runner sets COOP/COEP itself; webdriver.json passes Chromium the flags it needs here.
+  # Every test binary, as `wasm-pack test` would: web_*.rs, plus the pure-logic files that
+  # also run natively; native-only files compile to nothing here.
   cargo_suite "browser" env CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
-    WEBPAR_API="$BASE_URL" cargo "+$NIGHTLY" test --release --target "$TARGET" --test 'web_*'
+    WEBPAR_API="$BASE_URL" cargo "+$NIGHTLY" test --release --target "$TARGET" --tests
   say "end-to-end tests (playwright-core, Chromium, dev server)"
   node_suite "end-to-end" env BASE_URL="$BASE_URL" CHROMIUM="$CHROMIUM" \
     node --test --test-concurrency=1 tests/e2e/

@@ -5,9 +5,12 @@
 //! prints one line per workload and mode, and writes the rows as JSON to OUT.json when given
 //! (`-` for none). With workload names, only those run.
 
+#[cfg(not(target_arch = "wasm32"))]
 use futures::executor::block_on;
+#[cfg(not(target_arch = "wasm32"))]
 use webpar::engine::{self, native_clock, Job, JobSpec, WORKLOADS};
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let mut args = std::env::args().skip(1);
     let out = args.next();
@@ -56,3 +59,8 @@ fn main() {
         std::fs::write(&path, json).unwrap_or_else(|err| panic!("cannot write {path}: {err}"));
     }
 }
+
+/// The native benchmark has nothing to do in a browser (`cargo test --target wasm32` builds
+/// examples too).
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,5 +1,7 @@
 //! The engine natively: jobs go to the rayon pool and come back through a channel; reports
 //! and comparisons carry what the JS API promises.
+// Native only: it needs native rayon and a blocking executor; the browser tests (web_*.rs) cover the same paths there.
+#![cfg(not(target_arch = "wasm32"))]
 
 use futures::executor::block_on;
 use webpar::engine::{self, native_clock, Budget, Ctx, Job, JobSpec, Mode, RawValue, StopReason};

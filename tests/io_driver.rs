@@ -1,5 +1,7 @@
 //! The I/O driver natively, with a fake source and host: every call ends on its first poll,
 //! and the clock advances by one millisecond per reading.
+// Native only: it needs a blocking executor; the browser tests (web_*.rs) cover the same paths there.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::cell::Cell;
 use std::collections::BTreeSet;

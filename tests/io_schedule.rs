@@ -1,6 +1,13 @@
 //! The I/O bookkeeping with a fake clock, property-style: many random plans and call
 //! latencies (seeded, so a failure can be replayed), checked against the invariants.
 
+// The same tests run natively (`cargo test`) and in the browser (`./build.sh test`, or
+// `wasm-pack test --headless --chrome`).
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use std::collections::BTreeMap;
 
 use webpar::io::{Batcher, Histogram, Next, Plan, RateLimit, Scheduler, Settle};

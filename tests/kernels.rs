@@ -1,5 +1,7 @@
 //! Every kernel: sequential equals parallel at several sizes, known answers, and checksums
 //! recomputed here independently of the kernels' code.
+// Native only: it needs native rayon pools of 1, 2 and 4 threads; the browser tests (web_*.rs) cover the same paths there.
+#![cfg(not(target_arch = "wasm32"))]
 
 use webpar::engine::{Ctx, Mode, StopReason};
 use webpar::kernels::{countdown, mandelbrot, primes, sum};

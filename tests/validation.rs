@@ -1,6 +1,13 @@
 //! Validation: every way input can be wrong gives the right error kind and a message that
 //! names the parameter and what to pass; nothing can panic.
 
+// The same tests run natively (`cargo test`) and in the browser (`./build.sh test`, or
+// `wasm-pack test --headless --chrome`).
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 use webpar::engine::{JobSpec, RawValue, WORKLOADS};
 use webpar::ErrorKind;
 
