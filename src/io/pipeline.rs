@@ -78,15 +78,18 @@ impl PipelineSpec {
         self.docs * self.bytes
     }
 
-    /// The I/O job that fetches the documents from the dev server's `/api/doc`, at
-    /// `concurrency` calls in flight.
-    pub fn fetch_job(&self, concurrency: u32) -> IoSpec {
-        let url = format!(
+    /// The URL template of the documents on the dev server's `/api/doc`.
+    pub fn url(&self) -> String {
+        format!(
             "/api/doc?i={{i}}&bytes={}&ms={}",
             self.bytes, self.latency_ms
-        );
+        )
+    }
+
+    /// The I/O job that fetches the documents, at `concurrency` calls in flight.
+    pub fn fetch_job(&self, concurrency: u32) -> IoSpec {
         IoSpec {
-            source: crate::io::CallSource::Fetch { url },
+            source: crate::io::CallSource::Fetch { url: self.url() },
             plan: Plan {
                 calls: self.docs,
                 concurrency,

@@ -104,7 +104,7 @@ async fn run_once(
     let job = spec.fetch_job(concurrency);
     let bodies = Rc::new(RefCell::new(vec![Vec::new(); spec.docs as usize]));
     let source = FetchSource {
-        url: spec_url(&job),
+        url: spec.url(),
         bodies: Some(Rc::clone(&bodies)),
     };
     let io = Arc::new(IoControl::new(spec.docs));
@@ -148,13 +148,6 @@ async fn run_once(
         checksum: timed.output.checksum.to_string(),
     };
     Ok((phases, words))
-}
-
-fn spec_url(job: &crate::io::IoSpec) -> String {
-    match &job.source {
-        crate::io::CallSource::Fetch { url } => url.clone(),
-        crate::io::CallSource::Timer { .. } => String::new(),
-    }
 }
 
 fn stopped(reason: StopReason) -> Error {
