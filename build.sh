@@ -161,6 +161,8 @@ test_all() {
   check "rustfmt" cargo fmt --all --check
   check "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
   check "clippy (wasm)" cargo "+$NIGHTLY" clippy --lib --tests --examples --target "$TARGET" -- -D warnings
+  # The package's TypeScript types describe the API as the README uses it.
+  check "types (tsc --strict)" npx --no-install tsc -p tests/types/tsconfig.json
   say "native tests"
   cargo_suite "native" cargo test --workspace
   # One dev server for the browser tests' fetches (WEBPAR_API, read when they compile) and

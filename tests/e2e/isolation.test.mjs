@@ -36,6 +36,14 @@ test("without cross-origin isolation the page explains the headers instead of ha
       }
     });
     assert.match(rejection, /^PoolNotReadyError: .*cross-origin isolated.*Cross-Origin-Embedder-Policy/);
+
+    // I/O jobs need no pool: they work on this page all the same.
+    const io = await page.evaluate(async () => {
+      const { Runner } = await import("/pkg/webpar.js");
+      const report = await new Runner().io({ calls: 200, latencyMs: 5, concurrency: 50 });
+      return [report.succeeded, report.maxInFlight];
+    });
+    assert.deepEqual(io, [200, 50]);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

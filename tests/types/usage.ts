@@ -1,0 +1,44 @@
+// Compiled (not run) by `./build.sh test` with `tsc --noEmit --strict`: the package's
+// TypeScript types describe the API as the README uses it. A type error fails the build.
+import init, {
+  initThreadPool,
+  Runner,
+  type Comparison,
+  type IoReport,
+  type PipelineReport,
+  type RunReport,
+  type Sweep,
+  type Workload,
+} from "../../www/pkg/webpar.js";
+
+export async function usage(): Promise<void> {
+  await init();
+  const threads: number = await initThreadPool(navigator.hardwareConcurrency);
+  const runner = new Runner();
+  const workloads: Workload[] = runner.workloads();
+  const names: string[] = workloads.map((w) => w.name);
+  const size: number | undefined = runner.threads;
+
+  const controller = new AbortController();
+  const run: RunReport = await runner.run("primes", { below: 1_000_000 }, {
+    mode: "parallel",
+    repeats: 2,
+    signal: controller.signal,
+    timeoutMs: 10_000,
+    onProgress: (fraction: number) => void fraction,
+  });
+  const checksum: string = run.checksum;
+  const cmp: Comparison = await runner.compare("mandelbrot", { width: 700, height: 700, max_iter: 1000 }, { repeats: 3 });
+  const speedup: number = cmp.speedup;
+  const sweep: Sweep = await runner.sweep("primes", { below: 2_000_000 }, { threads: [1, 2], repeats: 2 });
+  const serial: number | null = sweep.serialFraction;
+  runner.validate("primes", { below: 10 });
+
+  const io: IoReport = await runner.io(
+    { calls: 10_000, latencyMs: 100, concurrency: 200, batchSize: 1000, retries: 2 },
+    { onBatch: (results) => results.forEach((r) => void r.index), onProgress: (f, calls) => void calls?.inFlight },
+  );
+  const ratio: number | null = io.ratioToIdeal;
+  const pipeline: PipelineReport = await runner.pipeline({ docs: 10 }, {});
+  console.log(threads, names, size, checksum, speedup, serial, ratio, pipeline.speedup);
+}
