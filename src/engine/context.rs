@@ -24,6 +24,27 @@ pub enum StopReason {
     Timeout,
 }
 
+impl StopReason {
+    /// The error a job stopped for this reason rejects with; `job` names the job in the
+    /// message ("the job", "the pipeline", ...).
+    ///
+    /// ```
+    /// use webpar::{engine::StopReason, ErrorKind};
+    /// let err = StopReason::Timeout.into_error("the pipeline");
+    /// assert_eq!(err.kind(), ErrorKind::Timeout);
+    /// assert_eq!(err.message(), "the pipeline ran past its deadline and was stopped");
+    /// ```
+    pub fn into_error(self, job: &str) -> Error {
+        match self {
+            StopReason::Abort => Error::new(ErrorKind::Aborted, format!("{job} was cancelled")),
+            StopReason::Timeout => Error::new(
+                ErrorKind::Timeout,
+                format!("{job} ran past its deadline and was stopped"),
+            ),
+        }
+    }
+}
+
 /// Cancel flag and progress counters of one job.
 ///
 /// ```
@@ -88,13 +109,18 @@ impl Ctx {
     /// # Errors
     /// As [`Ctx::checkpoint`].
     pub fn check(&self) -> Result<(), Error> {
+        match self.stop_reason() {
+            None => Ok(()),
+            Some(reason) => Err(reason.into_error("the job")),
+        }
+    }
+
+    /// Why the job was asked to stop, if it was.
+    pub fn stop_reason(&self) -> Option<StopReason> {
         match self.stop.load(Ordering::Relaxed) {
-            RUNNING => Ok(()),
-            TIMED_OUT => Err(Error::new(
-                ErrorKind::Timeout,
-                "the job ran past its deadline and was stopped",
-            )),
-            _ => Err(Error::new(ErrorKind::Aborted, "the job was cancelled")),
+            RUNNING => None,
+            TIMED_OUT => Some(StopReason::Timeout),
+            _ => Some(StopReason::Abort),
         }
     }
 

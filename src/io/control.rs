@@ -1,11 +1,11 @@
 //! The caller's handle on a running I/O job: cancel it, read its progress.
 
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use futures_channel::oneshot;
 
-use crate::engine::{spin_lock, StopReason, Stoppable};
+use crate::engine::{spin_lock, Ctx, StopReason, Stoppable};
 
 /// Cancel flag, progress and a wake-up for the driver, shared with the JS listeners.
 ///
@@ -20,7 +20,8 @@ use crate::engine::{spin_lock, StopReason, Stoppable};
 /// ```
 #[derive(Debug)]
 pub struct IoControl {
-    stop: AtomicU8,
+    /// Only its cancel flag is used: the same flag CPU jobs have.
+    stop: Ctx,
     settled: AtomicU64,
     in_flight: AtomicU32,
     calls: u64,
@@ -33,7 +34,7 @@ impl IoControl {
     pub fn new(calls: u64) -> Self {
         let (wake, woken) = oneshot::channel();
         IoControl {
-            stop: AtomicU8::new(0),
+            stop: Ctx::new(),
             settled: AtomicU64::new(0),
             in_flight: AtomicU32::new(0),
             calls,
@@ -45,28 +46,15 @@ impl IoControl {
     /// Stops the job: nothing new starts, calls in flight are dropped (fetches aborted).
     /// The first reason wins.
     pub fn cancel(&self, reason: StopReason) {
-        let code = match reason {
-            StopReason::Abort => 1,
-            StopReason::Timeout => 2,
-        };
-        if self
-            .stop
-            .compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed)
-            .is_ok()
-        {
-            if let Some(wake) = spin_lock(&self.wake).take() {
-                let _ = wake.send(());
-            }
+        self.stop.cancel(reason);
+        if let Some(wake) = spin_lock(&self.wake).take() {
+            let _ = wake.send(());
         }
     }
 
     /// Why the job was stopped, if it was.
     pub fn stop_reason(&self) -> Option<StopReason> {
-        match self.stop.load(Ordering::Relaxed) {
-            0 => None,
-            1 => Some(StopReason::Abort),
-            _ => Some(StopReason::Timeout),
-        }
+        self.stop.stop_reason()
     }
 
     /// Records how many calls are settled and how many are in flight.

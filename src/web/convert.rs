@@ -109,3 +109,10 @@ pub fn describe(value: &JsValue) -> String {
     }
     format!("a {}", type_name(value))
 }
+
+/// A thrown JS value for an error message: `Name: message` for an `Error`, else a description.
+pub fn js_error_message(err: &JsValue) -> String {
+    err.dyn_ref::<js_sys::Error>()
+        .map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message())))
+        .unwrap_or_else(|| describe(err))
+}

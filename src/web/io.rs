@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::clock::performance_now;
-use super::convert::{entries, to_js, type_name};
+use super::convert::{entries, js_error_message, to_js, type_name};
 use super::errors::to_js_error;
 use super::js::{fetch, set_timeout, AbortController, MessageChannel, Response};
 use super::runner::{parse_options, Runner};
@@ -19,7 +19,7 @@ use crate::io::{
     drive, Call, CallResult, CallSource, Host, IoControl, IoSpec, Outcome, Source, SpecValue,
 };
 use crate::kernels::mix;
-use crate::{Error, ErrorKind};
+use crate::Error;
 
 /// The browser as an I/O host.
 pub(super) struct BrowserHost;
@@ -129,12 +129,12 @@ async fn fetch_outcome(
     };
     let response: Response = match JsFuture::from(request).await {
         Ok(response) => response.unchecked_into(),
-        Err(err) => return failure(js_message(&err), None, true),
+        Err(err) => return failure(js_error_message(&err), None, true),
     };
     let status = response.status();
     let body = match JsFuture::from(response.array_buffer()).await {
         Ok(body) => js_sys::Uint8Array::new(&body),
-        Err(err) => return failure(js_message(&err), Some(status), true),
+        Err(err) => return failure(js_error_message(&err), Some(status), true),
     };
     if !(200..300).contains(&status) {
         let retryable = status >= 500 || status == 429;
@@ -168,12 +168,6 @@ impl Drop for AbortOnDrop {
             controller.abort();
         }
     }
-}
-
-fn js_message(err: &JsValue) -> String {
-    err.dyn_ref::<js_sys::Error>()
-        .map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message())))
-        .unwrap_or_else(|| format!("{err:?}"))
 }
 
 /// The spec object as key/value pairs.
@@ -220,17 +214,11 @@ pub(super) fn source_of(spec: &IoSpec) -> Box<dyn Source> {
 /// The rejection of a stopped I/O job: `AbortError` or `TimeoutError`, with the report of
 /// what was done before the stop in `err.report`.
 pub(super) fn stopped_error(reason: StopReason, report: JsValue) -> JsValue {
-    let (kind, message) = match reason {
-        StopReason::Abort => (
-            ErrorKind::Aborted,
-            "the I/O job was aborted; err.report counts what was done",
-        ),
-        StopReason::Timeout => (
-            ErrorKind::Timeout,
-            "the I/O job ran past its timeoutMs; err.report counts what was done",
-        ),
-    };
-    let error = to_js_error(&Error::new(kind, message));
+    let stopped = reason.into_error("the I/O job");
+    let error = to_js_error(&Error::new(
+        stopped.kind(),
+        format!("{}; err.report counts what was done", stopped.message()),
+    ));
     let _ = Reflect::set(&error, &"report".into(), &report);
     error
 }

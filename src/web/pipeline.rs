@@ -116,7 +116,7 @@ async fn run_once(
     *spin_lock(&control.io) = None;
     control.phases_done.fetch_add(1, Ordering::Relaxed);
     if let Some(reason) = io.stop_reason() {
-        return Err(stopped(reason));
+        return Err(reason.into_error("the pipeline"));
     }
     if report.failed > 0 {
         return Err(Error::new(
@@ -148,13 +148,4 @@ async fn run_once(
         checksum: timed.output.checksum.to_string(),
     };
     Ok((phases, words))
-}
-
-fn stopped(reason: StopReason) -> Error {
-    match reason {
-        StopReason::Abort => Error::new(ErrorKind::Aborted, "the pipeline was aborted"),
-        StopReason::Timeout => {
-            Error::new(ErrorKind::Timeout, "the pipeline ran past its timeoutMs")
-        }
-    }
 }

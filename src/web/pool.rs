@@ -6,7 +6,7 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::convert::{describe, integer_option};
+use super::convert::{describe, integer_option, js_error_message};
 use super::errors::to_js_error;
 use crate::engine::pool;
 use crate::{Error, ErrorKind};
@@ -99,10 +99,7 @@ async fn start(global: &JsValue, requested: usize, threads: &JsValue) -> Result<
         }
         Err(cause) => {
             pool::start_failed();
-            let cause = cause
-                .dyn_ref::<js_sys::Error>()
-                .map(|err| String::from(err.message()))
-                .unwrap_or_else(|| describe(&cause));
+            let cause = js_error_message(&cause);
             Err(Error::new(
                 ErrorKind::PoolNotReady,
                 format!("the thread pool failed to start: {cause}"),
