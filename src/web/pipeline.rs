@@ -130,11 +130,14 @@ async fn run_once(
             ),
         ));
     }
-    let docs = Arc::new(bodies.take());
-    let words = wordcount::total_words(&docs);
-    let for_pool = Arc::clone(&docs);
+    let docs = bodies.take();
+    // The words are counted on the pool with everything else; the task hands them back here.
+    let words = Arc::new(AtomicU64::new(0));
+    let counted = Arc::clone(&words);
     let timed = engine::run_task(mode, &control.job, performance_now, move |ctx| {
-        wordcount::run(&for_pool, ctx, mode)
+        let result = wordcount::run(&docs, ctx, mode)?;
+        counted.store(result.words, Ordering::Relaxed);
+        Ok(result.output)
     })
     .await?;
     let processed = performance_now();
@@ -147,5 +150,5 @@ async fn run_once(
         total_ms: processed - started,
         checksum: timed.output.checksum.to_string(),
     };
-    Ok((phases, words))
+    Ok((phases, words.load(Ordering::Relaxed)))
 }
