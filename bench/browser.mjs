@@ -6,10 +6,12 @@
 // - I/O: 10,000 timer calls of 100 ms at concurrency 200 against the ideal; the limiter's
 //   cost per zero-latency call against p-limit's in the same page; wasm memory growth over
 //   1,000,000 calls; and the dev server under 10,000 fetches (from Node, which has no
-//   browser connection cap).
+//   browser connection cap);
+// - the longest main-thread gap while the largest allowed I/O jobs run (bench/stalls.mjs).
 // Usage: node bench/browser.mjs OUT.json [REPEATS]
 import { readFileSync, writeFileSync } from "node:fs";
 import { launch, open } from "../tests/e2e/browser.mjs";
+import { ioStalls } from "./stalls.mjs";
 
 const [out, repeatsArg] = process.argv.slice(2);
 const repeats = Number(repeatsArg ?? 5);
@@ -31,6 +33,7 @@ try {
   for (const k of [...new Set([1, threads])]) rows.push(await poolReadyTime(k));
   await servePLimit(page);
   rows.push(...await page.evaluate(ioBench));
+  rows.push(...await page.evaluate(ioStalls));
   rows.push(await devServerLoad());
   if (problems.length) throw new Error(`the page reported errors: ${problems.join("; ")}`);
   const browser = await page.evaluate(() => navigator.userAgent.match(/Chrom(?:e|ium)\/[\d.]+/)?.[0] ?? navigator.userAgent);

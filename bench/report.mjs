@@ -51,6 +51,8 @@ const ioLines = [
   zero && `limiter cost per zero-latency call over ${zero.calls.toLocaleString("en")} calls: webpar ${zero.webpar_us.toFixed(3)} µs (${zero.webpar_with_batches_us.toFixed(3)} µs with results handed to onBatch), p-limit ${zero.p_limit_us.toFixed(3)} µs in the same page`,
   million && `1,000,000 timer calls with batchSize 1,000: wasm memory grew ${(million.memory_growth_bytes / 1048576).toFixed(2)} MiB (peak ${(million.peak_memory_bytes / 1048576).toFixed(1)} MiB), ${million.succeeded.toLocaleString("en")} succeeded in ${(million.makespan_ms / 1000).toFixed(1)} s`,
   server && `dev server: ${server.fetches.toLocaleString("en")} fetches of /api/delay?ms=50 at ${server.concurrency} in flight (from Node): ${server.errors} errors, ${server.makespan_ms.toFixed(0)} ms (ideal ${server.ideal_ms} ms)`,
+  ...rows.filter((r) => r.kind === "io_stall").map((r) =>
+    `longest main-thread gap, ${r.case}: ${r.longest_gap_ms.toFixed(1)} ms (${r.succeeded.toLocaleString("en")} of ${r.calls.toLocaleString("en")} calls in ${(r.makespan_ms / 1000).toFixed(1)} s)`),
 ].filter(Boolean);
 
 const markdownTable = (t) => {

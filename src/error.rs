@@ -24,6 +24,11 @@ pub enum ErrorKind {
     PoolNotReady,
     /// The engine trapped (a bug); it must be reloaded before it can run again.
     EngineCrashed,
+    /// A callback the caller gave (`onProgress`, `onBatch`) threw, and the job was stopped;
+    /// in JS, `err.cause` is what it threw.
+    CallbackFailed,
+    /// A method was called on a `Runner` that was freed (`runner.free()`).
+    RunnerFreed,
 }
 
 impl ErrorKind {
@@ -41,6 +46,8 @@ impl ErrorKind {
             ErrorKind::Timeout => "TimeoutError",
             ErrorKind::PoolNotReady => "PoolNotReadyError",
             ErrorKind::EngineCrashed => "EngineCrashedError",
+            ErrorKind::CallbackFailed => "CallbackError",
+            ErrorKind::RunnerFreed => "RunnerFreedError",
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::{Error, ErrorKind};
 const RUNNING: u8 = 0;
 const ABORTED: u8 = 1;
 const TIMED_OUT: u8 = 2;
+const CALLBACK_FAILED: u8 = 3;
 
 /// Why a job is asked to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,9 @@ pub enum StopReason {
     Abort,
     /// The job's deadline passed.
     Timeout,
+    /// A callback of the caller's (`onProgress`, `onBatch`, ...) threw: the job cannot report
+    /// to its caller any more, so it stops rather than run on unobserved.
+    CallbackFailed,
 }
 
 impl StopReason {
@@ -40,6 +44,10 @@ impl StopReason {
             StopReason::Timeout => Error::new(
                 ErrorKind::Timeout,
                 format!("{job} ran past its deadline and was stopped"),
+            ),
+            StopReason::CallbackFailed => Error::new(
+                ErrorKind::CallbackFailed,
+                format!("{job} was stopped because a callback it was given threw"),
             ),
         }
     }
@@ -120,6 +128,7 @@ impl Ctx {
         match self.stop.load(Ordering::Relaxed) {
             RUNNING => None,
             TIMED_OUT => Some(StopReason::Timeout),
+            CALLBACK_FAILED => Some(StopReason::CallbackFailed),
             _ => Some(StopReason::Abort),
         }
     }
@@ -130,6 +139,7 @@ impl Ctx {
         let code = match reason {
             StopReason::Abort => ABORTED,
             StopReason::Timeout => TIMED_OUT,
+            StopReason::CallbackFailed => CALLBACK_FAILED,
         };
         let _ = self
             .stop

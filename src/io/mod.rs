@@ -24,4 +24,6 @@ pub use pipeline::{PipelinePhases, PipelineReport, PipelineSpec};
 pub use rate_limit::RateLimit;
 pub use report::{ideal_makespans, CallResult, IoReport, Outcome};
 pub use schedule::{Next, Plan, Scheduler, Settle};
-pub use spec::{CallSource, IoSpec, SpecValue};
+pub use spec::{
+    CallSource, IoSpec, SpecValue, MAX_BATCH_SIZE, MAX_FETCH_CONCURRENCY, MAX_TOTAL_BACKOFF_MS,
+};

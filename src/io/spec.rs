@@ -53,6 +53,21 @@ pub struct IoSpec {
     pub latency_hint_ms: Option<f64>,
 }
 
+/// Most results one `onBatch` call receives: converting and handing over a batch takes the
+/// caller's thread, and a batch this size stays far below a frame (measured by the bench).
+pub const MAX_BATCH_SIZE: u64 = 10_000;
+
+/// Longest total backoff of one call (every wait between its attempts added up), in ms:
+/// `retryBaseMs * (2^retries - 1)` may not exceed it. A plan above it would keep a job alive
+/// for hours on a dead endpoint.
+pub const MAX_TOTAL_BACKOFF_MS: f64 = 300_000.0;
+
+/// Most fetches in flight. More never helps in a browser (it opens 6 connections per host
+/// over HTTP/1.1, about 100 streams over HTTP/2), each `fetch()` costs the page's thread
+/// about half a millisecond on a slow machine, and past about a thousand outstanding requests
+/// Chromium refuses new ones (`ERR_INSUFFICIENT_RESOURCES`).
+pub const MAX_FETCH_CONCURRENCY: u32 = 256;
+
 const KEYS: &str = "source, calls, concurrency, latencyMs, jitterMs, failureRate, seed, url, \
                     ratePerSec, chunkSize, batchSize, timeoutMs, retries, retryBaseMs";
 
@@ -172,10 +187,30 @@ impl IoSpec {
             retries: integer("retries", 0.0, 20.0, Some(0.0))?.unwrap_or(0) as u32,
             retry_base_ms: number("retryBaseMs", 0.0, 60_000.0, Some(100.0))?.unwrap_or(100.0),
         };
+        if matches!(source, CallSource::Fetch { .. }) && plan.concurrency > MAX_FETCH_CONCURRENCY {
+            return Err(Error::invalid(format!(
+                "\"concurrency\" of fetches must be at most {MAX_FETCH_CONCURRENCY}, got {}: \
+                 the browser opens 6 connections per host (HTTP/1.1) and refuses new requests \
+                 past about a thousand outstanding ones, so more fetches in flight only queue",
+                plan.concurrency
+            ))
+            .with_param("concurrency"));
+        }
+        let total_backoff_ms = plan.retry_base_ms * (2f64.powi(plan.retries as i32) - 1.0);
+        if total_backoff_ms > MAX_TOTAL_BACKOFF_MS {
+            return Err(Error::invalid(format!(
+                "{} retries with retryBaseMs {} (doubling) can wait {} ms between the attempts \
+                 of one call; the most allowed is {} ms: use fewer retries or a smaller \
+                 retryBaseMs",
+                plan.retries, plan.retry_base_ms, total_backoff_ms, MAX_TOTAL_BACKOFF_MS
+            ))
+            .with_param("retries"));
+        }
         Ok(IoSpec {
             source,
             plan,
-            batch_size: integer("batchSize", 1.0, 1_000_000.0, Some(1_000.0))?.unwrap_or(1_000),
+            batch_size: integer("batchSize", 1.0, MAX_BATCH_SIZE as f64, Some(1_000.0))?
+                .unwrap_or(1_000),
             timeout_ms: number("timeoutMs", 1.0, 3_600_000.0, None)?,
             latency_hint_ms,
         })

@@ -1,10 +1,20 @@
 //! JS values in, plain objects out.
+//!
+//! Reading a caller's object runs the caller's code (getters, Proxy traps): every read here
+//! goes through a `catch` binding, and a throw becomes an `InvalidParamsError` whose `cause`
+//! is what was thrown.
 
+use js_sys::Reflect;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::errors::Failure;
+use super::js::{is_array, object_entries};
 use crate::engine::{RawValue, MAX_SAFE_INTEGER};
 use crate::Error;
+
+/// Most items read from an array option.
+const MAX_ARRAY_ITEMS: u32 = 4096;
 
 /// Serializes a report to a plain JS object (maps as objects, integers as numbers).
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
@@ -17,7 +27,7 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
 pub fn type_name(value: &JsValue) -> String {
     if value.is_null() {
         "null".into()
-    } else if js_sys::Array::is_array(value) {
+    } else if is_array(value) == Ok(true) {
         "array".into()
     } else {
         value
@@ -37,19 +47,38 @@ pub fn workload_name(value: &JsValue) -> Result<String, Error> {
     })
 }
 
+/// The error for a caller's value that threw while it was read: `what` names it.
+pub fn threw_while_read(what: &str, thrown: JsValue) -> Failure {
+    Failure::caused_by(
+        Error::invalid(format!(
+            "{what} threw while it was read ({}); err.cause is what it threw. Pass a plain \
+             object of plain values",
+            js_error_message(&thrown)
+        )),
+        thrown,
+    )
+}
+
 /// The entries of a plain object; `what` names it in errors. `undefined` is an empty object.
-pub fn entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>, Error> {
+///
+/// # Errors
+/// `InvalidParams` for something other than an object, and, with the thrown value as cause,
+/// for an object whose getters or Proxy traps throw.
+pub fn entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>, Failure> {
     if value.is_undefined() {
         return Ok(Vec::new());
     }
-    if !value.is_object() || js_sys::Array::is_array(value) || value.is_function() {
+    let array = is_array(value).map_err(|thrown| threw_while_read(what, thrown))?;
+    if !value.is_object() || array || value.is_function() {
         return Err(Error::invalid(format!(
             "{what} must be a plain object, got a {}",
             type_name(value)
-        )));
+        ))
+        .into());
     }
-    let object: &js_sys::Object = value.unchecked_ref();
-    Ok(js_sys::Object::entries(object)
+    let pairs = object_entries(value).map_err(|thrown| threw_while_read(what, thrown))?;
+    // `Object.entries` returns fresh arrays of [string, value]: reading them runs no caller code.
+    Ok(pairs
         .iter()
         .filter_map(|pair| {
             let pair: js_sys::Array = pair.unchecked_into();
@@ -58,8 +87,43 @@ pub fn entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>, Er
         .collect())
 }
 
+/// The items of an array the caller gave, read one by one (a Proxy's traps may throw); at
+/// most [`MAX_ARRAY_ITEMS`].
+///
+/// # Errors
+/// `InvalidParams` (with `param` = `name`) for something other than an array, a longer one,
+/// or one whose reads throw (with the thrown value as cause).
+pub fn array_items(value: &JsValue, name: &str) -> Result<Vec<JsValue>, Failure> {
+    let what = format!("option {name:?}");
+    let threw = |thrown| threw_while_read(&what, thrown).with_param(name);
+    if !is_array(value).map_err(threw)? {
+        return Err(
+            Error::invalid(format!("{what} must be an array, got {}", describe(value)))
+                .with_param(name)
+                .into(),
+        );
+    }
+    let length = Reflect::get(value, &"length".into())
+        .map_err(threw)?
+        .as_f64()
+        .unwrap_or(0.0);
+    if length > f64::from(MAX_ARRAY_ITEMS) {
+        return Err(Error::invalid(format!(
+            "{what} has {length} items; at most {MAX_ARRAY_ITEMS} are allowed"
+        ))
+        .with_param(name)
+        .into());
+    }
+    (0..length as u32)
+        .map(|index| Reflect::get_u32(value, index).map_err(threw))
+        .collect()
+}
+
 /// The parameters object, as raw values for [`crate::engine::JobSpec::parse`].
-pub fn raw_params(value: &JsValue) -> Result<Vec<(String, RawValue)>, Error> {
+///
+/// # Errors
+/// As [`entries`].
+pub fn raw_params(value: &JsValue) -> Result<Vec<(String, RawValue)>, Failure> {
     Ok(entries(value, "params")?
         .into_iter()
         .map(|(key, value)| {
@@ -110,9 +174,15 @@ pub fn describe(value: &JsValue) -> String {
     format!("a {}", type_name(value))
 }
 
-/// A thrown JS value for an error message: `Name: message` for an `Error`, else a description.
+/// A thrown JS value for an error message: `Name: message` for an object with a string name
+/// and message (an `Error`), else a description. Reads through `catch` bindings only: the
+/// thrown value may itself be a hostile object.
 pub fn js_error_message(err: &JsValue) -> String {
-    err.dyn_ref::<js_sys::Error>()
-        .map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message())))
-        .unwrap_or_else(|| describe(err))
+    if err.is_object() {
+        let text = |key: &str| Reflect::get(err, &key.into()).ok()?.as_string();
+        if let (Some(name), Some(message)) = (text("name"), text("message")) {
+            return format!("{name}: {message}");
+        }
+    }
+    describe(err)
 }

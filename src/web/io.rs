@@ -10,10 +10,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::clock::performance_now;
+use super::controls::callback_failed;
 use super::convert::{entries, js_error_message, to_js, type_name};
-use super::errors::to_js_error;
+use super::errors::Failure;
 use super::js::{fetch, set_timeout, AbortController, MessageChannel, Response};
 use super::runner::{parse_options, Runner};
+use super::url::UrlRule;
 use crate::engine::StopReason;
 use crate::io::{
     drive, Call, CallResult, CallSource, Host, IoControl, IoSpec, Outcome, Source, SpecValue,
@@ -91,13 +93,21 @@ impl Source for TimerSource {
 
 /// HTTP GETs of a URL template; optionally keeps the bodies (for the pipeline).
 pub(super) struct FetchSource {
-    pub url: String,
+    pub url: UrlRule,
     pub bodies: Option<std::rc::Rc<std::cell::RefCell<Vec<Vec<u8>>>>>,
 }
 
 impl Source for FetchSource {
     fn start(&self, index: u64, _attempt: u32) -> Call {
-        let url = self.url.replace("{i}", &index.to_string());
+        let url = match self.url.call_url(index) {
+            Ok(url) => url,
+            Err(error) => {
+                return Call::Ready(Outcome {
+                    error: Some(error),
+                    ..Outcome::default()
+                })
+            }
+        };
         let bodies = self.bodies.clone();
         let controller = AbortController::new();
         let init = js_sys::Object::new();
@@ -171,11 +181,12 @@ impl Drop for AbortOnDrop {
 }
 
 /// The spec object as key/value pairs.
-pub(super) fn spec_entries(spec: &JsValue) -> Result<Vec<(String, SpecValue)>, Error> {
+pub(super) fn spec_entries(spec: &JsValue) -> Result<Vec<(String, SpecValue)>, Failure> {
     if spec.is_undefined() {
         return Err(Error::invalid(
             "runner.io needs a spec, e.g. { calls: 1000, latencyMs: 100, concurrency: 50 }",
-        ));
+        )
+        .into());
     }
     Ok(entries(spec, "the I/O spec")?
         .into_iter()
@@ -191,8 +202,11 @@ pub(super) fn spec_entries(spec: &JsValue) -> Result<Vec<(String, SpecValue)>, E
 }
 
 /// The source a spec names.
-pub(super) fn source_of(spec: &IoSpec) -> Box<dyn Source> {
-    match &spec.source {
+///
+/// # Errors
+/// `InvalidParams` for a fetch URL that breaks the rule of [`UrlRule`].
+pub(super) fn source_of(spec: &IoSpec) -> Result<Box<dyn Source>, Error> {
+    Ok(match &spec.source {
         CallSource::Timer {
             latency_ms,
             jitter_ms,
@@ -205,22 +219,21 @@ pub(super) fn source_of(spec: &IoSpec) -> Box<dyn Source> {
             seed: *seed,
         }),
         CallSource::Fetch { url } => Box::new(FetchSource {
-            url: url.clone(),
+            url: UrlRule::new(url)?,
             bodies: None,
         }),
-    }
+    })
 }
 
-/// The rejection of a stopped I/O job: `AbortError` or `TimeoutError`, with the report of
-/// what was done before the stop in `err.report`.
-pub(super) fn stopped_error(reason: StopReason, report: JsValue) -> JsValue {
+/// The rejection of a stopped I/O job: `AbortError`, `TimeoutError` or `CallbackError`, with
+/// the report of what was done before the stop in `err.report`.
+fn stopped_failure(reason: StopReason, report: JsValue) -> Failure {
     let stopped = reason.into_error("the I/O job");
-    let error = to_js_error(&Error::new(
+    Failure::from(Error::new(
         stopped.kind(),
         format!("{}; err.report counts what was done", stopped.message()),
-    ));
-    let _ = Reflect::set(&error, &"report".into(), &report);
-    error
+    ))
+    .with("report", report)
 }
 
 #[wasm_bindgen]
@@ -240,37 +253,44 @@ impl Runner {
         #[wasm_bindgen(unchecked_param_type = "IoSpec")] spec: JsValue,
         #[wasm_bindgen(unchecked_param_type = "IoOptions | undefined")] options: JsValue,
     ) -> Promise {
-        future_to_promise(async move {
-            let (spec, on_batch, controls) =
-                io_input(&spec, &options).map_err(|e| to_js_error(&e))?;
-            let control = Arc::new(IoControl::new(spec.plan.calls));
-            let watch = controls.watch(&control).map_err(|e| to_js_error(&e))?;
-            let source = source_of(&spec);
-            let mut deliver = |batch: Vec<CallResult>| {
-                // Without a callback the batch is only counted: no JS objects are made.
-                if let Some(callback) = &on_batch {
-                    if let Ok(batch) = to_js(&batch) {
-                        // A throwing callback must not stop the job.
-                        let _ = callback.call1(&JsValue::NULL, &batch);
-                    }
-                }
-            };
-            let report = drive(&spec, &*source, &BrowserHost, &control, &mut deliver).await;
-            let report_js = to_js(&report).map_err(|e| to_js_error(&e))?;
-            match control.stop_reason() {
-                None => {
-                    watch.finished();
-                    Ok(report_js)
-                }
-                Some(reason) => Err(stopped_error(reason, report_js)),
+        future_to_promise(async move { run_io(spec, options).await.map_err(Failure::into_js) })
+    }
+}
+
+async fn run_io(spec: JsValue, options: JsValue) -> Result<JsValue, Failure> {
+    let (spec, on_batch, controls) = io_input(&spec, &options)?;
+    let source = source_of(&spec)?;
+    let control = Arc::new(IoControl::new(spec.plan.calls));
+    let watch = controls.watch(&control)?;
+    let thrown = watch.thrown_slot();
+    let mut deliver = |batch: Vec<CallResult>| {
+        // Without a callback the batch is only counted: no JS objects are made. A callback
+        // that threw gets nothing more, and the job stops.
+        let Some(callback) = &on_batch else { return };
+        if thrown.borrow().is_some() {
+            return;
+        }
+        if let Ok(batch) = to_js(&batch) {
+            if let Err(error) = callback.call1(&JsValue::NULL, &batch) {
+                *thrown.borrow_mut() = Some(error);
+                control.cancel(StopReason::CallbackFailed);
             }
-        })
+        }
+    };
+    let report = drive(&spec, &*source, &BrowserHost, &control, &mut deliver).await;
+    let report = to_js(&report)?;
+    match control.stop_reason() {
+        None => match watch.finished() {
+            Ok(()) => Ok(report),
+            Err(thrown) => Err(callback_failed(thrown).with("report", report)),
+        },
+        Some(reason) => Err(watch.explain(stopped_failure(reason, report))),
     }
 }
 
 type IoInput = (IoSpec, Option<js_sys::Function>, super::controls::Controls);
 
-fn io_input(spec: &JsValue, options: &JsValue) -> Result<IoInput, Error> {
+fn io_input(spec: &JsValue, options: &JsValue) -> Result<IoInput, Failure> {
     let spec = IoSpec::parse(&spec_entries(spec)?)?;
     let mut on_batch = None;
     let controls = parse_options(options, "onBatch", |key, value| {

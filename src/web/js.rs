@@ -1,4 +1,10 @@
 //! The few browser APIs webpar calls, bound by hand (they exist in windows and workers alike).
+//!
+//! Every binding that touches a value the caller gave (or that the caller's code can replace)
+//! is `catch`: a getter, Proxy trap or method of the caller's that throws comes back as an
+//! `Err`, never as a JS exception unwinding through Rust frames. Such an unwind skips every
+//! destructor and leaves borrows, locks and the shadow stack pointer as they were, which
+//! corrupts the engine after enough of them.
 
 use wasm_bindgen::prelude::*;
 
@@ -7,14 +13,45 @@ extern "C" {
     /// The part of `AbortSignal` used here.
     pub type AbortSignal;
     /// Whether the signal is aborted.
-    #[wasm_bindgen(method, getter)]
-    pub fn aborted(this: &AbortSignal) -> bool;
+    #[wasm_bindgen(method, getter, catch)]
+    pub fn aborted(this: &AbortSignal) -> Result<bool, JsValue>;
     /// `signal.addEventListener(kind, listener)`.
-    #[wasm_bindgen(method, js_name = addEventListener)]
-    pub fn add_event_listener(this: &AbortSignal, kind: &str, listener: &js_sys::Function);
+    #[wasm_bindgen(method, catch, js_name = addEventListener)]
+    pub fn add_event_listener(
+        this: &AbortSignal,
+        kind: &str,
+        listener: &js_sys::Function,
+    ) -> Result<(), JsValue>;
     /// `signal.removeEventListener(kind, listener)`.
-    #[wasm_bindgen(method, js_name = removeEventListener)]
-    pub fn remove_event_listener(this: &AbortSignal, kind: &str, listener: &js_sys::Function);
+    #[wasm_bindgen(method, catch, js_name = removeEventListener)]
+    pub fn remove_event_listener(
+        this: &AbortSignal,
+        kind: &str,
+        listener: &js_sys::Function,
+    ) -> Result<(), JsValue>;
+
+    /// `Object.entries(value)`: runs the caller's getters and Proxy traps.
+    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
+    pub fn object_entries(value: &JsValue) -> Result<js_sys::Array, JsValue>;
+    /// `Array.isArray(value)`: throws for a revoked Proxy.
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+
+    /// `new URL(url, base)`: throws for a URL it cannot parse.
+    #[wasm_bindgen(js_name = URL)]
+    pub type Url;
+    /// `new URL(url, base)`.
+    #[wasm_bindgen(constructor, js_class = URL, catch)]
+    pub fn new_with_base(url: &str, base: &str) -> Result<Url, JsValue>;
+    /// `url.href`: the resolved URL.
+    #[wasm_bindgen(method, getter, js_class = URL)]
+    pub fn href(this: &Url) -> String;
+    /// `url.origin`: `"null"` for schemes without one.
+    #[wasm_bindgen(method, getter, js_class = URL)]
+    pub fn origin(this: &Url) -> String;
+    /// `url.protocol`, e.g. `"https:"`.
+    #[wasm_bindgen(method, getter, js_class = URL)]
+    pub fn protocol(this: &Url) -> String;
 
     /// `AbortController`.
     pub type AbortController;

@@ -8,10 +8,13 @@ mod convert;
 mod errors;
 mod io;
 mod js;
+mod memory;
 mod pipeline;
 mod pool;
 mod runner;
+mod url;
 
 pub use errors::to_js_error;
+pub use memory::memory_usage;
 pub use pool::start_thread_pool;
 pub use runner::Runner;

@@ -10,10 +10,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::clock::performance_now;
+use super::controls::callback_failed;
 use super::convert::to_js;
-use super::errors::to_js_error;
+use super::errors::Failure;
 use super::io::{spec_entries, BrowserHost, FetchSource};
 use super::runner::{parse_options, Runner};
+use super::url::UrlRule;
 use crate::engine::{self, spin_lock, Job, Mode, StopReason, Stoppable, GLOBAL_BUDGET};
 use crate::io::{drive, IoControl, PipelinePhases, PipelineReport, PipelineSpec};
 use crate::kernels::wordcount;
@@ -57,15 +59,13 @@ impl Runner {
         #[wasm_bindgen(unchecked_param_type = "PipelineSpec | undefined")] spec: JsValue,
         #[wasm_bindgen(unchecked_param_type = "JobControls | undefined")] options: JsValue,
     ) -> Promise {
-        future_to_promise(async move {
-            run_pipeline(spec, options)
-                .await
-                .map_err(|err| to_js_error(&err))
-        })
+        future_to_promise(
+            async move { run_pipeline(spec, options).await.map_err(Failure::into_js) },
+        )
     }
 }
 
-async fn run_pipeline(spec: JsValue, options: JsValue) -> Result<JsValue, Error> {
+async fn run_pipeline(spec: JsValue, options: JsValue) -> Result<JsValue, Failure> {
     let spec = if spec.is_undefined() {
         PipelineSpec::parse(&[])?
     } else {
@@ -78,7 +78,10 @@ async fn run_pipeline(spec: JsValue, options: JsValue) -> Result<JsValue, Error>
     let control = Arc::new(PipelineControl::default());
     let watch = controls.watch(&control)?;
     control.job.set_runs(2);
-    let (sequential, words) = run_once(&spec, &control, 1, Mode::Sequential, pool_threads).await?;
+    let explain = |err: Error| watch.explain(err.into());
+    let (sequential, words) = run_once(&spec, &control, 1, Mode::Sequential, pool_threads)
+        .await
+        .map_err(explain)?;
     let (concurrent, _) = run_once(
         &spec,
         &control,
@@ -86,11 +89,15 @@ async fn run_pipeline(spec: JsValue, options: JsValue) -> Result<JsValue, Error>
         Mode::Parallel,
         pool_threads,
     )
-    .await?;
-    watch.finished();
-    to_js(&PipelineReport::new(
+    .await
+    .map_err(explain)?;
+    let report = to_js(&PipelineReport::new(
         spec.docs, spec.bytes, words, sequential, concurrent,
-    ))
+    ))?;
+    match watch.finished() {
+        Ok(()) => Ok(report),
+        Err(thrown) => Err(callback_failed(thrown).with("result", report)),
+    }
 }
 
 /// One run: fetch at `concurrency`, then process in `mode`.
@@ -104,7 +111,7 @@ async fn run_once(
     let job = spec.fetch_job(concurrency);
     let bodies = Rc::new(RefCell::new(vec![Vec::new(); spec.docs as usize]));
     let source = FetchSource {
-        url: spec.url(),
+        url: UrlRule::new(&spec.url())?,
         bodies: Some(Rc::clone(&bodies)),
     };
     let io = Arc::new(IoControl::new(spec.docs));

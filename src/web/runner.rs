@@ -7,9 +7,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::clock::performance_now;
-use super::controls::Controls;
-use super::convert::{describe, entries, integer_option, raw_params, to_js, workload_name};
-use super::errors::to_js_error;
+use super::controls::{callback_failed, Controls};
+use super::convert::{
+    array_items, describe, entries, integer_option, raw_params, to_js, workload_name,
+};
+use super::errors::{to_js_error, Failure};
 use super::pool::hardware_concurrency;
 use crate::engine::{self, pool, Job, JobSpec, Mode, WORKLOADS};
 use crate::Error;
@@ -44,7 +46,8 @@ export interface JobControls {
   timeoutMs?: number;
   /**
    * Called 10 times a second with the finished fraction of the job (monotone, in [0, 1]), and
-   * with 1 at the end; for I/O jobs also with the calls completed and in flight.
+   * with 1 at the end; for I/O jobs also with the calls completed and in flight. If it throws,
+   * the job stops and rejects with CallbackError (err.cause: what it threw).
    */
   onProgress?: (fraction: number, calls?: { completed: number; inFlight: number }) => void;
 }
@@ -106,11 +109,14 @@ export interface IoSpec {
   ratePerSec?: number;
   /** Indices admitted per chunk (backpressure: at most two chunks pending); default 10000. */
   chunkSize?: number;
-  /** Results per onBatch call; default 1000. */
+  /** Results per onBatch call, 1..=10000; default 1000. */
   batchSize?: number;
   /** Time limit of one attempt. */
   timeoutMs?: number;
-  /** Extra attempts for a failed call (network error, timeout, HTTP 5xx or 429); default 0. */
+  /**
+   * Extra attempts for a failed call (network error, timeout, HTTP 5xx or 429), 0..=20;
+   * default 0. The total backoff retryBaseMs * (2^retries - 1) may not exceed 300000 ms.
+   */
   retries?: number;
   /** Backoff before the first retry, doubling after; default 100. */
   retryBaseMs?: number;
@@ -127,7 +133,10 @@ export interface CallResult {
 }
 /** Options of `Runner.io`. */
 export interface IoOptions extends JobControls {
-  /** Receives the results in batches, in completion order. */
+  /**
+   * Receives the results in batches, in completion order. If it throws, the job stops and
+   * rejects with CallbackError (err.cause: what it threw; err.report: the counts so far).
+   */
   onBatch?: (results: CallResult[]) => void;
 }
 /** What an I/O job did, against the ideal. */
@@ -272,9 +281,7 @@ impl Runner {
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: JsValue,
     ) -> Result<(), JsValue> {
-        job_spec(&name, &params)
-            .map(drop)
-            .map_err(|err| to_js_error(&err))
+        job_spec(&name, &params).map(drop).map_err(Failure::into_js)
     }
 
     /// Runs workload `name` with `params` (every parameter, as whole numbers) in
@@ -380,22 +387,27 @@ impl Runner {
 pub(super) fn parse_options(
     options: &JsValue,
     own_names: &str,
-    mut own: impl FnMut(&str, &JsValue) -> Result<bool, Error>,
-) -> Result<Controls, Error> {
+    mut own: impl FnMut(&str, &JsValue) -> Result<bool, Failure>,
+) -> Result<Controls, Failure> {
     let mut controls = Controls::default();
     for (key, value) in entries(options, "options")? {
         if !controls.take(&key, &value)? && !own(&key, &value)? {
             return Err(Error::invalid(format!(
                 "unknown option {key:?}; the options are {own_names}, signal, timeoutMs, onProgress"
             ))
-            .with_param(key));
+            .with_param(key)
+            .into());
         }
     }
     Ok(controls)
 }
 
 /// Runs `work` as a job wired to `controls`, and serializes its result.
-async fn controlled<T, F, Fut>(controls: Controls, work: F) -> Result<JsValue, Error>
+///
+/// # Errors
+/// The job's error; `CallbackError` (with what was thrown as `cause`) when `onProgress`
+/// threw, even after the job finished: then `err.result` holds the result.
+async fn controlled<T, F, Fut>(controls: Controls, work: F) -> Result<JsValue, Failure>
 where
     T: serde::Serialize,
     F: FnOnce(Arc<Job>) -> Fut,
@@ -403,52 +415,59 @@ where
 {
     let job = Arc::new(Job::new());
     let watch = controls.watch(&job)?;
-    let result = work(Arc::clone(&job)).await?;
-    watch.finished();
-    to_js(&result)
+    let result = work(Arc::clone(&job))
+        .await
+        .map_err(|err| watch.explain(err.into()))?;
+    let result = to_js(&result)?;
+    match watch.finished() {
+        Ok(()) => Ok(result),
+        Err(thrown) => Err(callback_failed(thrown).with("result", result)),
+    }
 }
 
 fn repeats_option(value: &JsValue, default: u32) -> Result<u32, Error> {
     Ok(integer_option(value, "repeats", 1, MAX_REPEATS)?.unwrap_or(default))
 }
 
-fn threads_option(value: &JsValue) -> Result<Option<Vec<usize>>, Error> {
+fn threads_option(value: &JsValue) -> Result<Option<Vec<usize>>, Failure> {
     if value.is_undefined() {
         return Ok(None);
     }
     let fail = || {
         Error::invalid(format!(
-            "option \"threads\" must be an array of whole numbers, e.g. [1, 2, 4], got {}",
+            "option \"threads\" must be an array of 1 to 256 whole numbers, e.g. [1, 2, 4], \
+             got {}",
             describe(value)
         ))
         .with_param("threads")
     };
-    let array: &js_sys::Array = value.dyn_ref().ok_or_else(fail)?;
-    if array.length() == 0 || array.length() > 256 {
-        return Err(fail());
+    let items = array_items(value, "threads")?;
+    if items.is_empty() || items.len() > 256 {
+        return Err(fail().into());
     }
-    array
+    items
         .iter()
         .map(|k| match k.as_f64() {
             Some(k) if k.fract() == 0.0 && (0.0..=1e6).contains(&k) => Ok(k as usize),
-            _ => Err(fail()),
+            _ => Err(fail().into()),
         })
-        .collect::<Result<Vec<usize>, Error>>()
+        .collect::<Result<Vec<usize>, Failure>>()
         .map(Some)
 }
 
-/// A Promise that settles with the future's value, or rejects with its error as a JS `Error`.
+/// A Promise that settles with the future's value, or rejects with its failure as a JS
+/// `Error`.
 pub(super) fn settle<F>(future: F) -> Promise
 where
-    F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
+    F: std::future::Future<Output = Result<JsValue, Failure>> + 'static,
 {
-    future_to_promise(async move { future.await.map_err(|err| to_js_error(&err)) })
+    future_to_promise(async move { future.await.map_err(Failure::into_js) })
 }
 
-fn job_spec(name: &JsValue, params: &JsValue) -> Result<JobSpec, Error> {
+fn job_spec(name: &JsValue, params: &JsValue) -> Result<JobSpec, Failure> {
     let name = workload_name(name)?;
     let params = raw_params(params)?;
-    JobSpec::parse(&name, &params)
+    Ok(JobSpec::parse(&name, &params)?)
 }
 
 fn mode_option(value: &JsValue) -> Result<Mode, Error> {

@@ -35,6 +35,8 @@ test("the README's JS examples run and print what they promise", async () => {
     assert.match(logs[5], /^InvalidParamsError about below: primes: param "below" is out of range/);
     assert.match(logs[6], /^10000 results in 10 batches, 1\.[01]\dx the ideal 5000 ms$/);
     assert.equal(logs[7], "60 of 60 fetched, at most 6 in flight");
+    assert.equal(logs[8], "CallbackError: cause kept true, result kept 168");
+    assert.equal(logs[9], "InvalidParamsError: no keys for you; heap in use true");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

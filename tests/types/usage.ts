@@ -2,7 +2,9 @@
 // TypeScript types describe the API as the README uses it. A type error fails the build.
 import init, {
   initThreadPool,
+  memoryUsage,
   Runner,
+  type MemoryUsage,
   type Comparison,
   type IoReport,
   type PipelineReport,
@@ -40,5 +42,8 @@ export async function usage(): Promise<void> {
   );
   const ratio: number | null = io.ratioToIdeal;
   const pipeline: PipelineReport = await runner.pipeline({ docs: 10 }, {});
-  console.log(threads, names, size, checksum, speedup, serial, ratio, pipeline.speedup);
+  const memory: MemoryUsage = memoryUsage();
+  const heap: number = memory.heapBytes + memory.memoryBytes + memory.maxMemoryBytes;
+  runner.free();
+  console.log(threads, names, size, checksum, speedup, serial, ratio, pipeline.speedup, heap);
 }
