@@ -12,8 +12,8 @@ export async function ioStalls() {
     ["1,000,000 zero-latency calls, largest chunks", { calls: 1_000_000, latencyMs: 0, concurrency: 100_000, chunkSize: 10_000_000, batchSize: 10_000 }, false],
     ["3,000 fetches at concurrency 256 (largest for fetch)", { source: "fetch", url: "/api/delay?ms=1&i={i}", calls: 3_000, concurrency: 256, batchSize: 10_000 }, true],
   ];
-  const rows = [];
-  for (const [name, spec, withBatches] of cases) {
+  /** Runs `job` while a MessageChannel ping-pong records the longest gap between turns. */
+  const probed = async (job) => {
     let longest = 0;
     let last = performance.now();
     let running = true;
@@ -25,11 +25,37 @@ export async function ioStalls() {
       if (running) channel.port2.postMessage(null);
     };
     channel.port2.postMessage(null);
+    try {
+      return { result: await job(), longest };
+    } finally {
+      running = false;
+    }
+  };
+  const rows = [];
+  for (const [name, spec, withBatches] of cases) {
     let delivered = 0;
-    const report = await runner.io(spec, withBatches ? { onBatch: (batch) => { delivered += batch.length; } } : {});
-    running = false;
+    const options = withBatches ? { onBatch: (batch) => { delivered += batch.length; } } : {};
+    const { result: report, longest } = await probed(() => runner.io(spec, options));
     rows.push({ kind: "io_stall", case: name, longest_gap_ms: longest, calls: report.calls, succeeded: report.succeeded, delivered, makespan_ms: report.makespanMs });
     console.log(`io stall: ${name}: longest main-thread gap ${longest.toFixed(1)} ms over ${(report.makespanMs / 1000).toFixed(1)} s`);
   }
+  // The browser's own share: the same fetches from plain JS, 256 workers pulling indices
+  // (the p-limit pattern), no webpar involved.
+  const calls = 3_000;
+  const started = performance.now();
+  const { longest } = await probed(async () => {
+    let next = 0;
+    const worker = async () => {
+      while (next < calls) {
+        const response = await fetch(`/api/delay?ms=1&i=${next++}`);
+        await response.arrayBuffer();
+      }
+    };
+    await Promise.all(Array.from({ length: 256 }, worker));
+  });
+  const makespan = performance.now() - started;
+  const name = "3,000 fetches at concurrency 256 from plain JS (the browser's share)";
+  rows.push({ kind: "io_stall", case: name, longest_gap_ms: longest, calls, succeeded: calls, delivered: calls, makespan_ms: makespan });
+  console.log(`io stall: ${name}: longest main-thread gap ${longest.toFixed(1)} ms over ${(makespan / 1000).toFixed(1)} s`);
   return rows;
 }

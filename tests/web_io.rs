@@ -336,3 +336,60 @@ async fn bad_specs_are_invalid_params_naming_the_field() {
     }
     let _: Promise = Runner::new().io(JsValue::UNDEFINED, JsValue::UNDEFINED);
 }
+
+#[wasm_bindgen_test]
+async fn calls_sharing_timers_never_end_early_and_a_stopped_job_leaves_no_sleepers() {
+    // 20,000 calls in flight at once share a few JS timers (one per millisecond of deadline);
+    // each must still wait its full latency.
+    let (callback, batches) = collector();
+    let spec = object(&[
+        ("calls", 20_000.into()),
+        ("latencyMs", 20.into()),
+        ("jitterMs", 10.into()),
+        ("concurrency", 20_000.into()),
+        ("batchSize", 10_000.into()),
+    ]);
+    let report = io(spec, object(&[("onBatch", callback.as_ref().clone())]))
+        .await
+        .unwrap();
+    assert_eq!(number(&report, "succeeded"), 20_000.0);
+    assert_eq!(number(&report, "maxInFlight"), 20_000.0);
+    let shortest = batches
+        .borrow()
+        .iter()
+        .flatten()
+        .map(|r| number(r, "latencyMs"))
+        .fold(f64::INFINITY, f64::min);
+    // (Within clock-reading noise: a call's start is read a few µs after its sleep begins.)
+    assert!(
+        shortest >= 19.9,
+        "a call ended after {shortest} ms, before its 20 ms latency"
+    );
+
+    // A job aborted with 10,000 calls waiting drops their sleepers: the heap returns to where
+    // it was once the shared timers have fired.
+    let heap = || number(&webpar::web::memory_usage().unwrap(), "heapBytes");
+    let before = heap();
+    let spec = object(&[
+        ("calls", 10_000.into()),
+        ("latencyMs", 50.into()),
+        ("concurrency", 10_000.into()),
+    ]);
+    let err = io(spec, object(&[("signal", abort_after(10))]))
+        .await
+        .unwrap_err();
+    assert_eq!(get(&err, "name").as_string().unwrap(), "AbortError");
+    sleep_ms(100).await;
+    let grown = heap() - before;
+    assert!(grown < 64.0 * 1024.0, "the heap grew by {grown} bytes");
+}
+
+async fn sleep_ms(ms: i32) {
+    let set_timeout: Function = get(&js_sys::global(), "setTimeout").unchecked_into();
+    let promise = Promise::new(&mut |resolve, _| {
+        set_timeout
+            .call2(&JsValue::NULL, &resolve, &ms.into())
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}

@@ -13,7 +13,7 @@ use super::clock::performance_now;
 use super::controls::callback_failed;
 use super::convert::{entries, js_error_message, to_js, type_name};
 use super::errors::Failure;
-use super::js::{fetch, set_timeout, AbortController, MessageChannel, Response};
+use super::js::{fetch, AbortController, MessageChannel, Response};
 use super::runner::{parse_options, Runner};
 use super::url::UrlRule;
 use crate::engine::StopReason;
@@ -32,10 +32,9 @@ impl Host for BrowserHost {
     }
 
     fn sleep(&self, ms: f64) -> LocalBoxFuture<'static, ()> {
-        let promise = Promise::new(&mut |resolve, _| {
-            set_timeout(&resolve, ms.max(0.0));
-        });
-        JsFuture::from(promise).map(drop).boxed_local()
+        // Shared timers: at high concurrency, one JS timer per call would keep hundreds of
+        // thousands of JS objects alive (see timers.rs).
+        super::timers::sleep(ms)
     }
 
     fn yield_now(&self) -> LocalBoxFuture<'static, ()> {

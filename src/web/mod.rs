@@ -12,6 +12,7 @@ mod memory;
 mod pipeline;
 mod pool;
 mod runner;
+mod timers;
 mod url;
 
 pub use errors::to_js_error;

@@ -93,7 +93,7 @@ export interface IoSpec {
   source?: "timer" | "fetch";
   /** Number of calls, 1..=1e9. */
   calls: number;
-  /** Most calls in flight, 1..=100000; default 100. */
+  /** Most calls in flight, 1..=100000 (fetch: 1..=256); default 100. */
   concurrency?: number;
   /** Timer: latency of a call (default 100); fetch: the expected latency, for the ideal. */
   latencyMs?: number;
