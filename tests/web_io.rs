@@ -347,6 +347,7 @@ async fn calls_sharing_timers_never_end_early_and_a_stopped_job_leaves_no_sleepe
         ("latencyMs", 20.into()),
         ("jitterMs", 10.into()),
         ("concurrency", 20_000.into()),
+        ("chunkSize", 20_000.into()),
         ("batchSize", 10_000.into()),
     ]);
     let report = io(spec, object(&[("onBatch", callback.as_ref().clone())]))
