@@ -2,7 +2,8 @@
 # webpar's one entry point. Every subcommand is idempotent and installs what it needs.
 #
 #   ./build.sh setup   install the toolchain from nothing (skips what is present)
-#   ./build.sh build   release wasm build + bindings into www/pkg, vendor JS into www/vendor
+#   ./build.sh build   release wasm build + bindings into www/pkg (the npm package), vendor JS
+#   ./build.sh pack    build, then the npm package as target/webpar-VERSION.tgz
 #   ./build.sh serve   setup + build, then the dev server on http://127.0.0.1:8080 (PORT=...)
 #   ./build.sh test    setup + build, then lints and every test suite; ends "N passed, N failed"
 #   ./build.sh bench   setup + build, then the benchmarks (browser and native) side by side
@@ -81,7 +82,11 @@ build() {
   # webpar.js wraps it (src/web/entry/webpar.js explains why).
   rm -rf www/pkg
   wasm-bindgen --target web --out-dir www/pkg --out-name webpar_core "$WASM"
-  cp src/web/entry/webpar.js src/web/entry/webpar.d.ts www/pkg/
+  cp src/web/entry/webpar.js src/web/entry/webpar-worker.js src/web/entry/webpar.d.ts www/pkg/
+  # www/pkg is also the npm package: its package.json, with the crate's version.
+  local version
+  version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+  sed "s/\"VERSION\"/\"$version\"/" src/web/entry/package.json > www/pkg/package.json
   # The chart library, served to the page as ES modules through its import map.
   rm -rf www/vendor && mkdir -p www/vendor
   cp -r node_modules/chart.js/dist www/vendor/chart.js
@@ -108,6 +113,13 @@ start_server() {
     sleep 0.1
   done
   die "the dev server did not print its URL"
+}
+
+# The npm package as a .tgz (target/webpar-VERSION.tgz), for apps to install.
+pack() {
+  mkdir -p target
+  (cd www/pkg && npm pack --pack-destination ../../target --silent) \
+    | sed 's|^|packed: target/|'
 }
 
 serve() {
@@ -157,6 +169,8 @@ node_suite() { # node_suite NAME COMMAND...: node's test runner ("# pass N", "# 
 test_all() {
   setup
   build
+  # The packed package, for the bundler apps of the end-to-end tests (tests/consumers/).
+  pack
   say "lint"
   check "rustfmt" cargo fmt --all --check
   check "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings
@@ -202,8 +216,9 @@ bench() {
 case "${1:-}" in
   setup) setup ;;
   build) setup; build ;;
+  pack) setup; build; pack ;;
   serve) serve ;;
   test) test_all ;;
   bench) bench ;;
-  *) die "usage: ./build.sh setup|build|serve|test|bench" ;;
+  *) die "usage: ./build.sh setup|build|pack|serve|test|bench" ;;
 esac

@@ -15,7 +15,7 @@ use webpar::web::{start_thread_pool, Runner};
 wasm_bindgen_test_configure!(run_in_browser);
 
 async fn pool() -> Runner {
-    JsFuture::from(start_thread_pool(2.into()))
+    JsFuture::from(start_thread_pool(2.into(), JsValue::UNDEFINED))
         .await
         .expect("pool starts");
     Runner::new()

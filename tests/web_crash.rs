@@ -26,13 +26,15 @@ fn primes(below: u32) -> JsValue {
 
 #[wasm_bindgen_test]
 async fn a_panic_on_a_pool_thread_rejects_pending_and_later_jobs() {
-    JsFuture::from(start_thread_pool(2.into())).await.unwrap();
+    JsFuture::from(start_thread_pool(2.into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
     let runner = Runner::new();
     let options = js_sys::Object::new();
     Reflect::set(&options, &"mode".into(), &"sequential".into()).unwrap();
     // About two seconds on one thread: still pending when the other thread panics.
     let pending = runner.run("primes".into(), primes(15_000_000), options.into());
-    rayon::spawn(|| panic!("a deliberate panic on a pool thread"));
+    webpar::engine::pool::spawn(|| panic!("a deliberate panic on a pool thread"));
 
     let err = JsFuture::from(pending)
         .await

@@ -20,7 +20,7 @@ const THREADS: u32 = 2;
 /// Starts the pool once; later calls share the same start (rayon's global pool can be built
 /// once per instance).
 async fn pool() -> Runner {
-    let threads = JsFuture::from(start_thread_pool(THREADS.into()))
+    let threads = JsFuture::from(start_thread_pool(THREADS.into(), JsValue::UNDEFINED))
         .await
         .expect("pool starts");
     assert_eq!(threads.as_f64(), Some(THREADS as f64));
@@ -54,11 +54,11 @@ async fn rejection_name(promise: Promise) -> String {
 #[wasm_bindgen_test]
 async fn pool_starts_once_and_a_second_start_shares_it() {
     pool().await;
-    let again = JsFuture::from(start_thread_pool(JsValue::UNDEFINED))
+    let again = JsFuture::from(start_thread_pool(JsValue::UNDEFINED, JsValue::UNDEFINED))
         .await
         .unwrap();
     assert_eq!(again.as_f64(), Some(THREADS as f64));
-    let resized = JsFuture::from(start_thread_pool(3.into()))
+    let resized = JsFuture::from(start_thread_pool(3.into(), JsValue::UNDEFINED))
         .await
         .unwrap_err();
     assert_eq!(

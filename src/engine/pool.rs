@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::{Mutex, Once, OnceLock};
 
 use futures_channel::oneshot;
 
@@ -28,6 +28,39 @@ static CRASHED: AtomicBool = AtomicBool::new(false);
 static CRASH_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
 static PENDING: Mutex<BTreeMap<u64, Reply>> = Mutex::new(BTreeMap::new());
+/// The pool jobs run on, once installed (on wasm, the workers' pool). Not rayon's global pool:
+/// building that waits on a lock until every thread has started, and a browser's main
+/// thread may not wait.
+static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+
+/// Installs the pool that jobs run on; it lives as long as the instance.
+///
+/// # Errors
+/// [`ErrorKind::InvalidParams`] if a pool is installed already.
+pub fn install(threads: rayon::ThreadPool) -> Result<(), Error> {
+    POOL.set(threads)
+        .map_err(|_| Error::invalid("a thread pool is installed already"))
+}
+
+/// Runs `work` on the installed pool (natively, without one, on rayon's global pool) and
+/// returns at once.
+///
+/// # Panics
+/// `work` must not panic: on wasm a panic traps the instance, and the crash hook then rejects
+/// every pending job with [`ErrorKind::EngineCrashed`].
+///
+/// # Examples
+/// ```
+/// let (send, receive) = std::sync::mpsc::channel();
+/// webpar::engine::pool::spawn(move || send.send(6 * 7).unwrap());
+/// assert_eq!(receive.recv().unwrap(), 42);
+/// ```
+pub fn spawn(work: impl FnOnce() + Send + 'static) {
+    match POOL.get() {
+        Some(threads) => threads.spawn(work),
+        None => rayon::spawn(work),
+    }
+}
 
 /// Claims the right to start the pool: true for the first caller only.
 pub fn begin_start() -> bool {

@@ -1,6 +1,6 @@
 //! Running jobs on the pool without blocking the caller.
 //!
-//! A job is handed to the pool with `rayon::spawn`, and its result comes back through a
+//! A job is handed to the pool with [`pool::spawn`], and its result comes back through a
 //! oneshot channel that the caller awaits. On the browser's main thread this keeps the page
 //! responsive: nothing ever waits synchronously for the pool (calling a parallel kernel
 //! synchronously there freezes the page, and rayon spin-waits on it, reaching only ~1.3x).
@@ -69,7 +69,7 @@ where
     let (reply, result) = oneshot::channel();
     let id = pool::register(reply)?;
     let ctx = job.start_run();
-    rayon::spawn(move || {
+    pool::spawn(move || {
         let start = clock();
         let outcome = task(&ctx);
         let elapsed_ms = clock() - start;

@@ -1,6 +1,15 @@
 //! Starting the thread pool, with readiness tracked by the engine.
+//!
+//! The pool is a rayon pool whose threads are Web Workers on the module's shared memory.
+//! webpar starts them itself rather than through wasm-bindgen-rayon, whose worker helper
+//! comes in two builds that exclude each other: one for bundlers, which plain ES modules
+//! cannot load (it imports the package's folder), and one for plain ES modules, which in a
+//! bundle spawns the whole app bundle as the worker ("document is not defined"). Here the
+//! worker script is given by the caller (`workers.js` explains), so one build serves both.
 
 use std::cell::RefCell;
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::Mutex;
 
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -8,11 +17,54 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::convert::{describe, integer_option, js_error_message};
 use super::errors::to_js_error;
-use crate::engine::pool;
+use crate::engine::{pool, spin_lock};
 use crate::{Error, ErrorKind};
 
 /// Most threads a pool may have.
 const MAX_THREADS: u32 = 256;
+
+/// How long the workers may take to load and instantiate the module before the start fails.
+const WORKERS_START_TIMEOUT_MS: u32 = 30_000;
+
+/// The pool's threads, waiting for a worker to run them. Every worker sees this static: the
+/// memory is shared.
+static WAITING_THREADS: Mutex<Option<Receiver<rayon::ThreadBuilder>>> = Mutex::new(None);
+
+#[wasm_bindgen(module = "/src/web/workers.js")]
+extern "C" {
+    /// Starts `count` workers on `module` and `memory`; see workers.js.
+    #[wasm_bindgen(js_name = startWorkers)]
+    fn start_workers(
+        module: JsValue,
+        memory: JsValue,
+        count: usize,
+        create_worker: &JsValue,
+        main_js: &JsValue,
+        timeout_ms: u32,
+    ) -> Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `import.meta.url` of the generated bindings: what a self-spawned worker imports.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static BINDINGS_URL: JsValue;
+}
+
+/// In a pool worker: takes one of the pool's threads and runs it (for as long as the page
+/// lives). Called by the worker scripts once the module is instantiated.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = webpar_run_pool_thread)]
+pub fn run_pool_thread() {
+    // A worker may block: it waits here until the pool is built and hands it a thread.
+    let thread = match WAITING_THREADS.lock() {
+        Ok(waiting) => waiting.as_ref().and_then(|threads| threads.recv().ok()),
+        Err(_) => None,
+    };
+    if let Some(thread) = thread {
+        thread.run();
+    }
+}
 
 thread_local! {
     /// The start in progress on this thread: its size and Promise, shared by later calls.
@@ -33,6 +85,7 @@ thread_local! {
 #[wasm_bindgen(js_name = startThreadPool, unchecked_return_type = "Promise<number>")]
 pub fn start_thread_pool(
     #[wasm_bindgen(unchecked_param_type = "number | undefined")] threads: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(() => Worker) | undefined")] create_worker: JsValue,
 ) -> Promise {
     let global = js_sys::global();
     let requested = match integer_option(&threads, "threads", 1, MAX_THREADS) {
@@ -53,7 +106,7 @@ pub fn start_thread_pool(
     // clear it).
     let owner = IN_FLIGHT.with_borrow(Option::is_none);
     let promise = future_to_promise(async move {
-        let started = start(&global, requested, &threads).await;
+        let started = start(&global, requested, &threads, &create_worker).await;
         if owner && started.is_err() {
             IN_FLIGHT.set(None);
         }
@@ -65,7 +118,12 @@ pub fn start_thread_pool(
     promise
 }
 
-async fn start(global: &JsValue, requested: usize, threads: &JsValue) -> Result<usize, Error> {
+async fn start(
+    global: &JsValue,
+    requested: usize,
+    threads: &JsValue,
+    create_worker: &JsValue,
+) -> Result<usize, Error> {
     pool::install_crash_hook();
     if let Ok(running) = pool::ready_threads() {
         return if running == requested || threads.is_undefined() {
@@ -92,20 +150,55 @@ async fn start(global: &JsValue, requested: usize, threads: &JsValue) -> Result<
             "the thread pool is already starting: await the first initThreadPool() call",
         ));
     }
-    match JsFuture::from(wasm_bindgen_rayon::init_thread_pool(requested)).await {
-        Ok(_) => {
+    match start_threads(requested, create_worker).await {
+        Ok(()) => {
             pool::mark_ready(requested);
             Ok(requested)
         }
         Err(cause) => {
             pool::start_failed();
-            let cause = js_error_message(&cause);
             Err(Error::new(
                 ErrorKind::PoolNotReady,
                 format!("the thread pool failed to start: {cause}"),
             ))
         }
     }
+}
+
+/// Starts `count` workers, then builds the pool on them and installs it for the engine.
+async fn start_threads(count: usize, create_worker: &JsValue) -> Result<(), String> {
+    let (sender, receiver) = channel();
+    *spin_lock(&WAITING_THREADS) = Some(receiver);
+    let main_js = BINDINGS_URL.with(JsValue::clone);
+    let create_worker = if create_worker.is_function() {
+        create_worker.clone()
+    } else {
+        JsValue::UNDEFINED
+    };
+    let workers = start_workers(
+        wasm_bindgen::module(),
+        wasm_bindgen::memory(),
+        count,
+        &create_worker,
+        &main_js,
+        WORKERS_START_TIMEOUT_MS,
+    );
+    JsFuture::from(workers)
+        .await
+        .map_err(|cause| js_error_message(&cause))?;
+    // Every worker now waits in `run_pool_thread`; building the pool hands each a thread.
+    // (`build`, not `build_global`: the global pool's start waits on a lock until every
+    // thread runs, which the main thread may not do.)
+    let threads = rayon::ThreadPoolBuilder::new()
+        .num_threads(count)
+        .spawn_handler(move |thread| {
+            sender
+                .send(thread)
+                .map_err(|_| std::io::Error::other("the pool's workers are gone"))
+        })
+        .build()
+        .map_err(|err| err.to_string())?;
+    pool::install(threads).map_err(|err| err.message().to_string())
 }
 
 /// `navigator.hardwareConcurrency`, at least 1.

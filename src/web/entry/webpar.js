@@ -1,8 +1,9 @@
 // The package's entry module: the generated bindings (webpar_core.js) with two changes.
 //
-// 1. `initThreadPool` is webpar's `startThreadPool`, which checks its input, refuses a second
-//    pool and lets `Runner` tell a run before the pool is ready (PoolNotReadyError) from one
-//    after it. The explicit export below takes precedence over the star export's raw one.
+// 1. `initThreadPool(threads)` is webpar's `startThreadPool`, which checks its input, refuses
+//    a second pool and lets `Runner` tell a run before the pool is ready (PoolNotReadyError)
+//    from one after it. It starts the pool's workers from ./webpar-worker.js, created in the
+//    form bundlers recognise (see createWorker).
 // 2. `Runner` is a guard around the generated class. The generated methods throw a plain
 //    "null pointer passed to rust" synchronously when called on a freed runner or with another
 //    `this`; here every Promise-returning method rejects instead, with a typed error that says
@@ -10,7 +11,26 @@
 import * as core from "./webpar_core.js";
 
 export * from "./webpar_core.js";
-export { default, startThreadPool as initThreadPool } from "./webpar_core.js";
+export { default } from "./webpar_core.js";
+
+/**
+ * One worker of the pool. Written literally as `new Worker(new URL(...), ...)` so that Vite and
+ * webpack bundle the worker script and the bindings it imports as a chunk of its own.
+ */
+function createWorker() {
+  return new Worker(new URL("./webpar-worker.js", import.meta.url), {
+    type: "module",
+    name: "webpar-worker",
+  });
+}
+
+/**
+ * Starts the pool of Web Worker threads that parallel jobs run on, and resolves with its size
+ * (default `navigator.hardwareConcurrency`); see `startThreadPool` for every rule.
+ */
+export function initThreadPool(threads) {
+  return core.startThreadPool(threads, createWorker);
+}
 
 /** An Error with a stable `name`, as every webpar error has. */
 function typedError(name, message) {

@@ -1,0 +1,20 @@
+// A worker of webpar's thread pool, as the package ships it. The entry module creates it with
+// `new Worker(new URL("./webpar-worker.js", import.meta.url), { type: "module" })`, which
+// bundlers recognise: they emit this file as a chunk of its own with the bindings it imports.
+// It speaks the protocol of src/web/workers.js: say it is listening, wait for the start
+// message, instantiate the module on the shared memory, say ready, run one pool thread.
+import init, { webpar_run_pool_thread } from "./webpar_core.js";
+
+self.addEventListener("message", async function onStart({ data }) {
+  if (data?.type !== "webpar:start-pool-thread") return;
+  self.removeEventListener("message", onStart);
+  try {
+    await init({ module_or_path: data.module, memory: data.memory });
+  } catch (error) {
+    postMessage({ type: "webpar:pool-thread-failed", message: `${error?.name}: ${error?.message}` });
+    return;
+  }
+  postMessage({ type: "webpar:pool-thread-ready" });
+  webpar_run_pool_thread();
+});
+postMessage({ type: "webpar:pool-thread-loaded" });

@@ -1,0 +1,144 @@
+// Fresh bundler apps install the packed package (./build.sh pack) and use it: Vite's dev
+// server, Vite's production build served by `vite preview`, and webpack 5's production build
+// served as static files, all with COOP/COEP as the README says; each page starts the pool,
+// runs a workload and makes I/O calls in headless Chromium. The apps live in tests/consumers/
+// and are copied to a temporary folder first.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import { extname } from "node:path";
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch } from "./browser.mjs";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const tarball = readdirSync(join(root, "target")).find((f) => /^webpar-.*\.tgz$/.test(f));
+
+/** The app, installed in a fresh folder with the packed package. */
+function installApp(name) {
+  const dir = mkdtempSync(join(tmpdir(), `webpar-${name}-`));
+  cpSync(join(root, "tests/consumers", name), dir, {
+    recursive: true,
+    filter: (src) => !/node_modules|dist/.test(src.slice(root.length)),
+  });
+  const npm = (...args) => execFileSync("npm", [...args, "--no-audit", "--no-fund"], { cwd: dir, stdio: "pipe" });
+  npm("ci");
+  npm("install", "--no-save", join(root, "target", tarball));
+  return dir;
+}
+
+/** Starts `npx vite ...args` in `dir`; resolves with its URL and the process. */
+function startVite(dir, args) {
+  return new Promise((resolve, reject) => {
+    // Its own process group, so that stopping it stops everything it started.
+    const child = spawn(join(dir, "node_modules/.bin/vite"), [...args, "--host", "127.0.0.1", "--port", "0"],
+      { cwd: dir, detached: true });
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`vite did not start:\n${output}`)), 60_000);
+    const read = (chunk) => {
+      output += chunk;
+      // eslint-disable-next-line no-control-regex
+      const url = output.replace(/\x1b\[[0-9;]*m/g, "").match(/http:\/\/127\.0\.0\.1:\d+\//)?.[0];
+      if (url) { clearTimeout(timer); resolve({ url, child }); }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => reject(new Error(`vite exited with ${code}:\n${output}`)));
+  });
+}
+
+/** Stops a vite started by startVite, with its whole process group. */
+function stop(child) {
+  try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
+}
+
+/** Serves `dir` as static files with the isolation headers, as any web server can. */
+function serveStatic(dir) {
+  const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
+  const server = createServer((request, response) => {
+    const path = new URL(request.url, "http://x").pathname;
+    try {
+      const body = readFileSync(join(dir, path === "/" ? "index.html" : path));
+      response.writeHead(200, {
+        "Content-Type": types[extname(path || ".html")] ?? "text/html",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Cross-Origin-Embedder-Policy": "require-corp",
+      });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () =>
+    resolve({ url: `http://127.0.0.1:${server.address().port}/`, server })));
+}
+
+/** Opens the app and returns what it wrote on the page, with every page problem. */
+async function runApp(url) {
+  const context = await launch();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+    page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console: ${msg.text()}`); });
+    await page.goto(url);
+    await page.waitForSelector("body[data-result], body[data-error]", { timeout: 60_000 });
+    const isolated = await page.evaluate(() => crossOriginIsolated);
+    const error = await page.getAttribute("body", "data-error");
+    const result = JSON.parse((await page.getAttribute("body", "data-result")) ?? "null");
+    return { isolated, error, result, problems };
+  } finally {
+    await context.close();
+  }
+}
+
+const expected = { threads: 2, checksum: "78498", threadsUsed: 2, ioSucceeded: 200 };
+
+test("the README gives the Vite configuration exactly as the tested app has it", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const config = readFileSync(join(root, "tests/consumers/vite/vite.config.js"), "utf8");
+  assert.ok(readme.includes("```js\n" + config + "```"), "README's Vite block equals tests/consumers/vite/vite.config.js");
+});
+
+test("a Vite app installs the packed package and runs it, in dev and in a production build", { timeout: 600_000 }, async (t) => {
+  assert.ok(tarball, "target/webpar-*.tgz exists (./build.sh pack)");
+  const dir = installApp("vite");
+
+  await t.test("vite dev server", async () => {
+    const { url, child } = await startVite(dir, []);
+    try {
+      const seen = await runApp(url);
+      assert.deepEqual(seen, { isolated: true, error: null, result: expected, problems: [] }, JSON.stringify(seen));
+    } finally {
+      stop(child);
+    }
+  });
+
+  await t.test("vite build, then vite preview", async () => {
+    execFileSync(join(dir, "node_modules/.bin/vite"), ["build"], { cwd: dir, stdio: "pipe" });
+    const { url, child } = await startVite(dir, ["preview"]);
+    try {
+      const seen = await runApp(url);
+      assert.deepEqual(seen, { isolated: true, error: null, result: expected, problems: [] }, JSON.stringify(seen));
+    } finally {
+      stop(child);
+    }
+  });
+});
+
+test("a webpack 5 app installs the packed package and runs it from its production build", { timeout: 600_000 }, async () => {
+  assert.ok(tarball, "target/webpar-*.tgz exists (./build.sh pack)");
+  const dir = installApp("webpack");
+  execFileSync(join(dir, "node_modules/.bin/webpack"), [], { cwd: dir, stdio: "pipe" });
+  cpSync(join(dir, "public/index.html"), join(dir, "dist/index.html"));
+  const { url, server } = await serveStatic(join(dir, "dist"));
+  try {
+    const seen = await runApp(url);
+    assert.deepEqual(seen, { isolated: true, error: null, result: expected, problems: [] }, JSON.stringify(seen));
+  } finally {
+    server.close();
+  }
+});
