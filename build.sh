@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # webpar's one entry point. Every subcommand is idempotent and installs what it needs.
 #
-#   ./build.sh setup   install the toolchain from nothing (skips what is present)
+#   ./build.sh setup   install the toolchain and the test browser from nothing (skips what is
+#                      present); build, pack and serve install only the toolchain
 #   ./build.sh build   release wasm build + bindings into www/pkg (the npm package), vendor JS
 #   ./build.sh pack    build, then the npm package as target/webpar-VERSION.tgz
 #   ./build.sh serve   setup + build, then the dev server on http://127.0.0.1:8080 (PORT=...)
@@ -35,13 +36,6 @@ setup() {
   command -v node >/dev/null && command -v npm >/dev/null \
     || die "Node.js 18+ and npm are missing: install them (e.g. apt-get install nodejs npm)"
 
-  # Chromium and its driver from Debian: the browser of the browser and end-to-end tests.
-  # (Browsers cannot be downloaded by npm tools here; Debian's build is the one we use.)
-  if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
-  fi
-
   # Stable stays the default toolchain (native tests, clippy, dev server); rustfmt and clippy
   # are part of the test command.
   rustup component add --toolchain stable rustfmt clippy >/dev/null 2>&1 \
@@ -69,6 +63,17 @@ setup() {
   # node_modules is newer than the lock file.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund
+  fi
+}
+
+# Chromium and its driver from Debian: the browser of the tests and the benchmarks (not
+# needed to build or serve). Browsers cannot be downloaded by npm tools here; Debian's build is
+# the one we use.
+setup_browser() {
+  if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
+    say "setup: Chromium"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
   fi
 }
 
@@ -168,6 +173,7 @@ node_suite() { # node_suite NAME COMMAND...: node's test runner ("# pass N", "# 
 
 test_all() {
   setup
+  setup_browser
   build
   # The packed package, for the bundler apps of the end-to-end tests (tests/consumers/).
   pack
@@ -201,6 +207,7 @@ test_all() {
 
 bench() {
   setup
+  setup_browser
   build
   say "bench: native"
   mkdir -p target/bench
@@ -214,7 +221,7 @@ bench() {
 }
 
 case "${1:-}" in
-  setup) setup ;;
+  setup) setup; setup_browser ;;
   build) setup; build ;;
   pack) setup; build; pack ;;
   serve) serve ;;

@@ -74,13 +74,10 @@ fn huge_primes() -> JsValue {
 }
 
 async fn next_run_succeeds(runner: &Runner) {
-    let report = JsFuture::from(runner.run(
-        "primes".into(),
-        object(&[("below", 100_000.into())]),
-        JsValue::UNDEFINED,
-    ))
-    .await
-    .expect("the pool serves the next run");
+    let report =
+        JsFuture::from(runner.run("primes".into(), object(&[("below", 100_000.into())]), None))
+            .await
+            .expect("the pool serves the next run");
     assert_eq!(get(&report, "checksum").as_string().unwrap(), "9592");
 }
 
@@ -89,7 +86,7 @@ async fn aborting_mid_run_rejects_with_abort_error_and_the_pool_goes_on() {
     let runner = pool().await;
     let (controller, signal) = abort_controller();
     let options = object(&[("signal", signal)]);
-    let running = JsFuture::from(runner.run("primes".into(), huge_primes(), options));
+    let running = JsFuture::from(runner.run("primes".into(), huge_primes(), Some(options)));
     let aborter = async {
         sleep(300).await;
         abort(&controller);
@@ -119,7 +116,7 @@ async fn a_timeout_rejects_with_timeout_error_and_the_pool_goes_on() {
             ("height", 20_000.into()),
             ("max_iter", 100_000.into()),
         ]),
-        options,
+        Some(options),
     ))
     .await
     .expect_err("a run past its deadline rejects");
@@ -140,7 +137,7 @@ async fn an_already_aborted_signal_runs_nothing() {
         ("signal", signal),
         ("onProgress", callback.as_ref().clone()),
     ]);
-    let err = JsFuture::from(runner.run("primes".into(), huge_primes(), options))
+    let err = JsFuture::from(runner.run("primes".into(), huge_primes(), Some(options)))
         .await
         .unwrap_err();
     assert_eq!(error_name(&err), "AbortError");
@@ -162,7 +159,7 @@ async fn progress_is_monotone_frequent_and_ends_at_one() {
     JsFuture::from(runner.run(
         "primes".into(),
         object(&[("below", 5_000_000.into())]),
-        options,
+        Some(options),
     ))
     .await
     .unwrap();
@@ -196,7 +193,7 @@ async fn compare_and_sweep_take_the_controls_too() {
     let running = JsFuture::from(runner.sweep(
         "primes".into(),
         huge_primes(),
-        object(&[("signal", signal)]),
+        Some(object(&[("signal", signal)])),
     ));
     let aborter = async {
         sleep(200).await;
@@ -205,7 +202,7 @@ async fn compare_and_sweep_take_the_controls_too() {
     let (result, ()) = futures::join!(running, aborter);
     assert_eq!(error_name(&result.unwrap_err()), "AbortError");
     let options = object(&[("timeoutMs", 150.into())]);
-    let err = JsFuture::from(runner.compare("primes".into(), huge_primes(), options))
+    let err = JsFuture::from(runner.compare("primes".into(), huge_primes(), Some(options)))
         .await
         .unwrap_err();
     assert_eq!(error_name(&err), "TimeoutError");
@@ -220,7 +217,7 @@ async fn sweep_returns_one_row_per_thread_count_with_equal_checksums() {
     let sweep = JsFuture::from(runner.sweep(
         "primes".into(),
         object(&[("below", 2_000_000.into())]),
-        options,
+        Some(options),
     ))
     .await
     .unwrap();
@@ -257,14 +254,14 @@ async fn bad_controls_and_thread_counts_are_invalid_params() {
         ("threads", 2.into()),
     ] {
         let options = object(&[(key, value)]);
-        let err = JsFuture::from(runner.sweep("primes".into(), params(), options))
+        let err = JsFuture::from(runner.sweep("primes".into(), params(), Some(options)))
             .await
             .unwrap_err();
         assert_eq!(error_name(&err), "InvalidParamsError", "{key}");
         assert_eq!(get(&err, "param").as_string().as_deref(), Some(key));
     }
     let too_many = object(&[("threads", Array::of1(&3.into()).into())]);
-    let err = JsFuture::from(runner.sweep("primes".into(), params(), too_many))
+    let err = JsFuture::from(runner.sweep("primes".into(), params(), Some(too_many)))
         .await
         .unwrap_err();
     assert_eq!(error_name(&err), "InvalidParamsError");

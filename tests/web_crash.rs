@@ -33,7 +33,7 @@ async fn a_panic_on_a_pool_thread_rejects_pending_and_later_jobs() {
     let options = js_sys::Object::new();
     Reflect::set(&options, &"mode".into(), &"sequential".into()).unwrap();
     // About two seconds on one thread: still pending when the other thread panics.
-    let pending = runner.run("primes".into(), primes(15_000_000), options.into());
+    let pending = runner.run("primes".into(), primes(15_000_000), Some(options.into()));
     webpar::engine::pool::spawn(|| panic!("a deliberate panic on a pool thread"));
 
     let err = JsFuture::from(pending)
@@ -47,7 +47,7 @@ async fn a_panic_on_a_pool_thread_rejects_pending_and_later_jobs() {
     assert!(message.contains("a deliberate panic"), "{message}");
     assert!(message.contains("reload"), "{message}");
 
-    let later = JsFuture::from(runner.run("primes".into(), primes(100), JsValue::UNDEFINED)).await;
+    let later = JsFuture::from(runner.run("primes".into(), primes(100), None)).await;
     assert_eq!(name_of(&later.unwrap_err()), "EngineCrashedError");
     assert_eq!(runner.threads(), None, "the pool no longer counts as ready");
 }

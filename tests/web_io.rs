@@ -58,7 +58,7 @@ fn collector() -> (Closure<dyn FnMut(JsValue)>, Batches) {
 }
 
 async fn io(spec: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(Runner::new().io(spec, options)).await
+    JsFuture::from(Runner::new().io(spec, Some(options))).await
 }
 
 fn abort_after(ms: i32) -> JsValue {
@@ -334,7 +334,7 @@ async fn bad_specs_are_invalid_params_naming_the_field() {
         );
         assert_eq!(get(&err, "param").as_string().as_deref(), Some(param));
     }
-    let _: Promise = Runner::new().io(JsValue::UNDEFINED, JsValue::UNDEFINED);
+    let _: Promise = Runner::new().io(JsValue::UNDEFINED, None);
 }
 
 #[wasm_bindgen_test]

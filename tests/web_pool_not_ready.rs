@@ -3,7 +3,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::Reflect;
-use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use webpar::web::Runner;
@@ -16,10 +15,9 @@ async fn run_before_the_pool_rejects_with_pool_not_ready() {
     assert_eq!(runner.threads(), None);
     let params = js_sys::Object::new();
     Reflect::set(&params, &"below".into(), &1000.into()).unwrap();
-    let err =
-        JsFuture::from(runner.run("primes".into(), params.clone().into(), JsValue::UNDEFINED))
-            .await
-            .unwrap_err();
+    let err = JsFuture::from(runner.run("primes".into(), params.clone().into(), None))
+        .await
+        .unwrap_err();
     let name = Reflect::get(&err, &"name".into())
         .unwrap()
         .as_string()
@@ -31,7 +29,7 @@ async fn run_before_the_pool_rejects_with_pool_not_ready() {
         .unwrap();
     assert!(message.contains("initThreadPool"), "{message}");
     // Validation errors still come first: they do not need the pool.
-    let err = JsFuture::from(runner.compare("nope".into(), params.into(), JsValue::UNDEFINED))
+    let err = JsFuture::from(runner.compare("nope".into(), params.into(), None))
         .await
         .unwrap_err();
     assert_eq!(

@@ -83,7 +83,7 @@ async fn parallel_run_uses_at_least_two_threads() {
     let runner = pool().await;
     let params = object(&[("below", 3_000_000.into())]);
     let options = object(&[("mode", "parallel".into())]);
-    let report = JsFuture::from(runner.run("primes".into(), params, options))
+    let report = JsFuture::from(runner.run("primes".into(), params, Some(options)))
         .await
         .unwrap();
     assert_eq!(get(&report, "checksum").as_string().unwrap(), "216816");
@@ -112,7 +112,7 @@ async fn sequential_and_parallel_agree_on_every_workload() {
     ];
     for (name, params) in small {
         let options = object(&[("repeats", 2.into())]);
-        let cmp = JsFuture::from(runner.compare(name.into(), params, options))
+        let cmp = JsFuture::from(runner.compare(name.into(), params, Some(options)))
             .await
             .unwrap();
         assert_eq!(get(&cmp, "checksumsMatch"), JsValue::TRUE, "{name}");
@@ -134,7 +134,7 @@ async fn the_callers_timer_keeps_ticking_during_a_run() {
 
     let params = object(&[("below", 6_000_000.into())]);
     let options = object(&[("mode", "sequential".into())]);
-    let report = JsFuture::from(runner.run("primes".into(), params, options))
+    let report = JsFuture::from(runner.run("primes".into(), params, Some(options)))
         .await
         .unwrap();
     global.clear_interval(interval);
@@ -152,7 +152,8 @@ async fn the_callers_timer_keeps_ticking_during_a_run() {
 #[wasm_bindgen_test]
 async fn each_error_reaches_js_with_its_stable_name() {
     let runner = pool().await;
-    let run = |name: JsValue, params: JsValue, options: JsValue| runner.run(name, params, options);
+    let run =
+        |name: JsValue, params: JsValue, options: JsValue| runner.run(name, params, Some(options));
     assert_eq!(
         rejection_name(run("nope".into(), object(&[]), JsValue::UNDEFINED)).await,
         "UnknownWorkloadError"
@@ -239,11 +240,11 @@ async fn each_error_reaches_js_with_its_stable_name() {
 async fn after_a_refused_job_the_next_one_runs() {
     let runner = pool().await;
     let too_big = object(&[("n", 500_000_000.into())]);
-    JsFuture::from(runner.run("sum".into(), too_big, JsValue::UNDEFINED))
+    JsFuture::from(runner.run("sum".into(), too_big, None))
         .await
         .unwrap_err();
     let ok = object(&[("n", 1_000.into())]);
-    let report = JsFuture::from(runner.run("sum".into(), ok, JsValue::UNDEFINED))
+    let report = JsFuture::from(runner.run("sum".into(), ok, None))
         .await
         .unwrap();
     assert_eq!(get(&report, "checksum").as_string().unwrap(), "1000");

@@ -250,8 +250,9 @@ impl Runner {
     pub fn io(
         &self,
         #[wasm_bindgen(unchecked_param_type = "IoSpec")] spec: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "IoOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "IoOptions")] options: Option<JsValue>,
     ) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         future_to_promise(async move { run_io(spec, options).await.map_err(Failure::into_js) })
     }
 }

@@ -56,9 +56,11 @@ impl Runner {
     #[wasm_bindgen(unchecked_return_type = "Promise<PipelineReport>")]
     pub fn pipeline(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "PipelineSpec | undefined")] spec: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "JobControls | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PipelineSpec")] spec: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "JobControls")] options: Option<JsValue>,
     ) -> Promise {
+        let spec = spec.unwrap_or(JsValue::UNDEFINED);
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         future_to_promise(
             async move { run_pipeline(spec, options).await.map_err(Failure::into_js) },
         )

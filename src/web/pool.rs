@@ -72,16 +72,19 @@ thread_local! {
 }
 
 /// Starts the pool of Web Worker threads that parallel jobs run on, and resolves with its size
-/// once it is ready. The package's entry module exports it as `initThreadPool`.
+/// once it is ready. The package's entry module exports it as `initThreadPool(threads)`,
+/// passing `create_worker`.
 ///
 /// `threads` defaults to `navigator.hardwareConcurrency`. The pool starts once per page: a
 /// later call with the same size (or none) shares the first call's start and resolves with
-/// the same size.
+/// the same size. `create_worker` returns one new worker running `webpar-worker.js`; without
+/// it, the workers are spawned from `workers.js` itself (plain ES modules only).
 ///
 /// # Errors
 /// The Promise rejects with `InvalidParamsError` for a size outside 1..=256 or different from
 /// the running pool's, and with `PoolNotReadyError` when the page is not cross-origin isolated
-/// or the workers fail to start.
+/// or the workers fail to start (a script error, a worker that cannot instantiate the module,
+/// or not all ready within 30 s).
 #[wasm_bindgen(js_name = startThreadPool, unchecked_return_type = "Promise<number>")]
 pub fn start_thread_pool(
     #[wasm_bindgen(unchecked_param_type = "number | undefined")] threads: JsValue,

@@ -296,8 +296,9 @@ impl Runner {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RunOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RunOptions")] options: Option<JsValue>,
     ) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         settle(async move {
             let spec = job_spec(&name, &params)?;
             let (mut mode, mut repeats) = (Mode::Parallel, 1);
@@ -325,8 +326,9 @@ impl Runner {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CompareOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CompareOptions")] options: Option<JsValue>,
     ) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         settle(async move {
             let spec = job_spec(&name, &params)?;
             let mut repeats = 5;
@@ -359,8 +361,9 @@ impl Runner {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "SweepOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SweepOptions")] options: Option<JsValue>,
     ) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         settle(async move {
             let spec = job_spec(&name, &params)?;
             let (mut requested, mut repeats) = (None, 3);

@@ -97,10 +97,12 @@ async function runApp(url) {
 
 const expected = { threads: 2, checksum: "78498", threadsUsed: 2, ioSucceeded: 200 };
 
-test("the README gives the Vite configuration exactly as the tested app has it", () => {
+test("the README gives the bundler configurations exactly as the tested apps have them", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
-  const config = readFileSync(join(root, "tests/consumers/vite/vite.config.js"), "utf8");
-  assert.ok(readme.includes("```js\n" + config + "```"), "README's Vite block equals tests/consumers/vite/vite.config.js");
+  for (const file of ["vite/vite.config.js", "webpack/webpack.config.js"]) {
+    const config = readFileSync(join(root, "tests/consumers", file), "utf8");
+    assert.ok(readme.includes("```js\n" + config + "```"), `README has tests/consumers/${file} as it is`);
+  }
 });
 
 test("a Vite app installs the packed package and runs it, in dev and in a production build", { timeout: 600_000 }, async (t) => {

@@ -42,6 +42,11 @@ export async function usage(): Promise<void> {
   );
   const ratio: number | null = io.ratioToIdeal;
   const pipeline: PipelineReport = await runner.pipeline({ docs: 10 }, {});
+  // Options are optional, as in the README.
+  const plain: RunReport = await runner.run("primes", { below: 1_000 });
+  const quick: IoReport = await runner.io({ calls: 10 });
+  const defaults: PipelineReport = await runner.pipeline();
+  console.log(plain.checksum, quick.succeeded, defaults.docs);
   const memory: MemoryUsage = memoryUsage();
   const heap: number = memory.heapBytes + memory.memoryBytes + memory.maxMemoryBytes;
   runner.free();
