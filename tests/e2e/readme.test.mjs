@@ -37,6 +37,7 @@ test("the README's JS examples run and print what they promise", async () => {
     assert.equal(logs[7], "60 of 60 fetched, at most 6 in flight");
     assert.equal(logs[8], "CallbackError: cause kept true, result kept 168");
     assert.equal(logs[9], "InvalidParamsError: no keys for you; heap in use true");
+    assert.equal(logs[10], "at most 2 at once; squares 1 4 9 16 25");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -1,9 +1,15 @@
 // Compiled (not run) by `./build.sh test` with `tsc --noEmit --strict`: the package's
 // TypeScript types describe the API as the README uses it. A type error fails the build.
 import init, {
+  Barrier,
+  Event,
+  every,
   initThreadPool,
+  Lock,
   memoryUsage,
+  Queue,
   Runner,
+  Semaphore,
   type MemoryUsage,
   type Comparison,
   type IoReport,
@@ -49,6 +55,26 @@ export async function usage(): Promise<void> {
   console.log(plain.checksum, quick.succeeded, defaults.docs);
   const memory: MemoryUsage = memoryUsage();
   const heap: number = memory.heapBytes + memory.memoryBytes + memory.maxMemoryBytes;
+  // The async primitives.
+  const semaphore = new Semaphore(2);
+  const doubled: number = await semaphore.run(async () => 21 * 2);
+  {
+    using permit = await new Lock().acquire({ signal: controller.signal });
+    void permit;
+  }
+  const event = new Event();
+  event.set();
+  const set: true = await event.wait();
+  const arrival: number = await new Barrier(1).wait();
+  const queue = new Queue<string>({ maxSize: 10 });
+  await queue.put("item");
+  const item: string = await queue.get();
+  queue.taskDone();
+  await queue.join();
+  queue.close();
+  for await (const left of queue) void left.length;
+  const periodic = await every(100, (tick: number) => void tick, { signal: AbortSignal.timeout(250) });
+  console.log(doubled, set, arrival, item, periodic.ticks);
   runner.free();
   console.log(threads, names, size, checksum, speedup, serial, ratio, pipeline.speedup, heap);
 }

@@ -12,6 +12,8 @@ import * as core from "./webpar_core.js";
 
 export * from "./webpar_core.js";
 export { default } from "./webpar_core.js";
+// Async coordination for the caller's own tasks: Semaphore, Lock, Event, Barrier, Queue, every.
+export * from "./sync.js";
 
 /**
  * One worker of the pool. Written literally as `new Worker(new URL(...), ...)` so that Vite and
