@@ -2,7 +2,7 @@
 // server, Vite's production build served by `vite preview`, and webpack 5's production build
 // served as static files, all with COOP/COEP as the README says; each page starts the pool,
 // runs a workload and makes I/O calls in headless Chromium. The apps live in tests/consumers/
-// and are copied to a temporary folder first.
+// (their shared entry is tests/consumers/main.js) and are copied to a temporary folder first.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
@@ -24,6 +24,7 @@ function installApp(name) {
     recursive: true,
     filter: (src) => !/node_modules|dist/.test(src.slice(root.length)),
   });
+  cpSync(join(root, "tests/consumers/main.js"), join(dir, "main.js"));
   const npm = (...args) => execFileSync("npm", [...args, "--no-audit", "--no-fund"], { cwd: dir, stdio: "pipe" });
   npm("ci");
   npm("install", "--no-save", join(root, "target", tarball));

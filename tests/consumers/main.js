@@ -1,4 +1,5 @@
-// What an app does with webpar: start the pool, run a workload, make I/O calls.
+// What an app does with webpar: start the pool, run a workload, make I/O calls. The same
+// entry of every app under tests/consumers/: the test copies it in as the app's main.js.
 import init, { initThreadPool, Runner } from "webpar";
 
 const out = document.getElementById("out");
