@@ -304,3 +304,18 @@ mod web_sys_like {
         pub fn clear_interval(this: &Global, handle: JsValue);
     }
 }
+
+#[wasm_bindgen_test]
+async fn thousands_of_jobs_submitted_at_once_all_settle() {
+    // Handing jobs to the pool from the page's thread must never wait on a pool thread's lock
+    // (the page's thread may not wait: it traps, and the job's Promise would stay pending).
+    let runner = pool().await;
+    let options = object(&[("mode", "sequential".into())]);
+    let all = js_sys::Array::new();
+    for _ in 0..5_000 {
+        all.push(&runner.run("empty".into(), object(&[]), Some(options.clone())));
+    }
+    let settled = JsFuture::from(Promise::all(&all)).await.expect("every job resolves");
+    let settled: js_sys::Array = settled.unchecked_into();
+    assert_eq!(settled.length(), 5_000);
+}

@@ -10,7 +10,7 @@
 //! answers every pending job with [`ErrorKind::EngineCrashed`] before the trap, and refuses
 //! new jobs from then on.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, Once, OnceLock};
 
@@ -56,9 +56,50 @@ pub fn install(threads: rayon::ThreadPool) -> Result<(), Error> {
 /// assert_eq!(receive.recv().unwrap(), 42);
 /// ```
 pub fn spawn(work: impl FnOnce() + Send + 'static) {
-    match POOL.get() {
-        Some(threads) => threads.spawn(work),
-        None => rayon::spawn(work),
+    match (POOL.get(), DISPATCHER.get()) {
+        (Some(_), Some(dispatcher)) => {
+            lock(&HANDOVER).push_back(Box::new(work));
+            // Never blocks: at most a futex wake-up.
+            dispatcher.unpark();
+        }
+        (Some(threads), None) => threads.spawn(work),
+        (None, _) => rayon::spawn(work),
+    }
+}
+
+/// Work handed over by callers that may not block (a browser's main thread), for the
+/// dispatcher to put on the pool.
+type Work = Box<dyn FnOnce() + Send>;
+static HANDOVER: Mutex<VecDeque<Work>> = Mutex::new(VecDeque::new());
+static DISPATCHER: OnceLock<std::thread::Thread> = OnceLock::new();
+static DISPATCHER_CLAIMED: AtomicBool = AtomicBool::new(false);
+
+/// Claims the dispatcher's role for the calling thread: true for the first caller only.
+pub fn claim_dispatcher() -> bool {
+    !DISPATCHER_CLAIMED.swap(true, Ordering::AcqRel)
+}
+
+/// Whether the dispatcher runs (see [`run_dispatcher`]).
+pub fn dispatcher_ready() -> bool {
+    DISPATCHER.get().is_some()
+}
+
+/// Runs forever on a thread of its own (a worker that may block): puts the work that
+/// [`spawn`] hands over onto the pool. Putting work on a rayon pool from outside may wait on a
+/// lock of a sleeping pool thread for a moment, which a browser's main thread must never do
+/// (it traps: "Atomics.wait cannot be called in this context"); this thread waits instead.
+pub fn run_dispatcher() {
+    let _ = DISPATCHER.set(std::thread::current());
+    loop {
+        let next = lock(&HANDOVER).pop_front();
+        match (next, POOL.get()) {
+            (Some(work), Some(threads)) => threads.spawn(work),
+            (Some(work), None) => {
+                lock(&HANDOVER).push_front(work);
+                std::thread::park();
+            }
+            (None, _) => std::thread::park(),
+        }
     }
 }
 

@@ -56,6 +56,12 @@ extern "C" {
 #[doc(hidden)]
 #[wasm_bindgen(js_name = webpar_run_pool_thread)]
 pub fn run_pool_thread() {
+    // One worker more than threads is started: the first one here becomes the dispatcher
+    // that puts the main thread's work on the pool (see `pool::run_dispatcher`).
+    if pool::claim_dispatcher() {
+        pool::run_dispatcher();
+        return;
+    }
     // A worker may block: it waits here until the pool is built and hands it a thread.
     let thread = match WAITING_THREADS.lock() {
         Ok(waiting) => waiting.as_ref().and_then(|threads| threads.recv().ok()),
@@ -168,7 +174,8 @@ async fn start(
     }
 }
 
-/// Starts `count` workers, then builds the pool on them and installs it for the engine.
+/// Starts `count` workers for the pool's threads and one for the dispatcher, then builds the
+/// pool on them and installs it for the engine.
 async fn start_threads(count: usize, create_worker: &JsValue) -> Result<(), String> {
     let (sender, receiver) = channel();
     *spin_lock(&WAITING_THREADS) = Some(receiver);
@@ -181,7 +188,7 @@ async fn start_threads(count: usize, create_worker: &JsValue) -> Result<(), Stri
     let workers = start_workers(
         wasm_bindgen::module(),
         wasm_bindgen::memory(),
-        count,
+        count + 1,
         &create_worker,
         &main_js,
         WORKERS_START_TIMEOUT_MS,
@@ -201,7 +208,12 @@ async fn start_threads(count: usize, create_worker: &JsValue) -> Result<(), Stri
         })
         .build()
         .map_err(|err| err.to_string())?;
-    pool::install(threads).map_err(|err| err.message().to_string())
+    pool::install(threads).map_err(|err| err.message().to_string())?;
+    // The dispatcher's worker said it was ready just before taking its role.
+    while !pool::dispatcher_ready() {
+        super::timers::sleep(1.0).await;
+    }
+    Ok(())
 }
 
 /// `navigator.hardwareConcurrency`, at least 1.
