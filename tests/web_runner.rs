@@ -315,7 +315,9 @@ async fn thousands_of_jobs_submitted_at_once_all_settle() {
     for _ in 0..5_000 {
         all.push(&runner.run("empty".into(), object(&[]), Some(options.clone())));
     }
-    let settled = JsFuture::from(Promise::all(&all)).await.expect("every job resolves");
+    let settled = JsFuture::from(Promise::all(&all))
+        .await
+        .expect("every job resolves");
     let settled: js_sys::Array = settled.unchecked_into();
     assert_eq!(settled.length(), 5_000);
 }
