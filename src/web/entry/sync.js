@@ -5,8 +5,8 @@
 // waiter, so nothing is left queued and no permit, item or slot is lost. Waiters are served
 // first come, first served (FIFO). Errors carry a stable `name`, like every webpar error.
 
-/** An Error with a stable `name`. */
-function typedError(name, message, cause) {
+/** An Error with a stable `name`, as every webpar error has (the entry module uses it too). */
+export function typedError(name, message, cause) {
   const error = new Error(message, cause === undefined ? undefined : { cause });
   error.name = name;
   return error;
@@ -368,7 +368,7 @@ export class Queue {
  */
 export function every(ms, fn, options) {
   return new Promise((resolve, reject) => {
-    wholeNumber(ms, "every() interval ms", 1, 2 ** 31);
+    wholeNumber(ms, "every() interval ms", 1, 2 ** 31 - 1);
     if (typeof fn !== "function") throw typedError("InvalidParamsError", "every() needs a function to call");
     const signal = signalOf(options, "every()");
     const start = performance.now();

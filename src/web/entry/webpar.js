@@ -9,11 +9,12 @@
 //    `this`; here every Promise-returning method rejects instead, with a typed error that says
 //    what to do, and `free()` may be called twice.
 import * as core from "./webpar_core.js";
+import { typedError } from "./sync.js";
 
 export * from "./webpar_core.js";
 export { default } from "./webpar_core.js";
 // Async coordination for the caller's own tasks: Semaphore, Lock, Event, Barrier, Queue, every.
-export * from "./sync.js";
+export { Barrier, Event, Lock, Queue, Semaphore, every } from "./sync.js";
 
 /**
  * One worker of the pool. Written literally as `new Worker(new URL(...), ...)` so that Vite and
@@ -32,13 +33,6 @@ function createWorker() {
  */
 export function initThreadPool(threads) {
   return core.startThreadPool(threads, createWorker);
-}
-
-/** An Error with a stable `name`, as every webpar error has. */
-function typedError(name, message) {
-  const error = new Error(message);
-  error.name = name;
-  return error;
 }
 
 export class Runner {
