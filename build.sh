@@ -88,6 +88,7 @@ build() {
   rm -rf www/pkg
   wasm-bindgen --target web --out-dir www/pkg --out-name webpar_core "$WASM"
   cp src/web/entry/webpar.js src/web/entry/webpar-worker.js src/web/entry/sync.js \
+    src/web/entry/executor.js \
     src/web/entry/webpar.d.ts www/pkg/
   # www/pkg is also the npm package: its package.json, with the crate's version.
   local version

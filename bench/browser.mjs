@@ -7,7 +7,10 @@
 //   cost per zero-latency call against p-limit's in the same page; wasm memory growth over
 //   1,000,000 calls; and the dev server under 10,000 fetches (from Node, which has no
 //   browser connection cap);
-// - the longest main-thread gap while the largest allowed I/O jobs run (bench/stalls.mjs).
+// - the longest main-thread gap while the largest allowed I/O jobs run (bench/stalls.mjs);
+// - the executor: tiny tasks per second through submit (one at a time, and all at once) and
+//   through map in chunks; the copy rates of an app's data into and out of wasm memory; and
+//   sorting and hashing an app's data against the same in plain JS on workerpool.
 // Usage: node bench/browser.mjs OUT.json [REPEATS]
 import { readFileSync, writeFileSync } from "node:fs";
 import { launch, open } from "../tests/e2e/browser.mjs";
@@ -29,6 +32,7 @@ try {
   await page.addScriptTag({ url: "/vendor/workerpool.js" });
   rows.push(...await page.evaluate(jsPeers, { repeats, threads }));
   rows.push(...await page.evaluate(roundTrips, ROUND_TRIPS));
+  rows.push(...await page.evaluate(executorBench, threads));
   rows.push(...await page.evaluate(abortLatencies));
   for (const k of [...new Set([1, threads])]) rows.push(await poolReadyTime(k));
   await servePLimit(page);
@@ -138,6 +142,102 @@ async function roundTrips(count) {
     { kind: "overhead", overhead: "empty_jobs_per_second_concurrent", where: "wasm", value: concurrentPerSecond, count },
     { kind: "overhead", overhead: "postmessage_round_trip_us", where: "js", value: message.medianUs, count },
   ];
+}
+
+/** In the page: the executor's throughput, the copy rates, and app data against plain JS. */
+async function executorBench(threads) {
+  const { Runner } = await import("/pkg/webpar.js");
+  const runner = new Runner({ maxQueue: 1_000_000 });
+  const rows = [];
+  const rate = async (count, run) => {
+    await run(Math.min(count, 2000)); // warm-up
+    const start = performance.now();
+    await run(count);
+    return count / ((performance.now() - start) / 1000);
+  };
+  const oneAtATime = await rate(5000, async (n) => { for (let i = 0; i < n; i++) await runner.submit("empty", {}); });
+  const allAtOnce = await rate(20_000, (n) => Promise.all(Array.from({ length: n }, () => runner.submit("empty", {}))));
+  const mapped = {};
+  for (const chunkSize of [1000, 10_000]) {
+    mapped[chunkSize] = await rate(1_000_000, async (n) => {
+      let seen = 0;
+      const inputs = { *[Symbol.iterator]() { for (let i = 0; i < n; i++) yield {}; } };
+      for await (const _ of runner.map("empty", inputs, { chunkSize })) seen++;
+      if (seen !== n) throw new Error(`map yielded ${seen} of ${n}`);
+    });
+  }
+  console.log(`tiny tasks: submit ${oneAtATime.toFixed(0)}/s one at a time, ${allAtOnce.toFixed(0)}/s all at once; ` +
+    `map ${mapped[1000].toFixed(0)}/s (chunkSize 1000), ${mapped[10_000].toFixed(0)}/s (chunkSize 10000)`);
+  rows.push(
+    { kind: "overhead", overhead: "submit_tasks_per_second_one_at_a_time", where: "wasm", value: oneAtATime, count: 5000 },
+    { kind: "overhead", overhead: "submit_tasks_per_second_all_at_once", where: "wasm", value: allAtOnce, count: 20_000 },
+    { kind: "overhead", overhead: "map_tasks_per_second_chunk_1000", where: "wasm", value: mapped[1000], count: 1_000_000 },
+    { kind: "overhead", overhead: "map_tasks_per_second_chunk_10000", where: "wasm", value: mapped[10_000], count: 1_000_000 },
+  );
+
+  // Copy rates: 128 MiB in, 128 MiB out (sorting 16 Mi numbers).
+  const numbers = Float64Array.from({ length: 16 * 1024 * 1024 }, (_, i) => Math.sin(i) * 1e6);
+  const copies = [];
+  for (let i = 0; i < 5; i++) copies.push((await runner.run("sort", { input: numbers })).copy);
+  const medianOf = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const inGBs = medianOf(copies.map((c) => c.inBytes / c.inMs / 1e6));
+  const outGBs = medianOf(copies.map((c) => c.outBytes / c.outMs / 1e6));
+  console.log(`copy of an app's data: in ${inGBs.toFixed(2)} GB/s, out ${outGBs.toFixed(2)} GB/s (128 MiB each way)`);
+  rows.push({ kind: "overhead", overhead: "copy_in_gb_per_s", where: "wasm", value: inGBs, bytes: copies[0].inBytes },
+    { kind: "overhead", overhead: "copy_out_gb_per_s", where: "wasm", value: outGBs, bytes: copies[0].outBytes });
+
+  // App data against plain JS on workerpool, wall time from the call to the result in hand.
+  const pool = self.workerpool.pool("/bench/js-peers.js", { maxWorkers: threads, workerType: "web" });
+  const best = async (run, repeats = 5) => {
+    await run();
+    const times = [];
+    for (let i = 0; i < repeats; i++) {
+      const start = performance.now();
+      await run();
+      times.push(performance.now() - start);
+    }
+    return medianOf(times);
+  };
+  const data = numbers.subarray(0, 4 * 1024 * 1024);
+  const expected = data.slice().sort();
+  const webparSort = await best(async () => {
+    const { output } = await runner.run("sort", { input: data });
+    if (output[12345] !== expected[12345]) throw new Error("webpar sorted wrong");
+  });
+  const jsSort = await best(async () => {
+    const part = Math.ceil(data.length / threads);
+    const slices = await Promise.all(Array.from({ length: threads }, (_, i) => {
+      const slice = data.slice(i * part, (i + 1) * part);
+      return pool.exec("sortSlice", [slice], { transfer: [slice.buffer] });
+    }));
+    // k-way merge on the page's thread.
+    const out = new Float64Array(data.length);
+    const at = slices.map(() => 0);
+    for (let k = 0; k < out.length; k++) {
+      let pick = -1;
+      for (let s = 0; s < slices.length; s++) {
+        if (at[s] < slices[s].length && (pick < 0 || slices[s][at[s]] < slices[pick][at[pick]])) pick = s;
+      }
+      out[k] = slices[pick][at[pick]++];
+    }
+    if (out[12345] !== expected[12345]) throw new Error("JS sorted wrong");
+  });
+  const jsSortMain = await best(async () => { data.slice().sort(); });
+  const messages = Array.from({ length: 64 }, (_, i) => new Uint8Array(1 << 20).fill(i));
+  const webparHash = await best(() => runner.run("sha256", { input: messages }));
+  const jsHash = await best(() => {
+    const per = Math.ceil(messages.length / threads);
+    return Promise.all(Array.from({ length: threads }, (_, i) =>
+      pool.exec("digests", [messages.slice(i * per, (i + 1) * per)])));
+  });
+  await pool.terminate();
+  console.log(`app data: sort 4 Mi f64 webpar ${webparSort.toFixed(1)} ms, JS workerpool ${jsSort.toFixed(1)} ms, JS on the page ${jsSortMain.toFixed(1)} ms; ` +
+    `sha256 64 x 1 MiB webpar ${webparHash.toFixed(1)} ms, JS workerpool (crypto.subtle) ${jsHash.toFixed(1)} ms`);
+  rows.push(
+    { kind: "app_data", case: "sort_4Mi_f64", webpar_ms: webparSort, js_workerpool_ms: jsSort, js_main_thread_ms: jsSortMain, threads },
+    { kind: "app_data", case: "sha256_64x1MiB", webpar_ms: webparHash, js_workerpool_ms: jsHash, threads },
+  );
+  return rows;
 }
 
 /**

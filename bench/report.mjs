@@ -39,9 +39,17 @@ const overheadLines = [
   `empty job round trip through Runner.run: ${one("empty_job_round_trip_us")?.toFixed(1)} µs median over ${overhead("empty_job_round_trip_us")[0]?.count} jobs, ` +
     `${one("empty_jobs_per_second_sequential")?.toFixed(0)} jobs/s one at a time, ${one("empty_jobs_per_second_concurrent")?.toFixed(0)} jobs/s all submitted at once`,
   `postMessage round trip to a worker (same page, for scale): ${one("postmessage_round_trip_us")?.toFixed(1)} µs median`,
+  one("submit_tasks_per_second_one_at_a_time") && `tiny tasks through runner.submit: ${one("submit_tasks_per_second_one_at_a_time").toFixed(0)}/s awaited one at a time, ` +
+    `${one("submit_tasks_per_second_all_at_once").toFixed(0)}/s ${overhead("submit_tasks_per_second_all_at_once")[0].count.toLocaleString("en")} submitted at once`,
+  one("map_tasks_per_second_chunk_1000") && `tiny tasks through runner.map over 1,000,000 inputs: ${one("map_tasks_per_second_chunk_1000").toFixed(0)}/s with chunkSize 1,000, ` +
+    `${one("map_tasks_per_second_chunk_10000").toFixed(0)}/s with chunkSize 10,000`,
+  one("copy_in_gb_per_s") && `copying an app's data (${(overhead("copy_in_gb_per_s")[0].bytes / 1048576).toFixed(0)} MiB of f64): into wasm memory ${one("copy_in_gb_per_s").toFixed(2)} GB/s, out of it ${one("copy_out_gb_per_s").toFixed(2)} GB/s`,
+  ...rows.filter((r) => r.kind === "app_data").map((r) => r.case.startsWith("sort")
+    ? `sorting an app's 4 Mi f64 (call to result in hand): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool (${r.threads} workers sort slices, the page merges) ${r.js_workerpool_ms.toFixed(1)} ms, Float64Array.prototype.sort on the page ${r.js_main_thread_ms.toFixed(1)} ms`
+    : `hashing an app's 64 x 1 MiB (SHA-256): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool with crypto.subtle (the browser's native SHA-256) ${r.js_workerpool_ms.toFixed(1)} ms`),
   ...overhead("init_thread_pool_ms").map((r) => `initThreadPool(${r.threads}) ready: ${r.value.toFixed(1)} ms`),
   ...overhead("abort_latency_ms").map((r) => `abort latency of ${r.workload} at ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(", ")}: ${r.value.toFixed(1)} ms`),
-];
+].filter(Boolean);
 
 const io = (name) => rows.find((r) => r.kind === "io" && r.case === name);
 const waves = io("timer_10000x100ms_c200"), zero = io("zero_latency_overhead_us");

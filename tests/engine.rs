@@ -178,3 +178,77 @@ fn catalogue_serializes_with_types_and_ranges() {
     assert_eq!(primes["params"][0]["default"], 6_000_000);
     assert!(primes["description"].as_str().unwrap().len() > 10);
 }
+
+#[test]
+fn a_job_spawned_while_another_fills_the_pool_starts_beside_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{mpsc, Arc};
+    use webpar::engine::{pool, Ctx, Mode, StopReason};
+    use webpar::kernels::primes;
+
+    // A job that keeps every thread busy for minutes unless cancelled.
+    let long = Arc::new(Ctx::new());
+    let long_done = Arc::new(AtomicBool::new(false));
+    let (started, wait_started) = mpsc::channel();
+    {
+        let (long, long_done) = (Arc::clone(&long), Arc::clone(&long_done));
+        pool::spawn(move || {
+            started.send(()).unwrap();
+            let _ = primes::run(
+                &primes::Params {
+                    below: 1_000_000_000,
+                },
+                &long,
+                Mode::Parallel,
+            );
+            long_done.store(true, Ordering::SeqCst);
+        });
+    }
+    wait_started.recv().unwrap();
+    // A small job spawned now starts between two chunks of the long one.
+    let (send, receive) = mpsc::channel();
+    pool::spawn(move || {
+        let count = primes::run(&primes::Params { below: 1000 }, &Ctx::new(), Mode::Parallel);
+        send.send(count.map(|c| c.checksum)).unwrap();
+    });
+    let count = receive
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the small job waited for the long one");
+    assert_eq!(count.unwrap(), 168);
+    assert!(
+        !long_done.load(Ordering::SeqCst),
+        "the long job was still running"
+    );
+    long.cancel(StopReason::Abort);
+}
+
+#[test]
+fn a_short_job_is_never_held_up_by_a_long_one_spawned_after_it() {
+    use std::sync::{mpsc, Arc};
+    use webpar::engine::{pool, Ctx, Mode, StopReason};
+    use webpar::kernels::primes;
+
+    for _ in 0..20 {
+        let (send, receive) = mpsc::channel();
+        pool::spawn(move || {
+            let count = primes::run(&primes::Params { below: 100 }, &Ctx::new(), Mode::Parallel);
+            send.send(count.map(|c| c.checksum)).unwrap();
+        });
+        let long = Arc::new(Ctx::new());
+        let running = Arc::clone(&long);
+        pool::spawn(move || {
+            let _ = primes::run(
+                &primes::Params {
+                    below: 1_000_000_000,
+                },
+                &running,
+                Mode::Parallel,
+            );
+        });
+        let count = receive
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("the short job waited for the long one");
+        assert_eq!(count.unwrap(), 25);
+        long.cancel(StopReason::Abort);
+    }
+}

@@ -4,6 +4,7 @@ import { drawComparison, drawSweep } from "./charts.js";
 import { recordRun, setUpHistory } from "./history.js";
 import { describePeers, loadPeers } from "./peers.js";
 import { setUpIo } from "./io.js";
+import { setUpData } from "./data.js";
 import { tableRow } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -38,6 +39,7 @@ async function main() {
   setUpHistory();
   buildForm(runner.workloads(), await loadPeers());
   setUpIo(runner, { recordRun, showError: showIoError });
+  setUpData(runner);
   $("#app").hidden = false;
   document.body.dataset.ready = "true";
 }

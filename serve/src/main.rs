@@ -8,6 +8,9 @@
 //!   `bytes` bytes and the given status (for failure tests).
 //! - `GET /api/doc?i=7&bytes=65536&ms=0`: document `i`, deterministic English-like text of
 //!   `bytes` bytes, after `ms` milliseconds.
+//! - `/api/echo` (any method): the request as JSON, `{ method, query, headers, body }`
+//!   (`headers`: those starting with `x-`; `body`: the body as UTF-8 text), for tests of
+//!   calls with a method, headers and a body.
 //!
 //! `/api/` responses allow cross-origin reads (CORS and CORP), so that pages of other origins
 //! on this machine, such as the browser tests' runner, can call them.
@@ -18,12 +21,14 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::extract::Query;
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use std::collections::BTreeMap;
+
+use axum::extract::{Query, RawQuery};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
-use serde::Deserialize;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -77,6 +82,7 @@ fn app(dir: &str) -> Router {
     let api = Router::new()
         .route("/api/delay", get(delay))
         .route("/api/doc", get(doc))
+        .route("/api/echo", any(echo))
         .layer(header("access-control-allow-origin", "*"))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("cross-origin-resource-policy"),
@@ -126,6 +132,40 @@ async fn delay(Query(query): Query<DelayQuery>) -> Response {
         vec![b'x'; query.bytes],
     )
         .into_response()
+}
+
+/// What `/api/echo` answers.
+#[derive(Debug, Serialize)]
+struct Echo {
+    method: String,
+    query: String,
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+/// `/api/echo`: the request as JSON.
+async fn echo(
+    method: Method,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: String,
+) -> Json<Echo> {
+    let headers = headers
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("x-"))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    Json(Echo {
+        method: method.to_string(),
+        query: query.unwrap_or_default(),
+        headers,
+        body,
+    })
 }
 
 #[derive(Debug, Deserialize)]

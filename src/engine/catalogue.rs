@@ -36,6 +36,9 @@ pub struct Workload {
     pub description: &'static str,
     /// Its parameters, in the order `run` receives their values.
     pub params: &'static [ParamSpec],
+    /// What the `input` form takes and returns (`{ input: ... }` instead of the params), or
+    /// `None` when the workload only runs on generated data.
+    pub input: Option<&'static str>,
     #[serde(skip)]
     memory: fn(&[u64]) -> u64,
     #[serde(skip)]
@@ -86,6 +89,7 @@ pub static WORKLOADS: &[Workload] = &[
         description: "A dependent chain of n integer steps, split into independent chains: \
                       pure CPU, no memory traffic (Python's GIL example).",
         params: &[integer("n", "steps in total", 1, 1 << 40, 100_000_000)],
+        input: None,
         memory: no_memory,
         kernel: |v, ctx, mode| {
             let p = kernels::countdown::Params { n: v[0] };
@@ -103,6 +107,7 @@ pub static WORKLOADS: &[Workload] = &[
             1 << 36,
             25_000_000,
         )],
+        input: None,
         memory: |v| kernels::sum::memory_bytes(&kernels::sum::Params { n: v[0] }),
         kernel: |v, ctx, mode| {
             let p = kernels::sum::Params { n: v[0] };
@@ -120,6 +125,9 @@ pub static WORKLOADS: &[Workload] = &[
             1_000_000_000,
             6_000_000,
         )],
+        input: Some(
+            "{ below } (at most 1e9) -> { count, primes: Uint32Array }",
+        ),
         memory: no_memory,
         kernel: |v, ctx, mode| {
             let p = kernels::primes::Params { below: v[0] };
@@ -135,6 +143,9 @@ pub static WORKLOADS: &[Workload] = &[
             integer("height", "rows", 1, 20_000, 700),
             integer("max_iter", "iteration limit per pixel", 1, 100_000, 1_000),
         ],
+        input: Some(
+            "{ center: [re, im], scale (complex units per pixel), width, height, maxIter } -> { width, height, pixels: Uint8ClampedArray (RGBA, for ImageData) }",
+        ),
         memory: no_memory,
         kernel: |v, ctx, mode| {
             let p = kernels::mandelbrot::Params {
@@ -156,6 +167,7 @@ pub static WORKLOADS: &[Workload] = &[
             100_000_000_000,
             50_000_000,
         )],
+        input: None,
         memory: no_memory,
         kernel: |v, ctx, mode| {
             kernels::montecarlo_pi::run(
@@ -173,6 +185,9 @@ pub static WORKLOADS: &[Workload] = &[
             integer("bodies", "number of bodies", 1, 100_000, 2_000),
             integer("steps", "time steps", 1, 100_000, 20),
         ],
+        input: Some(
+            "{ positions: Float64Array (x, y, z per body), velocities: Float64Array, masses: Float64Array, steps, dt? (default 0.001) } -> { positions, velocities }",
+        ),
         memory: |v| {
             kernels::nbody::memory_bytes(&kernels::nbody::Params {
                 bodies: v[0],
@@ -198,6 +213,9 @@ pub static WORKLOADS: &[Workload] = &[
             integer("systems", "independent systems", 1, 1_000_000, 100),
             integer("size", "unknowns per system", 1, 1_000, 300),
         ],
+        input: Some(
+            "[{ matrix: Float64Array (n x n, row-major), rhs: Float64Array (n) }, ...] -> { solutions: (Float64Array | null)[] (null: singular), singular: number[] }",
+        ),
         memory: |v| {
             kernels::equations::memory_bytes(&kernels::equations::Params {
                 systems: v[0],
@@ -222,6 +240,9 @@ pub static WORKLOADS: &[Workload] = &[
             integer("blocks", "number of blocks", 1, 1_000_000_000, 50_000),
             integer("block_bytes", "bytes per block", 1, 1 << 20, 4_096),
         ],
+        input: Some(
+            "ArrayBuffer | ArrayBufferView | Blob | File, or an array of them -> [{ hex, bytes: Uint8Array }] (one digest per item)",
+        ),
         memory: |v| {
             kernels::sha256::memory_bytes(&kernels::sha256::Params {
                 blocks: v[0],
@@ -250,6 +271,9 @@ pub static WORKLOADS: &[Workload] = &[
             1 << 32,
             5_000_000,
         )],
+        input: Some(
+            "Float64Array | Float32Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array -> the same type, sorted ascending (NaN last, -0 before +0)",
+        ),
         memory: |v| kernels::sort::memory_bytes(&kernels::sort::Params { n: v[0] }),
         kernel: |v, ctx, mode| kernels::sort::run(&kernels::sort::Params { n: v[0] }, ctx, mode),
     },
@@ -258,9 +282,32 @@ pub static WORKLOADS: &[Workload] = &[
         description: "Multiplies two n x n f64 matrices, blocked for the cache: compute- and \
                       memory-bound.",
         params: &[integer("n", "rows and columns", 1, 8_192, 1_024)],
+        input: Some(
+            "{ a: { data: Float64Array, rows, cols }, b: { data, rows, cols } } (a.cols == b.rows) -> { data: Float64Array, rows, cols }",
+        ),
         memory: |v| kernels::matmul::memory_bytes(&kernels::matmul::Params { n: v[0] }),
         kernel: |v, ctx, mode| {
             kernels::matmul::run(&kernels::matmul::Params { n: v[0] }, ctx, mode)
+        },
+    },
+    Workload {
+        name: "wordcount",
+        description: "Counts the words of generated text and finds the most frequent ones, \
+                      one piece of text per task, then merges the counts: hashing-bound.",
+        params: &[integer(
+            "words",
+            "words of generated text",
+            1,
+            1_000_000_000,
+            2_000_000,
+        )],
+        input: Some(
+            "string | Blob | File, or an array of them; optional top (default 10, at most \
+             10000) beside input -> { perInput: number[], total, distinct, top: [{ word, count }] }",
+        ),
+        memory: |v| kernels::wordcount::memory_bytes(&kernels::wordcount::Params { words: v[0] }),
+        kernel: |v, ctx, mode| {
+            kernels::wordcount::generated(&kernels::wordcount::Params { words: v[0] }, ctx, mode)
         },
     },
     Workload {
@@ -268,6 +315,7 @@ pub static WORKLOADS: &[Workload] = &[
         description: "No work at all: its time is the cost of a job's round trip (validation, \
                       hand-off to the pool, result back to the caller).",
         params: &[],
+        input: None,
         memory: no_memory,
         kernel: |_, _, _| Ok(Output { checksum: 0 }),
     },

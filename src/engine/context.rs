@@ -73,7 +73,14 @@ pub struct Ctx {
     /// Bit `i % 64` set when pool thread `i` ran a chunk (bit 63 also stands for threads
     /// outside any pool, natively).
     threads_seen: AtomicU64,
+    /// Checks made so far: a job that has made many is a long one, which may let a waiting
+    /// job start in its chunks (see [`crate::engine::pool::help`]).
+    checks: AtomicU64,
 }
+
+/// Checks after which a job counts as long: it then lets jobs waiting for a thread start
+/// between its chunks. A short job never does, so it is never held up by a long one it let in.
+const LONG_JOB_CHECKS: u64 = 64;
 
 impl Ctx {
     /// A context for a job that has not started.
@@ -117,6 +124,10 @@ impl Ctx {
     /// # Errors
     /// As [`Ctx::checkpoint`].
     pub fn check(&self) -> Result<(), Error> {
+        // Between the chunks of a long job is where a job waiting to start gets its turn.
+        if self.checks.fetch_add(1, Ordering::Relaxed) >= LONG_JOB_CHECKS {
+            crate::engine::pool::help();
+        }
         match self.stop_reason() {
             None => Ok(()),
             Some(reason) => Err(reason.into_error("the job")),

@@ -6,6 +6,7 @@
 mod budget;
 mod catalogue;
 mod context;
+mod input;
 mod job;
 mod mode;
 pub mod pool;
@@ -18,12 +19,16 @@ mod sweep;
 pub use budget::{Admission, Budget, GLOBAL_BUDGET, MEMORY_CEILING, RUNTIME_RESERVE};
 pub use catalogue::{find_workload, ParamSpec, Workload, WORKLOADS};
 pub use context::{Ctx, StopReason};
+pub use input::{Input, Produced};
 pub use job::{Job, Stoppable};
 pub use mode::Mode;
 pub use report::{Comparison, RunReport};
 #[cfg(not(target_arch = "wasm32"))]
 pub use runner::native_clock;
-pub use runner::{compare, run_once, run_repeated, run_task, sweep, Clock, Timed};
+pub use runner::{
+    compare, run_items, run_once, run_producing, run_repeated, run_task, sweep, Clock, ItemResult,
+    Timed,
+};
 pub use spec::{JobSpec, RawValue, MAX_SAFE_INTEGER};
 pub use stats::Summary;
 pub use sweep::{sweep_threads, Sweep, SweepRow};

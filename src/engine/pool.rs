@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, Once, OnceLock};
+use std::sync::{Arc, Mutex, Once, OnceLock};
 
 use futures_channel::oneshot;
 
@@ -56,6 +56,19 @@ pub fn install(threads: rayon::ThreadPool) -> Result<(), Error> {
 /// assert_eq!(receive.recv().unwrap(), 42);
 /// ```
 pub fn spawn(work: impl FnOnce() + Send + 'static) {
+    let claim = Claim::new(Box::new(work));
+    {
+        let mut unstarted = lock(&UNSTARTED);
+        // Jobs mostly start in order: dropping the started ones at the front keeps the list
+        // as short as the jobs that really wait.
+        while unstarted.front().is_some_and(|claim| claim.started()) {
+            unstarted.pop_front();
+            UNSTARTED_LEN.fetch_sub(1, Ordering::Release);
+        }
+        unstarted.push_back(Arc::clone(&claim));
+        UNSTARTED_LEN.fetch_add(1, Ordering::Release);
+    }
+    let work = move || claim.run();
     match (POOL.get(), DISPATCHER.get()) {
         (Some(_), Some(dispatcher)) => {
             lock(&HANDOVER).push_back(Box::new(work));
@@ -64,6 +77,72 @@ pub fn spawn(work: impl FnOnce() + Send + 'static) {
         }
         (Some(threads), None) => threads.spawn(work),
         (None, _) => rayon::spawn(work),
+    }
+}
+
+/// A job that starts once, on whichever thread claims it first: a pool thread that pops it
+/// from rayon's queue, or one that [`help`]s between two chunks of another job.
+struct Claim(Mutex<Option<Work>>);
+
+impl Claim {
+    fn new(work: Work) -> Arc<Claim> {
+        Arc::new(Claim(Mutex::new(Some(work))))
+    }
+
+    /// Whether a thread took the work (a thread taking it right now counts as not yet).
+    fn started(&self) -> bool {
+        self.0.try_lock().is_ok_and(|work| work.is_none())
+    }
+
+    /// Runs the work unless another thread did.
+    fn run(&self) {
+        let work = lock(&self.0).take();
+        if let Some(work) = work {
+            work();
+        }
+    }
+}
+
+/// Jobs spawned and perhaps not started, oldest first (some may have started already: they
+/// are skipped). rayon's workers take outside work only once their own queues run dry, so
+/// while one job keeps the pool busy, another would wait for it to finish; [`help`] starts
+/// it between two chunks instead.
+static UNSTARTED: Mutex<VecDeque<Arc<Claim>>> = Mutex::new(VecDeque::new());
+static UNSTARTED_LEN: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Jobs this thread runs inside other jobs' chunks right now.
+    static HELPING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts the oldest job that waits for a thread, on the calling thread, if there is one.
+/// Called between the chunks of a long job ([`crate::engine::Ctx::check`], after 64 checks):
+/// a job submitted while another keeps every thread busy starts within a chunk's time
+/// instead of after the other job, and runs beside it (its own chunks spread over the pool
+/// through work stealing); the long job's chunk waits for it, which is the point. A short job
+/// never helps, so it is never held up by a long one. One relaxed load when there is nothing
+/// to start; never nested more than one level deep.
+pub fn help() {
+    if UNSTARTED_LEN.load(Ordering::Acquire) == 0 || rayon::current_thread_index().is_none() {
+        return;
+    }
+    if HELPING.with(|depth| depth.get()) > 0 {
+        return;
+    }
+    let next = match UNSTARTED.try_lock() {
+        Ok(mut queue) => {
+            let next = queue.pop_front();
+            if next.is_some() {
+                UNSTARTED_LEN.fetch_sub(1, Ordering::Release);
+            }
+            next
+        }
+        Err(_) => None,
+    };
+    if let Some(claim) = next {
+        HELPING.with(|depth| depth.set(depth.get() + 1));
+        claim.run();
+        HELPING.with(|depth| depth.set(depth.get() - 1));
     }
 }
 

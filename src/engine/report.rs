@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::engine::{Mode, Summary};
+use crate::engine::{Mode, Produced, Summary};
 
 /// Timings of one workload in one mode, repeated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,6 +29,10 @@ pub struct RunReport {
     /// Median, min, max and mean of `times_ms`.
     #[serde(flatten)]
     pub summary: Summary,
+    /// The real output of the last repeat, for a job on an app's data (the web layer converts
+    /// it to typed arrays).
+    #[serde(skip)]
+    pub output: Option<Produced>,
 }
 
 /// Sequential against parallel timings of one workload.
@@ -61,7 +65,7 @@ impl Comparison {
     /// let report = |mode, threads, ms: f64| RunReport {
     ///     workload: "primes", params: Default::default(), mode, threads, threads_used: threads,
     ///     checksum: "9592".into(), deterministic: true, times_ms: vec![ms],
-    ///     summary: Summary::of(&[ms]).unwrap(),
+    ///     summary: Summary::of(&[ms]).unwrap(), output: None,
     /// };
     /// let cmp = Comparison::new(report(Mode::Sequential, 1, 700.0), report(Mode::Parallel, 2, 350.0), 1);
     /// assert_eq!((cmp.speedup, cmp.efficiency, cmp.checksums_match), (2.0, 1.0, true));

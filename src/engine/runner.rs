@@ -8,7 +8,7 @@
 use futures_channel::oneshot;
 
 use crate::engine::{
-    pool, Comparison, Ctx, Job, JobSpec, Mode, RunReport, Summary, Sweep, GLOBAL_BUDGET,
+    pool, Comparison, Ctx, Job, JobSpec, Mode, Produced, RunReport, Summary, Sweep, GLOBAL_BUDGET,
 };
 use crate::kernels::Output;
 use crate::{Error, ErrorKind};
@@ -46,12 +46,85 @@ pub struct Timed {
 /// memory does not fit, [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] when the job is
 /// cancelled, and [`ErrorKind::EngineCrashed`] if a thread trapped.
 pub async fn run_once(spec: &JobSpec, mode: Mode, job: &Job, clock: Clock) -> Result<Timed, Error> {
+    Ok(run_producing(spec, mode, job, clock).await?.0)
+}
+
+/// As [`run_once`], and the real output when `spec` holds an app's data.
+///
+/// # Errors
+/// As [`run_once`].
+pub async fn run_producing(
+    spec: &JobSpec,
+    mode: Mode,
+    job: &Job,
+    clock: Clock,
+) -> Result<(Timed, Option<Produced>), Error> {
     let _admission = GLOBAL_BUDGET.admit(spec.memory_bytes(), spec.workload.name)?;
     let run = spec.clone();
-    run_task(mode, job, clock, move |ctx| {
-        run.workload.run(&run.values, ctx, mode)
+    let (send, mut produced) = oneshot::channel();
+    let timed = run_task(mode, job, clock, move |ctx| {
+        let (output, checksum) = run.run(ctx, mode)?;
+        let _ = send.send(output);
+        Ok(Output { checksum })
     })
-    .await
+    .await?;
+    Ok((timed, produced.try_recv().ok().flatten().flatten()))
+}
+
+/// What one item of a batch gave: its output (for an app's data) and checksum, or its error.
+pub type ItemResult = Result<(Option<Produced>, u64), Error>;
+
+/// Runs every job of `specs` in one hop to the pool: each item runs sequentially on one
+/// thread, and in [`Mode::Parallel`] the items spread over the pool (rayon), so that many
+/// small jobs pay for one hand-off instead of one each. An item's failure is its own; the
+/// job's cancel flag stops every item not yet started. Progress counts items.
+///
+/// ```
+/// use webpar::engine::{self, Input, Job, JobSpec, Mode};
+/// let specs: Vec<JobSpec> = (0..50).map(|i| JobSpec::from_input(Input::Primes(i))).collect::<Result<_, _>>()?;
+/// let (results, _) = futures::executor::block_on(
+///     engine::run_items(specs, Mode::Parallel, &Job::new(), engine::native_clock))?;
+/// assert_eq!(results.len(), 50);
+/// assert_eq!(results[10].as_ref().unwrap().1, 4); // 2, 3, 5, 7
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`run_once`] for the batch as a whole (memory budget, pool, crash); cancellation.
+pub async fn run_items(
+    specs: Vec<JobSpec>,
+    mode: Mode,
+    job: &Job,
+    clock: Clock,
+) -> Result<(Vec<ItemResult>, Timed), Error> {
+    let bytes = specs
+        .iter()
+        .fold(0u64, |sum, spec| sum.saturating_add(spec.memory_bytes()));
+    let _admission = GLOBAL_BUDGET.admit(bytes, "the batch")?;
+    let (send, mut results) = oneshot::channel();
+    job.set_runs(1);
+    let timed = run_task(mode, job, clock, move |ctx| {
+        ctx.set_total(specs.len() as u64);
+        let run_one = |spec: &JobSpec| -> ItemResult {
+            ctx.check()?;
+            let result = spec.run(&ctx.sibling(), Mode::Sequential);
+            ctx.checkpoint(1)?;
+            result
+        };
+        let all: Vec<ItemResult> = match mode {
+            Mode::Sequential => specs.iter().map(run_one).collect(),
+            _ => {
+                use rayon::prelude::*;
+                specs.par_iter().map(run_one).collect()
+            }
+        };
+        ctx.check()?;
+        let _ = send.send(all);
+        Ok(Output { checksum: 0 })
+    })
+    .await?;
+    let all = results.try_recv().ok().flatten().unwrap_or_default();
+    Ok((all, timed))
 }
 
 /// Runs `task` on the pool as one run of `job` in `mode` (which only sets the reported
@@ -111,7 +184,7 @@ pub async fn run_repeated(
     }
     let mut collector = Collector::new(spec, mode);
     for _ in 0..repeats {
-        collector.add(run_once(spec, mode, job, clock).await?);
+        collector.add(run_producing(spec, mode, job, clock).await?);
     }
     collector.finish()
 }
@@ -136,8 +209,8 @@ pub async fn compare(
         run_once(spec, mode, job, clock).await?;
     }
     for _ in 0..repeats {
-        sequential.add(run_once(spec, Mode::Sequential, job, clock).await?);
-        parallel.add(run_once(spec, Mode::Parallel, job, clock).await?);
+        sequential.add(run_producing(spec, Mode::Sequential, job, clock).await?);
+        parallel.add(run_producing(spec, Mode::Parallel, job, clock).await?);
     }
     Ok(Comparison::new(
         sequential.finish()?,
@@ -173,7 +246,7 @@ pub async fn sweep(
     for _ in 0..repeats {
         for collector in &mut collectors {
             let timed = run_once(spec, collector.mode, job, clock).await?;
-            collector.add(timed);
+            collector.add((timed, None));
         }
     }
     let reports = collectors
@@ -188,6 +261,7 @@ struct Collector<'a> {
     spec: &'a JobSpec,
     mode: Mode,
     runs: Vec<Timed>,
+    output: Option<Produced>,
 }
 
 impl<'a> Collector<'a> {
@@ -196,11 +270,14 @@ impl<'a> Collector<'a> {
             spec,
             mode,
             runs: Vec::new(),
+            output: None,
         }
     }
 
-    fn add(&mut self, run: Timed) {
+    /// Adds a timed run; keeps the output of the latest one only.
+    fn add(&mut self, (run, output): (Timed, Option<Produced>)) {
         self.runs.push(run);
+        self.output = output;
     }
 
     fn finish(self) -> Result<RunReport, Error> {
@@ -224,6 +301,7 @@ impl<'a> Collector<'a> {
             deterministic: self.runs.iter().all(|run| run.output == first.output),
             times_ms,
             summary,
+            output: self.output,
         })
     }
 }

@@ -1,8 +1,10 @@
 //! Validation of user input into a [`JobSpec`], before anything runs.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::engine::catalogue::{find_workload, ParamSpec, Workload};
+use crate::engine::{Ctx, Input, Mode, Produced};
 use crate::Error;
 
 /// Largest integer a JS number holds exactly (2^53 - 1).
@@ -24,6 +26,8 @@ pub struct JobSpec {
     pub workload: &'static Workload,
     /// One value per [`Workload::params`] entry, in the same order.
     pub values: Vec<u64>,
+    /// The app's data, for the workload's `input` form (then `values` are unused).
+    input: Option<Arc<Input>>,
 }
 
 impl JobSpec {
@@ -70,7 +74,11 @@ impl JobSpec {
                 .with_param(spec.name)),
             })
             .collect::<Result<Vec<u64>, Error>>()?;
-        Ok(JobSpec { workload, values })
+        Ok(JobSpec {
+            workload,
+            values,
+            input: None,
+        })
     }
 
     /// The defaults of workload `name`.
@@ -80,11 +88,41 @@ impl JobSpec {
     pub fn defaults(name: &str) -> Result<JobSpec, Error> {
         let workload = find_workload(name)?;
         let values = workload.params.iter().map(|spec| spec.default).collect();
-        Ok(JobSpec { workload, values })
+        Ok(JobSpec {
+            workload,
+            values,
+            input: None,
+        })
     }
 
-    /// The values by parameter name, for reports.
+    /// A job on an app's data: the input form of the input's workload.
+    ///
+    /// ```
+    /// use webpar::engine::{Input, JobSpec};
+    /// let spec = JobSpec::from_input(Input::Primes(100))?;
+    /// assert_eq!(spec.workload.name, "primes");
+    /// assert!(spec.input().is_some());
+    /// # Ok::<(), webpar::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::UnknownWorkload`] if the input's workload is not in the catalogue.
+    pub fn from_input(input: Input) -> Result<JobSpec, Error> {
+        let mut spec = JobSpec::defaults(input.workload())?;
+        spec.input = Some(Arc::new(input));
+        Ok(spec)
+    }
+
+    /// The app's data, for a job made with [`JobSpec::from_input`].
+    pub fn input(&self) -> Option<&Input> {
+        self.input.as_deref()
+    }
+
+    /// The values by parameter name (for an input, its sizes), for reports.
     pub fn named_values(&self) -> BTreeMap<&'static str, u64> {
+        if let Some(input) = &self.input {
+            return input.sizes();
+        }
         self.workload
             .params
             .iter()
@@ -93,9 +131,37 @@ impl JobSpec {
             .collect()
     }
 
+    /// Runs the job once on the calling thread's pool in `mode`: the real output for an
+    /// app's data (`None` for generated data), and the checksum.
+    ///
+    /// ```
+    /// use webpar::engine::{Ctx, Input, JobSpec, Mode};
+    /// let (output, checksum) = JobSpec::parse("primes", &[("below".into(), webpar::engine::RawValue::Number(100.0))])?
+    ///     .run(&Ctx::new(), Mode::Sequential)?;
+    /// assert_eq!((output, checksum), (None, 25));
+    /// let (output, _) = JobSpec::from_input(Input::Primes(10))?.run(&Ctx::new(), Mode::Parallel)?;
+    /// assert!(output.is_some());
+    /// # Ok::<(), webpar::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Whatever the kernel returns: cancellation, or [`crate::ErrorKind::OverBudget`].
+    pub fn run(&self, ctx: &Ctx, mode: Mode) -> Result<(Option<Produced>, u64), Error> {
+        match &self.input {
+            Some(input) => {
+                let (output, checksum) = input.run(ctx, mode)?;
+                Ok((Some(output), checksum))
+            }
+            None => Ok((None, self.workload.run(&self.values, ctx, mode)?.checksum)),
+        }
+    }
+
     /// Bytes of memory a run allocates.
     pub fn memory_bytes(&self) -> u64 {
-        self.workload.memory_bytes(&self.values)
+        match &self.input {
+            Some(input) => input.working_bytes(),
+            None => self.workload.memory_bytes(&self.values),
+        }
     }
 }
 

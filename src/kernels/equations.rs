@@ -75,7 +75,8 @@ fn random_system(index: u64, n: usize) -> Option<(Vec<f64>, Vec<f64>)> {
 }
 
 /// Solves `matrix · x = rhs` (row-major `n × n`) in place by Gaussian elimination with partial
-/// pivoting; `None` when the matrix is singular. Reports one progress unit per column.
+/// pivoting; `None` when the matrix is singular: a pivot at most `n · ε · max|entry|` (ε the
+/// f64 machine epsilon) or a solution that is not finite. Reports one progress unit per column.
 ///
 /// ```
 /// use webpar::{engine::Ctx, kernels::equations::solve};
@@ -94,6 +95,8 @@ pub fn solve(
     ctx: &Ctx,
 ) -> Result<Option<Vec<f64>>, Error> {
     debug_assert!(matrix.len() == n * n && rhs.len() == n);
+    let largest = matrix.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let tiny = n as f64 * f64::EPSILON * largest;
     for col in 0..n {
         ctx.check()?;
         let pivot = (col..n)
@@ -103,7 +106,8 @@ pub fn solve(
                     .total_cmp(&matrix[b * n + col].abs())
             })
             .unwrap_or(col);
-        if matrix[pivot * n + col] == 0.0 {
+        // NaN pivots count as singular too.
+        if matrix[pivot * n + col].abs().partial_cmp(&tiny) != Some(std::cmp::Ordering::Greater) {
             return Ok(None);
         }
         if pivot != col {
@@ -128,7 +132,69 @@ pub fn solve(
         let tail: f64 = (row + 1..n).map(|k| matrix[row * n + k] * x[k]).sum();
         x[row] = (rhs[row] - tail) / matrix[row * n + row];
     }
-    Ok(Some(x))
+    Ok(x.iter().all(|v| v.is_finite()).then_some(x))
+}
+
+/// The solution of a system, `None` when it is singular.
+pub type Solution = Option<Vec<f64>>;
+
+/// One linear system of an app: `matrix · x = rhs`, `matrix` row-major `size × size`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct System {
+    /// Unknowns.
+    pub size: usize,
+    /// `size × size` coefficients, row after row.
+    pub matrix: Vec<f64>,
+    /// `size` right-hand sides.
+    pub rhs: Vec<f64>,
+}
+
+/// Solves each system (one per task); a singular system gives `None` in its place, not an
+/// error. Returns the solutions and a checksum of each solution with its index.
+///
+/// ```
+/// use webpar::{engine::{Ctx, Mode}, kernels::equations::{solve_systems, System}};
+/// let systems = vec![
+///     System { size: 2, matrix: vec![2.0, 1.0, 1.0, 3.0], rhs: vec![5.0, 10.0] },
+///     System { size: 2, matrix: vec![1.0, 2.0, 2.0, 4.0], rhs: vec![1.0, 2.0] }, // singular
+/// ];
+/// let (solutions, _) = solve_systems(&systems, &Ctx::new(), Mode::Parallel)?;
+/// assert!(solutions[1].is_none());
+/// let x = solutions[0].as_ref().unwrap();
+/// assert!((x[0] - 1.0).abs() < 1e-12 && (x[1] - 3.0).abs() < 1e-12);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::OverBudget`] when a working copy cannot be allocated; [`ErrorKind::Aborted`]
+/// or [`ErrorKind::Timeout`] when cancelled.
+pub fn solve_systems(
+    systems: &[System],
+    ctx: &Ctx,
+    mode: Mode,
+) -> Result<(Vec<Solution>, u64), Error> {
+    ctx.set_total(systems.iter().map(|s| s.size as u64).sum::<u64>().max(1));
+    let mut solutions: Vec<Solution> = vec![None; systems.len()];
+    let checksum = super::sum_chunks_mut(&mut solutions, 1, mode, |index, slot| {
+        ctx.check()?;
+        let system = &systems[index];
+        let too_big = || {
+            Error::new(
+                ErrorKind::OverBudget,
+                format!("equations: system {index} does not fit in memory"),
+            )
+        };
+        let mut matrix = Vec::new();
+        matrix
+            .try_reserve_exact(system.matrix.len())
+            .map_err(|_| too_big())?;
+        matrix.extend_from_slice(&system.matrix);
+        let mut rhs = system.rhs.clone();
+        slot[0] = solve(&mut matrix, &mut rhs, system.size, ctx)?;
+        let digest = slot[0].as_ref().map_or(0, |x| digest_f64(x, 0));
+        Ok(mix(index as u64 ^ digest))
+    })?;
+    Ok((solutions, checksum))
 }
 
 fn too_big(params: &Params) -> Error {

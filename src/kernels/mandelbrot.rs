@@ -88,3 +88,87 @@ pub fn escape_time(re: f64, im: f64, max_iter: u64) -> u64 {
 pub fn pixel_digest(pixel: u64, count: u64) -> u64 {
     mix(pixel.wrapping_mul(0x1_0000_0001) ^ count)
 }
+
+/// A viewport of the complex plane, rendered to RGBA pixels by [`render`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct View {
+    /// Real part of the image's center.
+    pub center_re: f64,
+    /// Imaginary part of the image's center.
+    pub center_im: f64,
+    /// Complex units per pixel (the default view is 3.2 / 700).
+    pub scale: f64,
+    /// Pixels per row.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+    /// Iterations after which a point counts as inside the set.
+    pub max_iter: u32,
+}
+
+impl View {
+    /// Bytes of the RGBA image.
+    pub fn image_bytes(&self) -> u64 {
+        u64::from(self.width) * u64::from(self.height) * 4
+    }
+}
+
+/// Renders `view` to RGBA bytes (row-major, top row first, ready for `ImageData`): points
+/// inside the set are black, others are colored by their escape time. Returns the pixels and
+/// the checksum of every pixel's count with its position.
+///
+/// ```
+/// use webpar::{engine::{Ctx, Mode}, kernels::mandelbrot::{render, View}};
+/// let view = View { center_re: -0.5, center_im: 0.0, scale: 0.01, width: 40, height: 30, max_iter: 200 };
+/// let (rgba, checksum) = render(&view, &Ctx::new(), Mode::Parallel)?;
+/// assert_eq!(rgba.len(), 40 * 30 * 4);
+/// assert_eq!((rgba, checksum), render(&view, &Ctx::new(), Mode::Sequential)?);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`crate::ErrorKind::OverBudget`] when the image cannot be allocated;
+/// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] when cancelled.
+pub fn render(view: &View, ctx: &Ctx, mode: Mode) -> Result<(Vec<u8>, u64), Error> {
+    let width = view.width as usize;
+    let len = usize::try_from(view.image_bytes()).map_err(|_| image_too_big(view))?;
+    let mut rgba = super::filled_vec(len, ctx, || image_too_big(view))?;
+    ctx.set_total(view.image_bytes() / 4);
+    let left = view.center_re - view.scale * f64::from(view.width) / 2.0;
+    let top = view.center_im + view.scale * f64::from(view.height) / 2.0;
+    let row_bytes = (width * 4).max(1);
+    let checksum = super::sum_chunks_mut(&mut rgba, row_bytes, mode, |row, pixels| {
+        ctx.check()?;
+        let im = top - view.scale * row as f64;
+        let mut digest = 0u64;
+        for (col, pixel) in pixels.chunks_exact_mut(4).enumerate() {
+            let re = left + view.scale * col as f64;
+            let count = escape_time(re, im, u64::from(view.max_iter));
+            pixel.copy_from_slice(&color(count, u64::from(view.max_iter)));
+            digest = digest.wrapping_add(pixel_digest((row * width + col) as u64, count));
+        }
+        ctx.checkpoint(width as u64)?;
+        Ok(digest)
+    })?;
+    Ok((rgba, checksum))
+}
+
+/// The color of a point that escaped after `count` of `max_iter` iterations.
+fn color(count: u64, max_iter: u64) -> [u8; 4] {
+    if count >= max_iter {
+        return [0, 0, 0, 255];
+    }
+    let t = (count as f64 / max_iter as f64).sqrt();
+    let channel = |phase: f64| (255.0 * (0.5 + 0.5 * (6.2 * t + phase).cos())) as u8;
+    [channel(3.0), channel(2.0), channel(1.0), 255]
+}
+
+fn image_too_big(view: &View) -> Error {
+    Error::new(
+        crate::ErrorKind::OverBudget,
+        format!(
+            "mandelbrot: a {} x {} image does not fit in memory; use a smaller one",
+            view.width, view.height
+        ),
+    )
+}

@@ -60,7 +60,8 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     let checksum = sum_chunks_mut(&mut c, TILE * n.max(1), mode, |block, rows| {
         for col in (0..n).step_by(TILE) {
             ctx.check()?;
-            multiply_tile(&a, &b, n, block * TILE, rows, col..(col + TILE).min(n));
+            let shape = Shape { inner: n, cols: n };
+            multiply_tile(&a, &b, shape, block * TILE, rows, col..(col + TILE).min(n));
             ctx.checkpoint(1)?;
         }
         Ok(digest_f64(rows, block * TILE * n))
@@ -68,19 +69,30 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     Ok(Output { checksum })
 }
 
+/// The inner dimension of a product (columns of `a`, rows of `b`) and its columns.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    inner: usize,
+    cols: usize,
+}
+
 /// Adds `a · b` into the columns `cols` of `rows`, the result rows from `first_row` on.
 fn multiply_tile(
     a: &[f64],
     b: &[f64],
-    n: usize,
+    shape: Shape,
     first_row: usize,
     rows: &mut [f64],
     cols: std::ops::Range<usize>,
 ) {
-    for slab in (0..n).step_by(TILE) {
-        let inner = slab..(slab + TILE).min(n);
+    let Shape {
+        inner: depth,
+        cols: n,
+    } = shape;
+    for slab in (0..depth).step_by(TILE) {
+        let inner = slab..(slab + TILE).min(depth);
         for (r, row) in rows.chunks_exact_mut(n).enumerate() {
-            let a_row = &a[(first_row + r) * n..][..n];
+            let a_row = &a[(first_row + r) * depth..][..depth];
             let out = &mut row[cols.clone()];
             for k in inner.clone() {
                 let factor = a_row[k];
@@ -113,6 +125,82 @@ fn matrix(
         Ok(0)
     })?;
     Ok(values)
+}
+
+/// A row-major matrix of f64.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    /// Rows.
+    pub rows: usize,
+    /// Columns.
+    pub cols: usize,
+    /// `rows × cols` entries, row after row.
+    pub data: Vec<f64>,
+}
+
+/// The product `a · b` of an app's matrices (`a.cols == b.rows`, checked by the caller), with
+/// the same blocked loops as [`run`], and the checksum of every entry's bits.
+///
+/// ```
+/// use webpar::{engine::{Ctx, Mode}, kernels::matmul::{product, Matrix}};
+/// let a = Matrix { rows: 2, cols: 3, data: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0] };
+/// let b = Matrix { rows: 3, cols: 1, data: vec![1.0, 0.0, -1.0] };
+/// let (c, _) = product(&a, &b, &Ctx::new(), Mode::Parallel)?;
+/// assert_eq!((c.rows, c.cols, c.data), (2, 1, vec![-2.0, -2.0]));
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::OverBudget`] when the result cannot be allocated; [`ErrorKind::Aborted`] or
+/// [`ErrorKind::Timeout`] when cancelled.
+pub fn product(a: &Matrix, b: &Matrix, ctx: &Ctx, mode: Mode) -> Result<(Matrix, u64), Error> {
+    let (m, n) = (a.rows, b.cols);
+    let shape = Shape {
+        inner: a.cols,
+        cols: n,
+    };
+    let too_big = || {
+        Error::new(
+            ErrorKind::OverBudget,
+            format!("matmul: a {m} x {n} product does not fit in memory; use smaller matrices"),
+        )
+    };
+    let len = m.checked_mul(n).ok_or_else(too_big)?;
+    let mut data = filled_vec(len, ctx, too_big)?;
+    if n == 0 {
+        return Ok((
+            Matrix {
+                rows: m,
+                cols: n,
+                data,
+            },
+            0,
+        ));
+    }
+    ctx.set_total((m.div_ceil(TILE) * n.div_ceil(TILE)) as u64);
+    let checksum = sum_chunks_mut(&mut data, TILE * n, mode, |block, rows| {
+        for col in (0..n).step_by(TILE) {
+            ctx.check()?;
+            multiply_tile(
+                &a.data,
+                &b.data,
+                shape,
+                block * TILE,
+                rows,
+                col..(col + TILE).min(n),
+            );
+            ctx.checkpoint(1)?;
+        }
+        Ok(digest_f64(rows, block * TILE * n))
+    })?;
+    Ok((
+        Matrix {
+            rows: m,
+            cols: n,
+            data,
+        },
+        checksum,
+    ))
 }
 
 fn too_big(params: &Params) -> Error {

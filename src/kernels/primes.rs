@@ -62,3 +62,51 @@ pub fn is_prime(k: u32) -> bool {
     }
     true
 }
+
+/// An upper bound of the bytes [`list`] allocates: the primes below `below` (at most
+/// 1.25506 · x / ln x of them, Rosser and Schoenfeld) twice, in the chunks and joined.
+pub fn list_memory_bytes(below: u64) -> u64 {
+    let x = below.max(3) as f64;
+    let count = (1.25506 * x / x.ln()).ceil() as u64 + 1;
+    count.saturating_mul(8)
+}
+
+/// The primes below `below` in ascending order; the checksum is their count, as in [`run`].
+///
+/// ```
+/// use webpar::{engine::{Ctx, Mode}, kernels::primes::list};
+/// let (primes, count) = list(30, &Ctx::new(), Mode::Parallel)?;
+/// assert_eq!(primes, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+/// assert_eq!(count, 10);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`crate::ErrorKind::OverBudget`] when the list cannot be allocated;
+/// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] when cancelled.
+pub fn list(below: u32, ctx: &Ctx, mode: Mode) -> Result<(Vec<u32>, u64), Error> {
+    let chunks = u64::from(below).div_ceil(NUMBERS_PER_CHUNK) as usize;
+    let mut found: Vec<Vec<u32>> = vec![Vec::new(); chunks];
+    ctx.set_total(u64::from(below));
+    let count = super::sum_chunks_mut(&mut found, 1, mode, |index, slot| {
+        ctx.check()?;
+        let start = index as u64 * NUMBERS_PER_CHUNK;
+        let end = (start + NUMBERS_PER_CHUNK).min(u64::from(below));
+        slot[0] = (start as u32..end as u32)
+            .filter(|&k| is_prime(k))
+            .collect();
+        ctx.checkpoint(end - start)?;
+        Ok(slot[0].len() as u64)
+    })?;
+    let mut primes = Vec::new();
+    primes.try_reserve_exact(count as usize).map_err(|_| {
+        Error::new(
+            crate::ErrorKind::OverBudget,
+            format!("primes: the {count} primes below {below} do not fit in memory"),
+        )
+    })?;
+    for chunk in found {
+        primes.extend_from_slice(&chunk);
+    }
+    Ok((primes, count))
+}

@@ -101,3 +101,57 @@ fn too_big(params: &Params) -> Error {
         ),
     )
 }
+
+/// Bytes hashed per chunk of [`digests`]: one message of any size is hashed by one thread
+/// (SHA-256 is a chain), but it reports progress and sees cancellation every MiB.
+const DIGEST_STEP: usize = 1 << 20;
+
+/// SHA-256 of each message, one message per task, and a checksum of every digest with its
+/// position.
+///
+/// ```
+/// use webpar::{engine::{Ctx, Mode}, kernels::sha256::digests};
+/// let (hashes, _) = digests(&[b"abc".to_vec()], &Ctx::new(), Mode::Parallel)?;
+/// assert_eq!(hashes[0][..4], [0xba, 0x78, 0x16, 0xbf]);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] when cancelled.
+pub fn digests(messages: &[Vec<u8>], ctx: &Ctx, mode: Mode) -> Result<(Vec<[u8; 32]>, u64), Error> {
+    let total: u64 = messages.iter().map(|m| m.len() as u64).sum();
+    ctx.set_total(total.max(1));
+    let mut hashes = vec![[0u8; 32]; messages.len()];
+    let checksum = super::sum_chunks_mut(&mut hashes, 1, mode, |index, slot| {
+        let mut hasher = Sha256::new();
+        for step in messages[index].chunks(DIGEST_STEP) {
+            ctx.check()?;
+            hasher.update(step);
+            ctx.checkpoint(step.len() as u64)?;
+        }
+        slot[0] = hasher.finalize().into();
+        Ok(block_digest(index as u64, &slot[0]))
+    })?;
+    Ok((hashes, checksum))
+}
+
+/// A SHA-256 computed piece by piece, as the pieces of a large message arrive.
+#[derive(Debug, Clone, Default)]
+pub struct Stream(Sha256);
+
+impl Stream {
+    /// A hash of nothing yet.
+    pub fn new() -> Stream {
+        Stream::default()
+    }
+
+    /// Adds the next piece of the message.
+    pub fn update(&mut self, piece: &[u8]) {
+        self.0.update(piece);
+    }
+
+    /// The digest of every piece so far, in order.
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}

@@ -1,13 +1,16 @@
-//! `wordcount`: the CPU half of the fetch-then-compute pipeline: count the words of each
-//! document and hash it (SHA-256), one document per chunk.
-//!
-//! Not in the catalogue: its input is documents fetched by an I/O job, not parameters.
+//! `wordcount`: count words. [`run`] is the CPU half of the fetch-then-compute pipeline
+//! (count the words of each document and hash it, one document per chunk); [`count_top`]
+//! counts an app's texts and finds the most frequent words; [`generated`] is the catalogue's
+//! generated form.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use super::{mix, sum_chunks, Output};
+use super::{mix, mix32, sum_chunks, Output};
 use crate::engine::{Ctx, Mode};
 use crate::Error;
 
@@ -62,4 +65,218 @@ pub fn run(docs: &[Vec<u8>], ctx: &Ctx, mode: Mode) -> Result<Counted, Error> {
         output: Output { checksum },
         words: words.into_inner(),
     })
+}
+
+/// Bytes per piece of text counted by one task.
+const PIECE: usize = 1 << 20;
+
+/// Word counts of an app's texts (see [`count_top`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordCounts {
+    /// Words in each text, in input order.
+    pub per_input: Vec<u64>,
+    /// Words in all texts.
+    pub total: u64,
+    /// Distinct words.
+    pub distinct: u64,
+    /// The most frequent words with their counts: by count, descending, then alphabetically.
+    pub top: Vec<(String, u64)>,
+}
+
+/// Counts the words of each text and the most frequent `top` words over all of them. A word
+/// is a maximal run of alphanumeric characters (Unicode), compared in lower case; invalid
+/// UTF-8 counts as a separator. Texts are cut into pieces of about 1 MiB (at a separator) that
+/// are counted in parallel. The checksum digests every distinct word with its count.
+///
+/// ```
+/// use webpar::{engine::{Ctx, Mode}, kernels::wordcount::count_top};
+/// let texts = vec![b"The pool, the POOL!".to_vec(), "Noël et noël".as_bytes().to_vec()];
+/// let (counts, _) = count_top(&texts, 2, &Ctx::new(), Mode::Parallel)?;
+/// assert_eq!(counts.per_input, [4, 3]);
+/// assert_eq!(counts.top, [("noël".to_string(), 2), ("pool".to_string(), 2)]);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] when cancelled.
+pub fn count_top(
+    texts: &[Vec<u8>],
+    top: usize,
+    ctx: &Ctx,
+    mode: Mode,
+) -> Result<(WordCounts, u64), Error> {
+    let pieces: Vec<(usize, std::ops::Range<usize>)> = texts
+        .iter()
+        .enumerate()
+        .flat_map(|(index, text)| pieces_of(text).map(move |range| (index, range)))
+        .collect();
+    ctx.set_total(
+        pieces
+            .iter()
+            .map(|(_, r)| r.len() as u64)
+            .sum::<u64>()
+            .max(1),
+    );
+    let mut counted: Vec<Counts<String>> = vec![Counts::default(); pieces.len()];
+    super::sum_chunks_mut(&mut counted, 1, mode, |index, slot| {
+        ctx.check()?;
+        let (text, range) = &pieces[index];
+        let piece = String::from_utf8_lossy(&texts[*text][range.clone()]);
+        // Words borrowed from the piece: no allocation per word (threads would queue on the
+        // allocator's lock), only per distinct word, and for words that need lower-casing.
+        let mut counts: Counts<Cow<str>> = Counts::default();
+        for word in piece.split(|c: char| !c.is_alphanumeric() || c == '\u{FFFD}') {
+            if word.is_empty() {
+                continue;
+            }
+            let key = if word.chars().any(char::is_uppercase) {
+                Cow::Owned(word.to_lowercase())
+            } else {
+                Cow::Borrowed(word)
+            };
+            *counts.entry(key).or_insert(0) += 1;
+        }
+        slot[0] = counts
+            .into_iter()
+            .map(|(word, count)| (word.into_owned(), count))
+            .collect();
+        ctx.checkpoint(range.len() as u64)?;
+        Ok(0)
+    })?;
+    let mut per_input = vec![0u64; texts.len()];
+    let mut all: Counts<String> = Counts::default();
+    for ((text, _), counts) in pieces.iter().zip(counted) {
+        per_input[*text] += counts.values().sum::<u64>();
+        for (word, count) in counts {
+            *all.entry(word).or_insert(0) += count;
+        }
+    }
+    let checksum = all.iter().fold(0u64, |acc, (word, &count)| {
+        acc.wrapping_add(mix(fnv1a(word.as_bytes()) ^ count.rotate_left(32)))
+    });
+    let mut ranked: Vec<(String, u64)> = all.iter().map(|(w, &c)| (w.clone(), c)).collect();
+    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(top);
+    Ok((
+        WordCounts {
+            total: per_input.iter().sum(),
+            per_input,
+            distinct: all.len() as u64,
+            top: ranked,
+        },
+        checksum,
+    ))
+}
+
+/// Ranges of about [`PIECE`] bytes covering `text`, each cut just after an ASCII byte that is
+/// not a letter or digit (always a character boundary and a separator).
+fn pieces_of(text: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let mut end = (start + PIECE).min(text.len());
+        while end < text.len() && text[end - 1].is_ascii_alphanumeric() | (text[end - 1] >= 0x80) {
+            end += 1;
+        }
+        let range = start..end;
+        start = end;
+        Some(range)
+    })
+}
+
+/// Counts by word, hashed with FNV-1a (words are short; SipHash's flood resistance buys
+/// nothing here).
+type Counts<K> = HashMap<K, u64, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a as a [`Hasher`].
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// FNV-1a: a stable hash of a word for the checksum.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Parameters of the generated form of `wordcount`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// Words of generated text.
+    pub words: u64,
+}
+
+/// Words generated per text (one text per task).
+const WORDS_PER_TEXT: u64 = 1 << 16;
+
+/// Bytes of the generated text (at most 9 per word) and the counts.
+pub fn memory_bytes(params: &Params) -> u64 {
+    params.words.saturating_mul(12)
+}
+
+/// Generates `words` words of text (a vocabulary of a few thousand words, frequent ones
+/// far more frequent, as in real text) and counts them as [`count_top`] does, keeping the
+/// top 10.
+///
+/// ```
+/// use webpar::{engine::{Ctx, Mode}, kernels::wordcount::{generated, Params}};
+/// let p = Params { words: 100_000 };
+/// assert_eq!(generated(&p, &Ctx::new(), Mode::Sequential)?, generated(&p, &Ctx::new(), Mode::Parallel)?);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`crate::ErrorKind::OverBudget`] when the text cannot be allocated;
+/// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] when cancelled.
+pub fn generated(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+    let texts_len = params.words.div_ceil(WORDS_PER_TEXT) as usize;
+    let mut texts: Vec<Vec<u8>> = Vec::new();
+    texts.try_reserve_exact(texts_len).map_err(|_| {
+        Error::new(
+            crate::ErrorKind::OverBudget,
+            format!("wordcount: {} words do not fit in memory", params.words),
+        )
+    })?;
+    texts.resize(texts_len, Vec::new());
+    super::sum_chunks_mut(&mut texts, 1, mode, |index, slot| {
+        ctx.check()?;
+        let first = index as u64 * WORDS_PER_TEXT;
+        let last = (first + WORDS_PER_TEXT).min(params.words);
+        let text = &mut slot[0];
+        text.reserve(((last - first) * 9) as usize);
+        for i in first..last {
+            let random = mix(i);
+            // Rank 0..4096, skewed towards small ranks (frequent words).
+            let rank = (((random >> 40) * (random >> 52)) >> 24) as u32;
+            let mut letters = mix32(rank) | 1;
+            for _ in 0..2 + rank % 6 {
+                text.push(b'a' + (letters % 26) as u8);
+                letters /= 26;
+            }
+            text.push(b' ');
+        }
+        Ok(0)
+    })?;
+    let (_, checksum) = count_top(&texts, 10, ctx, mode)?;
+    Ok(Output { checksum })
 }

@@ -119,12 +119,9 @@ pub fn array_items(value: &JsValue, name: &str) -> Result<Vec<JsValue>, Failure>
         .collect()
 }
 
-/// The parameters object, as raw values for [`crate::engine::JobSpec::parse`].
-///
-/// # Errors
-/// As [`entries`].
-pub fn raw_params(value: &JsValue) -> Result<Vec<(String, RawValue)>, Failure> {
-    Ok(entries(value, "params")?
+/// The entries of a parameters object, as raw values for [`crate::engine::JobSpec::parse`].
+pub fn raw_params(pairs: Vec<(String, JsValue)>) -> Vec<(String, RawValue)> {
+    pairs
         .into_iter()
         .map(|(key, value)| {
             let raw = match value.as_f64() {
@@ -133,7 +130,7 @@ pub fn raw_params(value: &JsValue) -> Result<Vec<(String, RawValue)>, Failure> {
             };
             (key, raw)
         })
-        .collect())
+        .collect()
 }
 
 /// An optional whole-number option in `min..=max`.

@@ -1,6 +1,9 @@
 //! I/O jobs in the browser: the timer and fetch call sources, the host (clock, timers,
 //! memory), and `Runner.io`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use futures_util::future::{FutureExt, LocalBoxFuture};
@@ -11,9 +14,12 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::clock::performance_now;
 use super::controls::callback_failed;
-use super::convert::{entries, js_error_message, to_js, type_name};
+use super::controls::Thrown;
+use super::convert::{describe, entries, js_error_message, to_js, type_name};
 use super::errors::Failure;
-use super::js::{fetch, AbortController, MessageChannel, Response};
+use super::js::{
+    fetch, is_array, json_parse, AbortController, MessageChannel, Response, TextDecoder,
+};
 use super::runner::{parse_options, Runner};
 use super::url::UrlRule;
 use crate::engine::StopReason;
@@ -90,10 +96,79 @@ impl Source for TimerSource {
     }
 }
 
-/// HTTP GETs of a URL template; optionally keeps the bodies (for the pipeline).
+/// HTTP requests of a URL template; optionally keeps the bodies (for the pipeline), or hands
+/// them to `onBatch` as text, JSON or bytes (`as`).
 pub(super) struct FetchSource {
     pub url: UrlRule,
     pub bodies: Option<std::rc::Rc<std::cell::RefCell<Vec<Vec<u8>>>>>,
+    pub request: Rc<Request>,
+}
+
+/// How a call's response body is handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BodyAs {
+    Text,
+    Json,
+    Bytes,
+}
+
+/// What each fetch sends beside the URL, and what it keeps of the response.
+#[derive(Default)]
+pub(super) struct Request {
+    /// Keep bodies this way until `onBatch` takes them.
+    pub body_as: Option<BodyAs>,
+    pub method: Option<String>,
+    /// An object of headers, or a function of the index that returns one.
+    pub headers: Option<JsValue>,
+    /// A body, or a function of the index that returns one.
+    pub body: Option<JsValue>,
+    /// Bodies of the calls that succeeded, by index, until their batch is delivered.
+    pub kept: RefCell<HashMap<u64, JsValue>>,
+    /// Where a throwing `headers`/`body` function's exception goes (the job then stops).
+    pub thrown: Option<(Thrown, Arc<IoControl>)>,
+}
+
+impl Request {
+    /// A value of the request for call `index`: `value(index)` when it is a function.
+    fn value_for(&self, value: &JsValue, index: u64) -> Result<JsValue, JsValue> {
+        match value.dyn_ref::<js_sys::Function>() {
+            Some(function) => function.call1(&JsValue::NULL, &JsValue::from(index as f64)),
+            None => Ok(value.clone()),
+        }
+    }
+
+    /// The `init` of `fetch` for call `index`, or what a function of the caller's threw.
+    fn init(&self, index: u64, signal: &JsValue) -> Result<js_sys::Object, JsValue> {
+        let init = js_sys::Object::new();
+        let _ = Reflect::set(&init, &"signal".into(), signal);
+        if let Some(method) = &self.method {
+            let _ = Reflect::set(&init, &"method".into(), &method.into());
+        }
+        if let Some(headers) = &self.headers {
+            let _ = Reflect::set(&init, &"headers".into(), &self.value_for(headers, index)?);
+        }
+        if let Some(body) = &self.body {
+            let _ = Reflect::set(&init, &"body".into(), &self.value_for(body, index)?);
+        }
+        Ok(init)
+    }
+
+    /// Attaches the kept bodies of `batch` to its JS objects (`results`), as `body`.
+    fn hand_over(&self, batch: &[CallResult], results: Option<&JsValue>) {
+        if self.body_as.is_none() {
+            return;
+        }
+        let mut kept = self.kept.borrow_mut();
+        for (i, result) in batch.iter().enumerate() {
+            let Some(body) = kept.remove(&result.index) else {
+                continue;
+            };
+            if let Some(results) = results {
+                let object = Reflect::get_u32(results, i as u32).unwrap_or(JsValue::UNDEFINED);
+                let _ = Reflect::set(&object, &"body".into(), &body);
+            }
+        }
+    }
 }
 
 impl Source for FetchSource {
@@ -109,14 +184,27 @@ impl Source for FetchSource {
         };
         let bodies = self.bodies.clone();
         let controller = AbortController::new();
-        let init = js_sys::Object::new();
-        let _ = Reflect::set(&init, &"signal".into(), &controller.signal());
+        let init = match self.request.init(index, &controller.signal().into()) {
+            Ok(init) => init,
+            Err(thrown) => {
+                // A function of the caller's threw: the job stops with CallbackError.
+                if let Some((slot, control)) = &self.request.thrown {
+                    slot.borrow_mut().get_or_insert(thrown);
+                    control.cancel(StopReason::CallbackFailed);
+                }
+                return Call::Ready(Outcome {
+                    error: Some("the request's headers or body function threw".into()),
+                    ..Outcome::default()
+                });
+            }
+        };
         let request = fetch(&url, &init);
         // Dropping the call (a per-call timeout, or the job stopping) aborts the request.
         let guard = AbortOnDrop(Some(controller));
+        let keep = Rc::clone(&self.request);
         Call::Pending(
             async move {
-                let outcome = fetch_outcome(request, index, bodies).await;
+                let outcome = fetch_outcome(request, index, bodies, &keep).await;
                 guard.disarm();
                 outcome
             }
@@ -129,6 +217,7 @@ async fn fetch_outcome(
     request: Promise,
     index: u64,
     bodies: Option<std::rc::Rc<std::cell::RefCell<Vec<Vec<u8>>>>>,
+    keep: &Request,
 ) -> Outcome {
     let failure = |error: String, status: Option<u16>, retryable: bool| Outcome {
         error: Some(error),
@@ -153,6 +242,21 @@ async fn fetch_outcome(
         if let Some(slot) = bodies.borrow_mut().get_mut(index as usize) {
             *slot = body.to_vec();
         }
+    }
+    if let Some(body_as) = keep.body_as {
+        // The body stays in JS memory: text and JSON never pass through wasm.
+        let value = match body_as {
+            BodyAs::Bytes => body.clone().into(),
+            BodyAs::Text => TextDecoder::new().decode(&body),
+            BodyAs::Json => match json_parse(&TextDecoder::new().decode(&body)) {
+                Ok(value) => value,
+                Err(err) => {
+                    let message = format!("the body is not JSON ({})", js_error_message(&err));
+                    return failure(message, Some(status), false);
+                }
+            },
+        };
+        keep.kept.borrow_mut().insert(index, value);
     }
     Outcome {
         ok: true,
@@ -220,6 +324,7 @@ pub(super) fn source_of(spec: &IoSpec) -> Result<Box<dyn Source>, Error> {
         CallSource::Fetch { url } => Box::new(FetchSource {
             url: UrlRule::new(url)?,
             bodies: None,
+            request: Rc::new(Request::default()),
         }),
     })
 }
@@ -258,20 +363,30 @@ impl Runner {
 }
 
 async fn run_io(spec: JsValue, options: JsValue) -> Result<JsValue, Failure> {
-    let (spec, on_batch, controls) = io_input(&spec, &options)?;
-    let source = source_of(&spec)?;
+    let (spec, mut request, on_batch, controls) = io_input(&spec, &options)?;
     let control = Arc::new(IoControl::new(spec.plan.calls));
     let watch = controls.watch(&control)?;
     let thrown = watch.thrown_slot();
+    request.thrown = Some((Rc::clone(&thrown), Arc::clone(&control)));
+    let request = Rc::new(request);
+    let source: Box<dyn Source> = match &spec.source {
+        CallSource::Fetch { url } => Box::new(FetchSource {
+            url: UrlRule::new(url)?,
+            bodies: None,
+            request: Rc::clone(&request),
+        }),
+        CallSource::Timer { .. } => source_of(&spec)?,
+    };
     let mut deliver = |batch: Vec<CallResult>| {
-        // Without a callback the batch is only counted: no JS objects are made. A callback
-        // that threw gets nothing more, and the job stops.
-        let Some(callback) = &on_batch else { return };
-        if thrown.borrow().is_some() {
+        // Without a callback the batch is only counted: no JS objects are made (kept bodies
+        // are dropped). A callback that threw gets nothing more, and the job stops.
+        let Some(callback) = on_batch.as_ref().filter(|_| thrown.borrow().is_none()) else {
+            request.hand_over(&batch, None);
             return;
-        }
-        if let Ok(batch) = to_js(&batch) {
-            if let Err(error) = callback.call1(&JsValue::NULL, &batch) {
+        };
+        if let Ok(results) = to_js(&batch) {
+            request.hand_over(&batch, Some(&results));
+            if let Err(error) = callback.call1(&JsValue::NULL, &results) {
                 *thrown.borrow_mut() = Some(error);
                 control.cancel(StopReason::CallbackFailed);
             }
@@ -288,10 +403,23 @@ async fn run_io(spec: JsValue, options: JsValue) -> Result<JsValue, Failure> {
     }
 }
 
-type IoInput = (IoSpec, Option<js_sys::Function>, super::controls::Controls);
+type IoInput = (
+    IoSpec,
+    Request,
+    Option<js_sys::Function>,
+    super::controls::Controls,
+);
 
-fn io_input(spec: &JsValue, options: &JsValue) -> Result<IoInput, Failure> {
-    let spec = IoSpec::parse(&spec_entries(spec)?)?;
+/// The keys of an I/O spec that shape each request (fetch only).
+const REQUEST_KEYS: [&str; 4] = ["as", "method", "headers", "body"];
+
+fn io_input(spec_value: &JsValue, options: &JsValue) -> Result<IoInput, Failure> {
+    let pairs = spec_entries(spec_value)?;
+    let (request_pairs, rest): (Vec<_>, Vec<_>) = pairs
+        .into_iter()
+        .partition(|(key, _)| REQUEST_KEYS.contains(&key.as_str()));
+    let spec = IoSpec::parse(&rest)?;
+    let request = request_of(spec_value, &request_pairs, &spec)?;
     let mut on_batch = None;
     let controls = parse_options(options, "onBatch", |key, value| {
         if key != "onBatch" {
@@ -308,5 +436,81 @@ fn io_input(spec: &JsValue, options: &JsValue) -> Result<IoInput, Failure> {
         }
         Ok(true)
     })?;
-    Ok((spec, on_batch, controls))
+    Ok((spec, request, on_batch, controls))
+}
+
+/// Reads `as`, `method`, `headers` and `body` of the spec (their raw values, read again from
+/// the entries of `spec`: they are objects and functions, not numbers or strings).
+fn request_of(
+    spec_value: &JsValue,
+    pairs: &[(String, SpecValue)],
+    spec: &IoSpec,
+) -> Result<Request, Failure> {
+    let mut request = Request::default();
+    if pairs.is_empty() {
+        return Ok(request);
+    }
+    if !matches!(spec.source, CallSource::Fetch { .. }) {
+        let key = &pairs[0].0;
+        return Err(Error::invalid(format!(
+            "{key:?} is for fetch calls: set source: \"fetch\" and a url"
+        ))
+        .with_param(key.as_str())
+        .into());
+    }
+    let raw = entries(spec_value, "the I/O spec")?;
+    for (key, value) in raw
+        .iter()
+        .filter(|(k, _)| REQUEST_KEYS.contains(&k.as_str()))
+    {
+        if value.is_undefined() {
+            continue;
+        }
+        let fail = |what: &str| -> Failure {
+            Error::invalid(format!("{key:?} must be {what}, got {}", describe(value)))
+                .with_param(key.as_str())
+                .into()
+        };
+        match key.as_str() {
+            "as" => {
+                request.body_as = Some(match value.as_string().as_deref() {
+                    Some("text") => BodyAs::Text,
+                    Some("json") => BodyAs::Json,
+                    Some("bytes") => BodyAs::Bytes,
+                    _ => return Err(fail("\"text\", \"json\" or \"bytes\"")),
+                })
+            }
+            "method" => match value.as_string() {
+                Some(method)
+                    if !method.is_empty()
+                        && method.len() <= 16
+                        && method.bytes().all(|b| b.is_ascii_alphabetic()) =>
+                {
+                    request.method = Some(method)
+                }
+                _ => return Err(fail("an HTTP method such as \"POST\"")),
+            },
+            "headers" => {
+                let object = value.is_object() && is_array(value) == Ok(false);
+                if !(object || value.is_function()) {
+                    return Err(fail(
+                        "an object of header names and values, or a function of the index",
+                    ));
+                }
+                request.headers = Some(value.clone());
+            }
+            _ => {
+                if value.is_null()
+                    || !(value.is_object() || value.is_string() || value.is_function())
+                {
+                    return Err(fail(
+                        "a body fetch accepts (string, ArrayBuffer, typed array, Blob, \
+                         FormData, URLSearchParams) or a function of the index",
+                    ));
+                }
+                request.body = Some(value.clone());
+            }
+        }
+    }
+    Ok(request)
 }

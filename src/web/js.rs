@@ -91,6 +91,18 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     pub fn clear_timeout(handle: &JsValue);
 
+    /// `TextDecoder`, UTF-8.
+    pub type TextDecoder;
+    /// `new TextDecoder()`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> TextDecoder;
+    /// `decoder.decode(bytes)`: the text stays a JS string (nothing is copied into wasm).
+    #[wasm_bindgen(method, js_name = decode)]
+    pub fn decode(this: &TextDecoder, bytes: &js_sys::Uint8Array) -> JsValue;
+    /// `JSON.parse(text)`: throws on text that is not JSON.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `MessageChannel`, for yielding to the event loop without setTimeout's clamping.
     pub type MessageChannel;
     /// `new MessageChannel()`.

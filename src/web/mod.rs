@@ -6,6 +6,7 @@ mod clock;
 mod controls;
 mod convert;
 mod errors;
+mod input;
 mod io;
 mod js;
 mod memory;

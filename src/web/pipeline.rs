@@ -115,6 +115,7 @@ async fn run_once(
     let source = FetchSource {
         url: UrlRule::new(&spec.url())?,
         bodies: Some(Rc::clone(&bodies)),
+        request: Rc::default(),
     };
     let io = Arc::new(IoControl::new(spec.docs));
     *spin_lock(&control.io) = Some(Arc::clone(&io));

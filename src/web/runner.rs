@@ -12,8 +12,9 @@ use super::convert::{
     array_items, describe, entries, integer_option, raw_params, to_js, workload_name,
 };
 use super::errors::{to_js_error, Failure};
+use super::input::{output_to_js, plan, split_input, Loaded, Plan};
 use super::pool::hardware_concurrency;
-use crate::engine::{self, pool, Job, JobSpec, Mode, WORKLOADS};
+use crate::engine::{self, pool, Job, JobSpec, Mode, Produced, WORKLOADS};
 use crate::Error;
 
 /// Most timed repeats of one mode.
@@ -35,7 +36,113 @@ export interface Workload {
   name: string;
   description: string;
   params: ParamSpec[];
+  /** What its `input` form takes and returns; null when it runs on generated data only. */
+  input: string | null;
 }
+/** The typed arrays `sort` takes (and gives back, sorted). */
+export type SortInput =
+  | Float64Array | Float32Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+/** Bytes `sha256` and `wordcount` take: strings are read as UTF-8. */
+export type BytesInput = ArrayBuffer | SharedArrayBuffer | ArrayBufferView | Blob | string;
+/** A viewport of `mandelbrot`; `scale` is complex units per pixel. */
+export interface MandelbrotInput {
+  width: number;
+  height: number;
+  center?: [number, number];
+  scale?: number;
+  maxIter?: number;
+}
+/** A row-major matrix. */
+export interface MatrixData {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+/** The two factors of `matmul` (`a.cols == b.rows`). */
+export interface MatmulInput {
+  a: MatrixData;
+  b: MatrixData;
+}
+/** One linear system of `equations`: `n x n` row-major coefficients and `n` right-hand sides. */
+export interface SystemInput {
+  matrix: Float64Array;
+  rhs: Float64Array;
+}
+/** The bound of `primes`' list. */
+export interface PrimesInput {
+  below: number;
+}
+/** The initial state of `nbody`: x, y, z per body; G = 1. */
+export interface NbodyInput {
+  positions: Float64Array;
+  velocities?: Float64Array;
+  masses: Float64Array;
+  steps: number;
+  dt?: number;
+}
+/** An app's data for a workload's `input` form. */
+export type WorkloadInput =
+  | SortInput
+  | BytesInput
+  | BytesInput[]
+  | MandelbrotInput
+  | MatmulInput
+  | SystemInput[]
+  | PrimesInput
+  | NbodyInput;
+/** The params of a job: every parameter as a whole number, or the app's data as `input`. */
+export type Params = Record<string, number> | { input: WorkloadInput; top?: number };
+/** A SHA-256 digest. */
+export interface Digest {
+  hex: string;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+/** RGBA pixels for `new ImageData(pixels, width, height)`. */
+export interface Image {
+  width: number;
+  height: number;
+  pixels: Uint8ClampedArray<ArrayBuffer>;
+}
+/** The solutions of `equations`: null (and its index in `singular`) for a singular system. */
+export interface Solutions {
+  solutions: (Float64Array<ArrayBuffer> | null)[];
+  singular: number[];
+}
+/** The primes below the bound. */
+export interface PrimeList {
+  count: number;
+  primes: Uint32Array<ArrayBuffer>;
+}
+/** The bodies after the steps. */
+export interface BodiesState {
+  positions: Float64Array<ArrayBuffer>;
+  velocities: Float64Array<ArrayBuffer>;
+}
+/** Word counts: words are runs of letters and digits, compared in lower case. */
+export interface WordCounts {
+  perInput: number[];
+  total: number;
+  distinct: number;
+  top: { word: string; count: number }[];
+}
+/** What `sort` gives back: a fresh array of the input's type. */
+export type SortOutput =
+  | Float64Array<ArrayBuffer>
+  | Float32Array<ArrayBuffer>
+  | Int32Array<ArrayBuffer>
+  | Uint32Array<ArrayBuffer>
+  | BigInt64Array<ArrayBuffer>
+  | BigUint64Array<ArrayBuffer>;
+/** The real output of a job on an app's data. */
+export type WorkloadOutput =
+  | SortOutput
+  | Digest[]
+  | Image
+  | MatrixData
+  | Solutions
+  | PrimeList
+  | BodiesState
+  | WordCounts;
 /** How a job runs. */
 export type Mode = "sequential" | "parallel";
 /** Controls every job takes. */
@@ -120,6 +227,18 @@ export interface IoSpec {
   retries?: number;
   /** Backoff before the first retry, doubling after; default 100. */
   retryBaseMs?: number;
+  /**
+   * Fetch: hand each successful call's body to onBatch as `result.body`: "text" (a string),
+   * "json" (parsed; a body that is not JSON fails the call) or "bytes" (a Uint8Array).
+   * Bodies are held only until their batch is delivered.
+   */
+  as?: "text" | "json" | "bytes";
+  /** Fetch: the HTTP method; default "GET". */
+  method?: string;
+  /** Fetch: request headers, or a function of the call's index that returns them. */
+  headers?: Record<string, string> | ((index: number) => Record<string, string>);
+  /** Fetch: the request body, or a function of the call's index that returns it. */
+  body?: BodyInit | ((index: number) => BodyInit);
 }
 /** One call's result. */
 export interface CallResult {
@@ -130,6 +249,8 @@ export interface CallResult {
   bytes: number;
   status: number | null;
   error: string | null;
+  /** The response body, with the spec's `as` (successful fetch calls only). */
+  body?: unknown;
 }
 /** Options of `Runner.io`. */
 export interface IoOptions extends JobControls {
@@ -226,6 +347,17 @@ export interface RunReport {
   minMs: number;
   maxMs: number;
   meanMs: number;
+  /** The real output of the last repeat, for a job on an app's data. */
+  output?: WorkloadOutput;
+  /** What moving an app's data cost: the copy in (Blobs read included) and out. */
+  copy?: CopyCost;
+}
+/** Milliseconds and bytes of the copy into wasm memory and of the output out of it. */
+export interface CopyCost {
+  inMs: number;
+  inBytes: number;
+  outMs: number;
+  outBytes: number;
 }
 /** Sequential against parallel. */
 export interface Comparison {
@@ -237,6 +369,9 @@ export interface Comparison {
   threads: number;
   speedup: number;
   efficiency: number;
+  /** The real output (of the parallel run), for a job on an app's data. */
+  output?: WorkloadOutput;
+  copy?: CopyCost;
 }
 "#;
 
@@ -279,12 +414,15 @@ impl Runner {
     pub fn validate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Params")] params: JsValue,
     ) -> Result<(), JsValue> {
-        job_spec(&name, &params).map(drop).map_err(Failure::into_js)
+        check_job(&name, &params)
+            .map(drop)
+            .map_err(Failure::into_js)
     }
 
-    /// Runs workload `name` with `params` (every parameter, as whole numbers) in
+    /// Runs workload `name` with `params` (every parameter, as whole numbers) or with the
+    /// app's own data as `{ input }` (then the report's `output` is the real output), in
     /// `options.mode` ("parallel" by default), `options.repeats` times (default 1), under the
     /// job controls `signal`, `timeoutMs` and `onProgress`.
     ///
@@ -295,12 +433,12 @@ impl Runner {
     pub fn run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Params")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RunOptions")] options: Option<JsValue>,
     ) -> Promise {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         settle(async move {
-            let spec = job_spec(&name, &params)?;
+            let (spec, input) = prepare(check_job(&name, &params)?).await?;
             let (mut mode, mut repeats) = (Mode::Parallel, 1);
             let controls = parse_options(&options, "mode, repeats", |key, value| {
                 match key {
@@ -310,10 +448,10 @@ impl Runner {
                 }
                 Ok(true)
             })?;
-            controlled(controls, |job| async move {
+            let work = |job: Arc<Job>| async move {
                 engine::run_repeated(&spec, mode, repeats, 0, &job, performance_now).await
-            })
-            .await
+            };
+            controlled(controls, work, input, |report| report.output.take()).await
         })
     }
 
@@ -325,12 +463,12 @@ impl Runner {
     pub fn compare(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Params")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CompareOptions")] options: Option<JsValue>,
     ) -> Promise {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         settle(async move {
-            let spec = job_spec(&name, &params)?;
+            let (spec, input) = prepare(check_job(&name, &params)?).await?;
             let mut repeats = 5;
             let controls = parse_options(&options, "repeats", |key, value| {
                 match key {
@@ -339,8 +477,13 @@ impl Runner {
                 }
                 Ok(true)
             })?;
-            controlled(controls, |job| async move {
+            let work = |job: Arc<Job>| async move {
                 engine::compare(&spec, repeats, &job, performance_now).await
+            };
+            // Both modes computed the same output (the checksums say so): the parallel one's.
+            controlled(controls, work, input, |cmp| {
+                cmp.runs.first_mut().and_then(|run| run.output.take());
+                cmp.runs.last_mut().and_then(|run| run.output.take())
             })
             .await
         })
@@ -360,12 +503,12 @@ impl Runner {
     pub fn sweep(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, number>")] params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Params")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SweepOptions")] options: Option<JsValue>,
     ) -> Promise {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         settle(async move {
-            let spec = job_spec(&name, &params)?;
+            let (spec, input) = prepare(check_job(&name, &params)?).await?;
             let (mut requested, mut repeats) = (None, 3);
             let controls = parse_options(&options, "threads, repeats", |key, value| {
                 match key {
@@ -377,10 +520,86 @@ impl Runner {
             })?;
             let threads = engine::sweep_threads(requested, pool::ready_threads()?)?;
             let cores = Some(hardware_concurrency(&js_sys::global()));
-            controlled(controls, |job| async move {
+            let work = |job: Arc<Job>| async move {
                 engine::sweep(&spec, &threads, repeats, cores, &job, performance_now).await
-            })
-            .await
+            };
+            controlled(controls, work, input, |_| None).await
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl Runner {
+    /// Runs workload `name` on each of `items` (each a params object or `{ input }`) in one
+    /// hop to the pool, and resolves with one result per item, in order: the real output for
+    /// an input, the checksum (a decimal string) for generated params, or the item's own
+    /// typed `Error` (an item's failure does not fail the others). In "parallel" mode (the
+    /// default) the items spread over the pool, each running sequentially on one thread.
+    /// This is what `runner.map` sends its chunks through.
+    ///
+    /// Rejects as [`Runner::run`] does for the batch as a whole: `signal`, `timeoutMs`,
+    /// memory budget, pool not ready, engine crashed.
+    #[wasm_bindgen(js_name = runBatch, unchecked_return_type = "Promise<unknown[]>")]
+    pub fn run_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Params[]")] items: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RunOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        settle(async move {
+            let name = workload_name(&name)?;
+            engine::find_workload(&name)?;
+            let mut mode = Mode::Parallel;
+            let controls = parse_options(&options, "mode", |key, value| {
+                match key {
+                    "mode" => mode = mode_option(value)?,
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            })?;
+            let items = super::input::list_items(&items, "items")?;
+            // Each item's own failure takes its place; the others run.
+            let mut failed: Vec<(usize, JsValue)> = Vec::new();
+            let mut specs = Vec::with_capacity(items.len());
+            let mut slots = Vec::with_capacity(items.len());
+            let mut admissions = Vec::new();
+            for (index, item) in items.iter().enumerate() {
+                let prepared = match check_params(&name, item) {
+                    Ok(checked) => prepare(checked).await,
+                    Err(failure) => Err(failure),
+                };
+                match prepared {
+                    Ok((spec, admission)) => {
+                        slots.push(index);
+                        specs.push(spec);
+                        admissions.extend(admission);
+                    }
+                    Err(failure) => failed.push((index, failure.into_js())),
+                }
+            }
+            let job = Arc::new(Job::new());
+            let watch = controls.watch(&job)?;
+            let (results, _) = engine::run_items(specs, mode, &job, performance_now)
+                .await
+                .map_err(|err| watch.explain(err.into()))?;
+            drop(admissions);
+            let out = js_sys::Array::new_with_length(items.len() as u32);
+            for (index, error) in failed {
+                out.set(index as u32, error);
+            }
+            for (index, result) in slots.into_iter().zip(results) {
+                let value = match result {
+                    Ok((Some(output), _)) => output_to_js(output),
+                    Ok((None, checksum)) => checksum.to_string().into(),
+                    Err(err) => to_js_error(&err),
+                };
+                out.set(index as u32, value);
+            }
+            match watch.finished() {
+                Ok(()) => Ok(out.into()),
+                Err(thrown) => Err(callback_failed(thrown).with("result", out.into())),
+            }
         })
     }
 }
@@ -405,12 +624,18 @@ pub(super) fn parse_options(
     Ok(controls)
 }
 
-/// Runs `work` as a job wired to `controls`, and serializes its result.
+/// Runs `work` as a job wired to `controls`, and serializes its result, with the real output
+/// (taken from it by `output`) as its `output` property when there is one.
 ///
 /// # Errors
 /// The job's error; `CallbackError` (with what was thrown as `cause`) when `onProgress`
 /// threw, even after the job finished: then `err.result` holds the result.
-async fn controlled<T, F, Fut>(controls: Controls, work: F) -> Result<JsValue, Failure>
+async fn controlled<T, F, Fut>(
+    controls: Controls,
+    work: F,
+    input: Option<Loaded>,
+    output: impl FnOnce(&mut T) -> Option<Produced>,
+) -> Result<JsValue, Failure>
 where
     T: serde::Serialize,
     F: FnOnce(Arc<Job>) -> Fut,
@@ -418,10 +643,31 @@ where
 {
     let job = Arc::new(Job::new());
     let watch = controls.watch(&job)?;
-    let result = work(Arc::clone(&job))
+    let mut result = work(Arc::clone(&job))
         .await
         .map_err(|err| watch.explain(err.into()))?;
+    let produced = output(&mut result);
     let result = to_js(&result)?;
+    if let Some(produced) = produced {
+        let (bytes, started) = (produced.bytes(), performance_now());
+        let value = output_to_js(produced);
+        let out_ms = performance_now() - started;
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&result, &key.into(), value);
+        let _ = set("output", &value);
+        // What moving the data cost: one copy in, one copy out.
+        let copy = js_sys::Object::new();
+        let (in_ms, in_bytes) = input.as_ref().map_or((0.0, 0), |i| (i.copy_ms, i.bytes));
+        for (key, number) in [
+            ("inMs", in_ms),
+            ("inBytes", in_bytes as f64),
+            ("outMs", out_ms),
+            ("outBytes", bytes as f64),
+        ] {
+            let _ = js_sys::Reflect::set(&copy, &key.into(), &number.into());
+        }
+        let _ = set("copy", &copy);
+    }
+    drop(input);
     match watch.finished() {
         Ok(()) => Ok(result),
         Err(thrown) => Err(callback_failed(thrown).with("result", result)),
@@ -467,10 +713,38 @@ where
     future_to_promise(async move { future.await.map_err(Failure::into_js) })
 }
 
-fn job_spec(name: &JsValue, params: &JsValue) -> Result<JobSpec, Failure> {
-    let name = workload_name(name)?;
-    let params = raw_params(params)?;
-    Ok(JobSpec::parse(&name, &params)?)
+/// A checked job: generated params, or an app's input that is not copied yet.
+pub(super) enum Checked {
+    Spec(JobSpec),
+    Input(String, Plan),
+}
+
+/// Checks a workload name and its params (or its `input`) without copying any data.
+pub(super) fn check_job(name: &JsValue, params: &JsValue) -> Result<Checked, Failure> {
+    check_params(&workload_name(name)?, params)
+}
+
+/// As [`check_job`], with the workload's name read already.
+fn check_params(name: &str, params: &JsValue) -> Result<Checked, Failure> {
+    let name = name.to_string();
+    let (input, rest) = split_input(entries(params, "params")?);
+    if let Some(input) = input {
+        engine::find_workload(&name)?;
+        return Ok(Checked::Input(name.clone(), plan(&name, &input, &rest)?));
+    }
+    Ok(Checked::Spec(JobSpec::parse(&name, &raw_params(rest))?))
+}
+
+/// The job to run: an input is copied into wasm memory now, its memory held by the
+/// returned admission until the job ends.
+pub(super) async fn prepare(checked: Checked) -> Result<(JobSpec, Option<Loaded>), Failure> {
+    match checked {
+        Checked::Spec(spec) => Ok((spec, None)),
+        Checked::Input(name, plan) => {
+            let (spec, loaded) = plan.load(&name).await?;
+            Ok((spec, Some(loaded)))
+        }
+    }
 }
 
 fn mode_option(value: &JsValue) -> Result<Mode, Error> {

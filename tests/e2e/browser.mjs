@@ -3,6 +3,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:8080";
@@ -46,4 +47,28 @@ export async function readyPage(context) {
 export function tableCells(page, selector) {
   return page.$$eval(`${selector} tbody tr`, (trs) =>
     trs.map((tr) => Object.fromEntries([...tr.cells].map((td, i) => [td.dataset.col ?? i, td.textContent]))));
+}
+
+/**
+ * Runs `fn(webpar)` in the demo page (its own script stubbed out) with the package imported,
+ * and returns its result. A Promise of webpar that never settles fails the test after
+ * `limitMs` instead of hanging it; so does any console error or page error.
+ */
+export async function inPage(fn, { limitMs = 60_000 } = {}) {
+  const context = await launch();
+  try {
+    await context.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
+    const { page, problems } = await open(context, "/");
+    let timer;
+    const hung = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(
+        `the page's Promise never settled; the page said: ${problems.join(" | ") || "nothing"}`)), limitMs);
+    });
+    const evaluated = page.evaluate(`import("/pkg/webpar.js").then((webpar) => (${fn})(webpar))`);
+    const result = await Promise.race([evaluated, hung]).finally(() => clearTimeout(timer));
+    assert.deepEqual(problems, []);
+    return result;
+  } finally {
+    await context.close();
+  }
 }

@@ -96,7 +96,7 @@ async function runApp(url) {
   }
 }
 
-const expected = { threads: 2, checksum: "78498", threadsUsed: 2, ioSucceeded: 200 };
+const expected = { threads: 2, checksum: "78498", threadsUsed: 2, sorted: [1, 2, 3], mapped: 29, ioSucceeded: 200 };
 
 test("the README gives the bundler configurations exactly as the tested apps have them", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");

@@ -23,7 +23,10 @@ test("the page is cross-origin isolated and starts the pool", async () => {
 test("running each workload's defaults fills both modes with equal checksums and a speedup", async () => {
   const { page, problems } = await readyPage();
   const names = await page.$$eval("#workload option", (options) => options.map((o) => o.value));
-  assert.deepEqual(names, ["countdown", "sum", "primes", "mandelbrot", "montecarlo_pi", "nbody", "equations", "sha256", "sort", "matmul", "empty"]);
+  const catalogue = await page.evaluate(() =>
+    import("/pkg/webpar.js").then(({ Runner }) => new Runner().workloads().map((w) => w.name)));
+  assert.ok(catalogue.length >= 10 && catalogue.includes("empty"), catalogue.join());
+  assert.deepEqual(names, catalogue, "the form lists the whole catalogue");
   // Every workload but `empty`, whose time is the round trip itself (no work to divide).
   for (const name of names.filter((n) => n !== "empty")) {
     await page.selectOption("#workload", name);
@@ -139,3 +142,43 @@ async function streamText(stream) {
   for await (const chunk of stream) chunks.push(chunk);
   return Buffer.concat(chunks).toString("utf8");
 }
+
+test("your data: files picked are hashed, the Mandelbrot set is drawn from the pool's pixels, numbers come back sorted", async () => {
+  const { createHash } = await import("node:crypto");
+  const { page, problems } = await readyPage();
+  const files = [
+    { name: "hello.txt", mimeType: "text/plain", buffer: Buffer.from("hello, webpar\n") },
+    { name: "zeros.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(3 * 1024 * 1024) },
+  ];
+  await page.setInputFiles("#files", files);
+  await page.waitForSelector("#hash-results:not([hidden])", { timeout: 30_000 });
+  const rows = await tableCells(page, "#hash-table");
+  assert.deepEqual(rows.map((r) => [r.file, r.sha256]),
+    files.map((f) => [f.name, createHash("sha256").update(f.buffer).digest("hex")]));
+  assert.match(await page.textContent("#hash-summary"), /^2 files, 3\.0 MiB hashed in \d+ ms/);
+
+  await page.click("#draw");
+  await page.waitForSelector("#mandelbrot[data-checksum]", { timeout: 30_000 });
+  const colors = await page.evaluate(() => {
+    const canvas = document.querySelector("#mandelbrot");
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    // The set's inside (black) and many escape colors.
+    return { black: seen.has("0,0,0"), distinct: seen.size };
+  });
+  assert.ok(colors.black && colors.distinct > 20, JSON.stringify(colors));
+  const before = await page.getAttribute("#mandelbrot", "data-checksum");
+  await page.click("#mandelbrot", { position: { x: 200, y: 150 } });
+  await page.waitForFunction((old) => document.querySelector("#mandelbrot").dataset.checksum !== old, before, { timeout: 30_000 });
+  assert.match(await page.textContent("#mandelbrot-info"), /^640 x 400 pixels in [\d.]+ ms on \d+ threads/);
+
+  await page.click("#sort-random");
+  await page.waitForFunction(() => document.querySelector("#sort-info").textContent !== "", null, { timeout: 30_000 });
+  const info = await page.textContent("#sort-info");
+  const first = info.match(/first: (.*), …/)[1].split(", ").map(Number);
+  assert.ok(first.every((v, i) => i === 0 || first[i - 1] <= v) && first[0] < -0.99, info);
+  assert.equal(await page.textContent("#data-error"), "");
+  assert.deepEqual(problems, []);
+  await page.close();
+});

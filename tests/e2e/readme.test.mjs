@@ -23,11 +23,13 @@ test("the README's JS examples run and print what they promise", async () => {
     page.on("console", (msg) => { if (msg.type() === "log") logs.push(msg.text()); });
     const done = page.waitForEvent("console", {
       predicate: (msg) => msg.text() === "README examples done",
-      timeout: 120_000,
+      timeout: 180_000,
     });
     await page.addScriptTag({ type: "module", content: example });
-    await done;
-    assert.equal(logs[0], "countdown, sum, primes, mandelbrot, montecarlo_pi, nbody, equations, sha256, sort, matmul, empty");
+    await done.catch((err) => {
+      throw new Error(`${err.message}; the page logged: ${logs.join(" | ")}; problems: ${problems.join(" | ")}`);
+    });
+    assert.equal(logs[0], "countdown, sum, primes, mandelbrot, montecarlo_pi, nbody, equations, sha256, sort, matmul, wordcount, empty");
     assert.match(logs[1], /^78498 primes below 1,000,000 in [\d.]+ ms on \d+ threads$/);
     assert.match(logs[2], /^mandelbrot: [\d.]+x on \d+ threads, checksums match: true$/);
     assert.match(logs[3], /^1 threads: 1\.00x, 2 threads: [\d.]+x/);
@@ -38,6 +40,19 @@ test("the README's JS examples run and print what they promise", async () => {
     assert.equal(logs[8], "CallbackError: cause kept true, result kept 168");
     assert.equal(logs[9], "InvalidParamsError: no keys for you; heap in use true");
     assert.equal(logs[10], "at most 2 at once; squares 1 4 9 16 25");
+    assert.equal(logs[11], "sorted: -1 -0 0 2 3 NaN");
+    assert.equal(logs[12], "sha256: ba7816bf8f01, ba7816bf8f01");
+    assert.equal(logs[13], "drew 320 x 240 pixels");
+    assert.equal(logs[14], "x = 1.000, 3.000; singular: 1");
+    assert.match(logs[15], /^OverBudgetError: sort on this input needs \d+ MiB of memory/);
+    assert.equal(logs[16], "as completed: the big one last true, 1857859 primes");
+    assert.equal(logs[17], "cancelled: AbortError, status cancelled");
+    assert.equal(logs[18], "first completed: 4");
+    assert.equal(logs[19], "map: 91705");
+    assert.equal(logs[20], "AggregateError of InvalidParamsError; tasks cancelled,rejected");
+    assert.equal(logs[21], "QueueFullError; room again after the first finished: 148933 primes");
+    assert.equal(logs[22], "closed: PoolClosedError; 2 completed, 1 failed, queue wait p50 true");
+    assert.equal(logs[23], "20 replies, items 0..19, method POST");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

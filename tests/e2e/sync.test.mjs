@@ -2,27 +2,7 @@
 // under many concurrent tasks, FIFO service, and waiters that abort and leave nothing behind.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launch, open } from "./browser.mjs";
-
-/** Runs `fn` in the demo page (its own script stubbed out) with the package imported. */
-async function inPage(fn) {
-  const context = await launch();
-  try {
-    await context.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
-    const { page, problems } = await open(context, "/");
-    // A primitive that loses a waiter would hang the page's Promise: fail after 60 s instead.
-    let timer;
-    const hung = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error("the page's Promise never settled")), 60_000);
-    });
-    const evaluated = page.evaluate(`import("/pkg/webpar.js").then((webpar) => (${fn})(webpar))`);
-    const result = await Promise.race([evaluated, hung]).finally(() => clearTimeout(timer));
-    assert.deepEqual(problems, []);
-    return result;
-  } finally {
-    await context.close();
-  }
-}
+import { inPage } from "./browser.mjs";
 
 test("Semaphore and Lock: never more holders than permits, FIFO, aborted waiters leave the line", async () => {
   const seen = await inPage(async ({ Semaphore, Lock }) => {

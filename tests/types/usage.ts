@@ -17,6 +17,8 @@ import init, {
   type RunReport,
   type Sweep,
   type Workload,
+  type WorkloadOutput,
+  type Image,
 } from "../../www/pkg/webpar.js";
 
 export async function usage(): Promise<void> {
@@ -36,6 +38,15 @@ export async function usage(): Promise<void> {
     onProgress: (fraction: number) => void fraction,
   });
   const checksum: string = run.checksum;
+  const sorted = await runner.run("sort", { input: new Float64Array([2, 1]) });
+  const output: WorkloadOutput | undefined = sorted.output;
+  if (output instanceof Float64Array) void output[0];
+  const drawn = await runner.run("mandelbrot", { input: { width: 8, height: 8, center: [-0.5, 0] } });
+  const image = drawn.output as Image;
+  void new ImageData(image.pixels, image.width, image.height);
+  await runner.run("sha256", { input: ["abc", new Blob(["x"]), new Uint8Array(3)] });
+  await runner.run("wordcount", { input: "a b", top: 3 });
+  await runner.compare("equations", { input: [{ matrix: new Float64Array(1), rhs: new Float64Array(1) }] });
   const cmp: Comparison = await runner.compare("mandelbrot", { width: 700, height: 700, max_iter: 1000 }, { repeats: 3 });
   const speedup: number = cmp.speedup;
   const sweep: Sweep = await runner.sweep("primes", { below: 2_000_000 }, { threads: [1, 2], repeats: 2 });

@@ -1,5 +1,5 @@
-// Plain-JS versions of four webpar kernels, run by the benchmark on a workerpool pool of the
-// same size as webpar's. Each computes exactly what its Rust twin does (same inputs, same
+// Plain-JS versions of four webpar kernels, and of sorting and hashing an app's data, run by
+// the benchmark on a workerpool pool of the same size as webpar's. Each computes exactly what its Rust twin does (same inputs, same
 // floating-point operations, same checksum), so the timings compare like with like.
 // A classic worker script: workerpool's browser build defines `self.workerpool`.
 importScripts("../vendor/workerpool.js");
@@ -103,4 +103,17 @@ function mandelbrot(width, height, maxIter, first, last) {
   return [sumHi, sumLo];
 }
 
-workerpool.worker({ primes, sum, montecarlo, mandelbrot });
+/** Sorts a slice of numbers (TypedArray.prototype.sort) and hands it back without a copy. */
+function sortSlice(values) {
+  values.sort();
+  return new workerpool.Transfer(values, [values.buffer]);
+}
+
+/** SHA-256 of each message with the browser's own implementation (crypto.subtle). */
+async function digests(messages) {
+  const out = [];
+  for (const message of messages) out.push(new Uint8Array(await crypto.subtle.digest("SHA-256", message)));
+  return out;
+}
+
+workerpool.worker({ primes, sum, montecarlo, mandelbrot, sortSlice, digests });

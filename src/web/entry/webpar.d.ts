@@ -1,5 +1,10 @@
 export * from "./webpar_core.js";
 export { default } from "./webpar_core.js";
+import type {
+  CompareOptions, Comparison, IoOptions, IoReport, IoSpec, JobControls, MemoryUsage, Mode,
+  Params, PipelineReport, PipelineSpec, RunOptions, RunReport, Sweep, SweepOptions, Workload,
+  WorkloadOutput,
+} from "./webpar_core.js";
 /**
  * Starts the pool of Web Worker threads that parallel jobs run on, and resolves with its size
  * (default `navigator.hardwareConcurrency`). It starts once per page: a later call with the
@@ -93,3 +98,152 @@ export function every(
   fn: (tick: number) => unknown,
   options?: WaitOptions,
 ): Promise<{ ticks: number; maxLateMs: number }>;
+
+/** Where a task is. */
+export type TaskStatus = "queued" | "running" | "fulfilled" | "rejected" | "cancelled";
+/** Options of `Runner.submit` and `TaskGroup.submit`. */
+export interface SubmitOptions {
+  /** Aborting it cancels the task: removed if queued, stopped within a chunk if running. */
+  signal?: AbortSignal;
+  /** Run time from the task's start; then it rejects with TimeoutError. */
+  timeoutMs?: number;
+  /** Time from submit, queueing included; then it rejects with TimeoutError. */
+  deadlineMs?: number;
+  /** Higher runs first; first come, first served within a priority. Default 0. */
+  priority?: number;
+  /** Called with the finished fraction while the task runs. */
+  onProgress?: (fraction: number) => void;
+  /** Default "parallel". */
+  mode?: Mode;
+}
+/** A job handed to the runner (a future): await it, or use its methods. */
+export class Task<T = RunReport> implements PromiseLike<T> {
+  /** Unique id, in submit order. */
+  readonly id: number;
+  readonly status: TaskStatus;
+  /** Settled: fulfilled, rejected or cancelled. */
+  readonly done: boolean;
+  /** The finished fraction reported so far. */
+  readonly fraction: number;
+  /** The value once fulfilled. */
+  readonly value: T | undefined;
+  /** The error once rejected or cancelled. */
+  readonly error: unknown;
+  /** The progress fractions as they come, ending when the task settles. */
+  readonly progress: AsyncIterable<number>;
+  then<A = T, B = never>(
+    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B>;
+  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B>;
+  finally(onFinally?: (() => void) | null): Promise<T>;
+  /** True if it was still queued (it never runs); a running task is asked to stop (false). */
+  cancel(): boolean;
+  /** The value, waiting at most `timeoutMs` (TimeoutError; the task goes on). */
+  result(options?: { timeoutMs?: number }): Promise<T>;
+}
+/** Tasks that stand or fall together (asyncio.TaskGroup). */
+export class TaskGroup implements AsyncDisposable {
+  /** Aborted when the group gives up. */
+  readonly signal: AbortSignal;
+  readonly tasks: Task[];
+  submit(name: string, params: Params, options?: SubmitOptions): Task;
+  /** Cancels every task of the group. */
+  abort(reason?: unknown): void;
+  /** The values of every task; rejects with an AggregateError of the failures. */
+  join(): Promise<RunReport[]>;
+  /** Every task's outcome, Promise.allSettled-style; never rejects. */
+  settled(): Promise<PromiseSettledResult<RunReport>[]>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+/** Options of `Runner.map`. */
+export interface MapOptions {
+  /** Yield in input order (default) or in completion order (false). */
+  ordered?: boolean;
+  /** Inputs per hop to the pool, 1..=1048576; default 1. */
+  chunkSize?: number;
+  /** Chunks in flight; default the runner's maxRunning. */
+  concurrency?: number;
+  /** Most inputs and results held at once; default 2 x concurrency x chunkSize. */
+  buffer?: number;
+  /** Aborting it stops the map (the loop throws AbortError). */
+  signal?: AbortSignal;
+  mode?: Mode;
+}
+/** Percentiles of a duration, in milliseconds (null before any sample). */
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+/** What a runner has done (`runner.stats()`). */
+export interface RunnerStats {
+  queued: number;
+  running: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  /** Run time of the last 4096 tasks. */
+  runMs: Percentiles;
+  /** Time in the queue of the last 4096 tasks. */
+  waitMs: Percentiles;
+  maxQueue: number;
+  maxRunning: number;
+  closed: boolean;
+  memory: MemoryUsage;
+}
+/** Options of `new Runner()`. */
+export interface RunnerOptions {
+  /** Tasks waiting before submit rejects with QueueFullError; default 10000. */
+  maxQueue?: number;
+  /** Tasks handed to the pool at once; default the device's cores (at least 2). */
+  maxRunning?: number;
+}
+/**
+ * Runs workloads on the pool. Every method that does work returns a Promise (or a Task, or an
+ * async iterable); after `close()` new work rejects with PoolClosedError, after `free()` with
+ * RunnerFreedError.
+ */
+export class Runner implements Disposable, AsyncDisposable {
+  constructor(options?: RunnerOptions);
+  readonly threads: number | undefined;
+  workloads(): Workload[];
+  validate(name: string, params: Params): void;
+  run(name: string, params: Params, options?: RunOptions): Promise<RunReport>;
+  compare(name: string, params: Params, options?: CompareOptions): Promise<Comparison>;
+  sweep(name: string, params: Params, options?: SweepOptions): Promise<Sweep>;
+  io(spec: IoSpec, options?: IoOptions): Promise<IoReport>;
+  pipeline(spec?: PipelineSpec, options?: JobControls): Promise<PipelineReport>;
+  /** Queues a job; the Task settles with its RunReport. Never throws. */
+  submit(name: string, params: Params, options?: SubmitOptions): Task;
+  /** Runs `name` on every input lazily: the output of an input, the checksum of params. */
+  map(
+    name: string,
+    inputs: Iterable<Params> | AsyncIterable<Params>,
+    options?: MapOptions,
+  ): AsyncIterable<WorkloadOutput | string>;
+  /** `cancelOnFailure` (default true): false lets every task finish (gather's way). */
+  group(options?: { cancelOnFailure?: boolean }): TaskGroup;
+  /** Resolves once a submit would be queued rather than refused. */
+  capacity(options?: WaitOptions): Promise<void>;
+  /** Refuses new work; resolves once every task has settled. */
+  close(options?: { cancelPending?: boolean }): Promise<void>;
+  stats(): RunnerStats;
+  free(): void;
+  [Symbol.dispose](): void;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+/** Yields the tasks as they settle, first settled first (as_completed). */
+export function asCompleted<T extends PromiseLike<unknown>>(
+  tasks: Iterable<T>,
+  options?: { timeoutMs?: number },
+): AsyncIterableIterator<T>;
+/** Waits for tasks until `returnWhen` or `timeoutMs`; never rejects for their failures. */
+export function wait<T extends PromiseLike<unknown>>(
+  tasks: Iterable<T>,
+  options?: {
+    returnWhen?: "all-completed" | "first-completed" | "first-exception";
+    timeoutMs?: number;
+    signal?: AbortSignal;
+  },
+): Promise<{ done: Set<T>; notDone: Set<T> }>;

@@ -10,11 +10,16 @@
 //    what to do, and `free()` may be called twice.
 import * as core from "./webpar_core.js";
 import { typedError } from "./sync.js";
+import {
+  Executor, TaskGroup, readOptions, submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
+} from "./executor.js";
 
 export * from "./webpar_core.js";
 export { default } from "./webpar_core.js";
 // Async coordination for the caller's own tasks: Semaphore, Lock, Event, Barrier, Queue, every.
 export { Barrier, Event, Lock, Queue, Semaphore, every } from "./sync.js";
+// The executor vocabulary: tasks, and functions over many of them.
+export { Task, TaskGroup, asCompleted, wait } from "./executor.js";
 
 /**
  * One worker of the pool. Written literally as `new Worker(new URL(...), ...)` so that Vite and
@@ -38,8 +43,20 @@ export function initThreadPool(threads) {
 export class Runner {
   /** The generated runner; undefined once freed. */
   #core;
+  /** The queue in front of the pool (submit, map, group). */
+  #executor;
 
-  constructor() {
+  /**
+   * `maxQueue` (default 10000): tasks waiting before submit rejects with QueueFullError;
+   * `maxRunning` (default: the device's cores, at least 2): tasks handed to the pool at once.
+   */
+  constructor(options) {
+    const read = readOptions(options, ["maxQueue", "maxRunning"], "Runner's options");
+    const cores = Math.max(2, Math.min(256, globalThis.navigator?.hardwareConcurrency ?? 2));
+    this.#executor = new Executor({
+      maxQueue: wholeOption(read.maxQueue, "maxQueue", 0, 1e9, DEFAULT_MAX_QUEUE),
+      maxRunning: wholeOption(read.maxRunning, "maxRunning", 1, 4096, cores),
+    });
     this.#core = new core.Runner();
   }
 
@@ -64,10 +81,116 @@ export class Runner {
   /** Calls a Promise-returning method: whatever goes wrong rejects, nothing throws. */
   static #promise(self, method, call) {
     try {
-      return call(Runner.#open(self, method));
+      const runner = Runner.#open(self, method);
+      if (self.#executor.closed) {
+        throw typedError("PoolClosedError",
+          `runner.${method}() was called after runner.close(); make a new Runner() to go on`);
+      }
+      return call(runner);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Queues a job and returns its Task at once (concurrent.futures' submit): a thenable with
+   * `id`, `status`, `cancel()`, `result({ timeoutMs })` and `progress`. Options: `signal`,
+   * `timeoutMs` (run time from start), `deadlineMs` (from submit, queueing included),
+   * `priority` (higher first; default 0), `onProgress`, `mode`. Its value is the RunReport.
+   * A full queue, a closed runner or bad input reject the Task; submit itself never throws.
+   */
+  submit(name, params, options) {
+    return this.#submit("submit", name, params, options, true);
+  }
+
+  #submit(method, name, params, options, limited) {
+    let read;
+    try {
+      const runner = Runner.#open(this, method);
+      read = submitOptions(options);
+      // Bad input fails now, before it waits in the queue.
+      if (!this.#executor.closed) runner.validate(name, params);
+    } catch (error) {
+      return this.#executor.rejected(error);
+    }
+    const { mode, ...scheduling } = read;
+    return this.#executor.enqueue((signal, onProgress, timeoutMs) => {
+      const runner = Runner.#open(this, method);
+      return runner.run(name, params, { mode, signal, timeoutMs, onProgress });
+    }, { ...scheduling, limited });
+  }
+
+  /**
+   * Runs workload `name` on every input of `inputs` (an iterable or async iterable of params
+   * or `{ input }` objects) and yields the results lazily (executor.map): the real output of
+   * an input, the checksum of generated params. `chunkSize` inputs go to the pool per hop
+   * (default 1; raise it for tiny tasks), `concurrency` chunks at once (default maxRunning),
+   * at most `buffer` inputs and results held (default 2 x concurrency x chunkSize).
+   * `ordered: false` yields in completion order. Breaking out of the loop, or aborting
+   * `signal`, stops the rest; an input's failure is thrown where its result would be.
+   */
+  map(name, inputs, options) {
+    const read = readOptions(options,
+      ["ordered", "chunkSize", "concurrency", "buffer", "signal", "mode"], "map's options");
+    const runner = Runner.#open(this, "map");
+    const chunkSize = wholeOption(read.chunkSize, "chunkSize", 1, 1 << 20, 1);
+    const concurrency = wholeOption(read.concurrency, "concurrency", 1, 4096, this.#executor.maxRunning);
+    const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 2 * concurrency * chunkSize);
+    if (read.signal !== undefined && !(read.signal instanceof AbortSignal)) {
+      throw Object.assign(typedError("InvalidParamsError", "option \"signal\" must be an AbortSignal"),
+        { param: "signal" });
+    }
+    if (inputs == null || (typeof inputs[Symbol.iterator] !== "function" &&
+      typeof inputs[Symbol.asyncIterator] !== "function")) {
+      throw Object.assign(typedError("InvalidParamsError",
+        "map's inputs must be an iterable or an async iterable"), { param: "inputs" });
+    }
+    const executor = this.#executor;
+    const send = (items, signal) => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal });
+    return mapChunks({
+      executor, send, inputs, chunkSize, concurrency, buffer,
+      ordered: read.ordered ?? true, signal: read.signal,
+    });
+  }
+
+  /**
+   * A TaskGroup (asyncio.TaskGroup): `group.submit(...)` like runner.submit; the first
+   * failure cancels the others (unless `cancelOnFailure: false`, gather's way); `await
+   * group.join()` (or `await using`) rejects with an AggregateError of the failures;
+   * `group.settled()` gives allSettled results instead.
+   */
+  group(options) {
+    Runner.#open(this, "group");
+    const read = readOptions(options, ["cancelOnFailure"], "group's options");
+    return new TaskGroup((name, params, opts) => this.#submit("group", name, params, opts, true), read);
+  }
+
+  /** Resolves once a submit would be queued rather than refused with QueueFullError. */
+  capacity(options) {
+    return Runner.#promise(this, "capacity", () => this.#executor.capacity(options));
+  }
+
+  /**
+   * Refuses new work from now on (PoolClosedError); with `cancelPending`, cancels the queued
+   * tasks. Resolves once every task has settled.
+   */
+  close(options) {
+    try {
+      Runner.#open(this, "close");
+      const read = readOptions(options, ["cancelPending"], "close's options");
+      return this.#executor.close({ cancelPending: Boolean(read.cancelPending) });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * What the runner has done: tasks queued, running, completed, failed and cancelled; run
+   * and queue-wait time percentiles (ms, last 4096 tasks); wasm memory in use.
+   */
+  stats() {
+    Runner.#open(this, "stats");
+    return { ...this.#executor.stats(), memory: core.memoryUsage() };
   }
 
   get threads() { return Runner.#open(this, "threads").threads; }
@@ -101,5 +224,64 @@ export class Runner {
 
   [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {
     this.free();
+  }
+
+  /** `await using runner = new Runner()`: closes (waiting for every task), then frees. */
+  async [Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispose")]() {
+    if (Runner.#isRunner(this) && this.#core !== undefined) await this.close();
+    this.free();
+  }
+}
+
+/** The loop behind Runner.map: chunks of inputs in flight, results yielded as they come. */
+async function* mapChunks({ executor, send, inputs, chunkSize, concurrency, buffer, ordered, signal }) {
+  const controller = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+  const isAsync = typeof inputs[Symbol.asyncIterator] === "function";
+  const iterator = isAsync ? inputs[Symbol.asyncIterator]() : inputs[Symbol.iterator]();
+  let exhausted = false;
+  let held = 0;
+  const inflight = [];
+  try {
+    for (;;) {
+      while (!exhausted && inflight.length < concurrency && (held === 0 || held + chunkSize <= buffer)) {
+        const items = [];
+        while (items.length < chunkSize) {
+          const next = isAsync ? await iterator.next() : iterator.next();
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          items.push(next.value);
+        }
+        if (items.length === 0) break;
+        held += items.length;
+        const task = executor.enqueue((taskSignal) => send(items, taskSignal),
+          { signal: stop, limited: false });
+        inflight.push(task);
+      }
+      if (inflight.length === 0) return;
+      let task;
+      if (ordered) {
+        task = inflight.shift();
+        await task.then(() => {}, () => {});
+      } else {
+        // Wrapped: a Task is a thenable, which a Promise would unwrap into its value.
+        [task] = await Promise.race(inflight.map((t) => t.then(() => [t], () => [t])));
+        inflight.splice(inflight.indexOf(task), 1);
+      }
+      if (task.status !== "fulfilled") throw task.error;
+      const results = task.value;
+      for (let i = 0; i < results.length; i++) {
+        const result = results[i];
+        if (result instanceof Error) throw result;
+        held -= 1;
+        yield result;
+      }
+    }
+  } finally {
+    controller.abort(typedError("AbortError", "map was stopped before its inputs ran out"));
+    for (const task of inflight) task.cancel();
+    if (!exhausted) await iterator.return?.();
   }
 }

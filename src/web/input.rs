@@ -1,0 +1,886 @@
+//! The `input` form: an app's data read into wasm memory with one copy, and the real output
+//! back with one copy.
+//!
+//! Reading happens in two steps. [`plan`] checks the input's kinds, shapes and sizes without
+//! copying anything (so `validate` can run it); [`Plan::load`] then reserves the memory in the
+//! budget, which refuses an input that does not fit before a byte is copied, and copies.
+//! Typed arrays, buffers and Blobs are read through the built-in getters only
+//! (`src/web/data.js`), never through properties the app's object may override.
+
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::clock::performance_now;
+use super::convert::{describe, entries, threw_while_read};
+use super::errors::Failure;
+use super::js::is_array;
+use crate::engine::{Admission, Input, JobSpec, Produced, GLOBAL_BUDGET};
+use crate::kernels::equations::System;
+use crate::kernels::mandelbrot::View;
+use crate::kernels::matmul::Matrix;
+use crate::kernels::nbody::Bodies;
+use crate::kernels::sort::Numbers;
+use crate::Error;
+
+#[wasm_bindgen(module = "/src/web/data.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = dataKind, catch)]
+    fn data_kind(value: &JsValue) -> Result<String, JsValue>;
+    #[wasm_bindgen(js_name = bytesOf, catch)]
+    fn bytes_of(value: &JsValue, kind: &str) -> Result<Option<Uint8Array>, JsValue>;
+    #[wasm_bindgen(js_name = copyBytes, catch)]
+    fn copy_bytes(source: &Uint8Array, target: &Uint8Array) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = sizeOfBlob, catch)]
+    fn size_of_blob(blob: &JsValue) -> Result<f64, JsValue>;
+    #[wasm_bindgen(js_name = readBlob, catch)]
+    fn read_blob(blob: &JsValue, start: f64, end: f64) -> Result<Promise, JsValue>;
+}
+
+/// Most items in an input list (messages, texts, systems).
+const MAX_ITEMS: usize = 1 << 20;
+/// Bytes of a Blob read per slice.
+const BLOB_SLICE: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// The typed arrays `sort` takes.
+const SORTABLE: &str = "a Float64Array, Float32Array, Int32Array, Uint32Array, BigInt64Array or \
+                        BigUint64Array";
+
+/// Bytes of an app's value, not copied yet.
+pub(super) enum Bytes {
+    /// Bytes of a typed array, DataView or buffer.
+    View(Uint8Array),
+    /// A string, copied as UTF-8.
+    Text(String),
+    /// A Blob or File of this size, read in slices.
+    Blob(JsValue, f64),
+}
+
+impl Bytes {
+    fn len(&self) -> u64 {
+        match self {
+            Bytes::View(view) => u64::from(view.length()),
+            Bytes::Text(text) => text.len() as u64,
+            Bytes::Blob(_, size) => *size as u64,
+        }
+    }
+}
+
+/// A checked input, not copied yet.
+pub(super) enum Plan {
+    Sort(&'static str, Uint8Array, usize),
+    Sha256(Vec<Bytes>),
+    Ready(Input),
+    Matmul([(Uint8Array, usize, usize); 2]),
+    Equations(Vec<(usize, Uint8Array, Uint8Array)>),
+    Nbody {
+        positions: Uint8Array,
+        velocities: Option<Uint8Array>,
+        masses: Uint8Array,
+        steps: u64,
+        dt: f64,
+    },
+    Wordcount(Vec<Bytes>, usize),
+}
+
+/// Checks `input` (and the params beside it, `siblings`) for workload `name` without copying.
+///
+/// # Errors
+/// `InvalidParamsError` (with `err.param`) naming what is wrong, and the thrown value as
+/// `cause` when reading the app's object threw.
+pub(super) fn plan(
+    name: &str,
+    input: &JsValue,
+    siblings: &[(String, JsValue)],
+) -> Result<Plan, Failure> {
+    let allowed: &[&str] = if name == "wordcount" { &["top"] } else { &[] };
+    if let Some((key, _)) = siblings
+        .iter()
+        .find(|(k, _)| !allowed.contains(&k.as_str()))
+    {
+        return Err(Error::invalid(format!(
+            "{name}: param {key:?} cannot be given with \"input\"{}",
+            if allowed.is_empty() {
+                String::new()
+            } else {
+                format!(" (only {})", allowed.join(", "))
+            }
+        ))
+        .with_param(key.as_str())
+        .into());
+    }
+    Ok(match name {
+        "sort" => {
+            let kind = kind_of(input)?;
+            let size = match kind.as_str() {
+                "Float64Array" | "BigInt64Array" | "BigUint64Array" => 8,
+                "Float32Array" | "Int32Array" | "Uint32Array" => 4,
+                _ => {
+                    return Err(invalid(
+                        "input",
+                        format!(
+                            "sort: input must be {SORTABLE}, got {}",
+                            what_is(input, &kind)
+                        ),
+                    ))
+                }
+            };
+            let bytes = view_of(input, &kind, "input")?;
+            let len = bytes.length() as usize / size;
+            non_empty(len, "input", "sort: input")?;
+            Plan::Sort(static_kind(&kind), bytes, len)
+        }
+        "sha256" => Plan::Sha256(byte_items(input, "sha256", true)?),
+        "wordcount" => {
+            let top = match siblings.first() {
+                Some((_, value)) => whole(value, "top", 0.0, 10_000.0)? as usize,
+                None => 10,
+            };
+            Plan::Wordcount(byte_items(input, "wordcount", false)?, top)
+        }
+        "mandelbrot" => Plan::Ready(Input::Mandelbrot(viewport(input)?)),
+        "primes" => {
+            let fields = Fields::read(input, "primes", &["below"])?;
+            let below = whole(&fields.get("below")?, "input.below", 0.0, 1e9)? as u32;
+            Plan::Ready(Input::Primes(below))
+        }
+        "matmul" => {
+            let fields = Fields::read(input, "matmul", &["a", "b"])?;
+            let a = matrix_plan(&fields.get("a")?, "input.a")?;
+            let b = matrix_plan(&fields.get("b")?, "input.b")?;
+            if a.2 != b.1 {
+                return Err(invalid(
+                    "input.b",
+                    format!(
+                        "matmul: a is {} x {} and b is {} x {}: a's columns must equal b's rows",
+                        a.1, a.2, b.1, b.2
+                    ),
+                ));
+            }
+            Plan::Matmul([a, b])
+        }
+        "equations" => Plan::Equations(systems_plan(input)?),
+        "nbody" => nbody_plan(input)?,
+        _ => {
+            return Err(invalid(
+                "input",
+                format!(
+                    "{name} has no input form: it runs on generated data only (see \
+                     runner.workloads(): the workloads with an \"input\" entry take an app's \
+                     data)"
+                ),
+            ))
+        }
+    })
+}
+
+impl Plan {
+    /// Bytes the copy of the input takes in wasm memory.
+    fn bytes(&self) -> u64 {
+        match self {
+            Plan::Sort(_, bytes, _) => u64::from(bytes.length()),
+            Plan::Sha256(items) | Plan::Wordcount(items, _) => items.iter().map(Bytes::len).sum(),
+            Plan::Ready(_) => 0,
+            Plan::Matmul(pair) => pair.iter().map(|m| u64::from(m.0.length())).sum(),
+            Plan::Equations(systems) => systems
+                .iter()
+                .map(|s| u64::from(s.1.length() + s.2.length()))
+                .sum(),
+            Plan::Nbody {
+                positions, masses, ..
+            } => u64::from(positions.length()) * 2 + u64::from(masses.length()),
+        }
+    }
+
+    /// Bytes a run allocates beside the input (as [`Input::working_bytes`] will say).
+    fn working_bytes(&self) -> u64 {
+        match self {
+            Plan::Sort(_, bytes, len) => u64::from(bytes.length()) + *len as u64 * 16,
+            Plan::Sha256(items) => items.len() as u64 * 32,
+            Plan::Wordcount(items, _) => items.iter().map(Bytes::len).sum::<u64>() * 2,
+            Plan::Ready(input) => input.working_bytes(),
+            Plan::Matmul([a, b]) => (a.1 * b.2) as u64 * 8,
+            Plan::Equations(systems) => systems.iter().map(|s| ((s.0 + 2) * s.0 * 8) as u64).sum(),
+            Plan::Nbody { masses, .. } => u64::from(masses.length()) * 10,
+        }
+    }
+
+    /// Reserves the input's memory in the budget, then copies the input into wasm memory.
+    ///
+    /// # Errors
+    /// `OverBudgetError` before anything is copied when the input and the run's working
+    /// memory do not fit together; the errors of reading a Blob.
+    pub(super) async fn load(self, name: &str) -> Result<(JobSpec, Loaded), Failure> {
+        let started = performance_now();
+        let bytes = self.bytes();
+        let what = format!("{name} on this input");
+        let admission = GLOBAL_BUDGET.admit(self.bytes(), &what)?;
+        // The run reserves its working memory when it starts; check now that it will fit.
+        drop(
+            GLOBAL_BUDGET
+                .admit(self.working_bytes(), &what)
+                .map_err(|_| {
+                    let total = self.bytes().saturating_add(self.working_bytes());
+                    Error::new(
+                        crate::ErrorKind::OverBudget,
+                        format!(
+                    "{what} needs {} MiB of memory (the input's copy and the run's buffers) but \
+                     the budget is {} MiB; pass less data per call (runner.map splits work)",
+                    total.div_ceil(1 << 20),
+                    GLOBAL_BUDGET.limit() >> 20
+                ),
+                    )
+                })?,
+        );
+        let input = match self {
+            Plan::Ready(input) => input,
+            Plan::Sort(kind, bytes, len) => Input::Sort(match kind {
+                "Float64Array" => Numbers::F64(copied(&bytes, len)?),
+                "Float32Array" => Numbers::F32(copied(&bytes, len)?),
+                "Int32Array" => Numbers::I32(copied(&bytes, len)?),
+                "Uint32Array" => Numbers::U32(copied(&bytes, len)?),
+                "BigInt64Array" => Numbers::I64(copied(&bytes, len)?),
+                _ => Numbers::U64(copied(&bytes, len)?),
+            }),
+            Plan::Sha256(items) => Input::Sha256(load_all(items).await?),
+            Plan::Wordcount(items, top) => Input::Wordcount {
+                texts: load_all(items).await?,
+                top,
+            },
+            Plan::Matmul([a, b]) => Input::Matmul(matrix(&a)?, matrix(&b)?),
+            Plan::Equations(systems) => Input::Equations(
+                systems
+                    .iter()
+                    .map(|(size, matrix, rhs)| {
+                        Ok(System {
+                            size: *size,
+                            matrix: copied(matrix, size * size)?,
+                            rhs: copied(rhs, *size)?,
+                        })
+                    })
+                    .collect::<Result<_, Error>>()?,
+            ),
+            Plan::Nbody {
+                positions,
+                velocities,
+                masses,
+                steps,
+                dt,
+            } => {
+                let n = masses.length() as usize / 8;
+                let triples = |bytes: &Uint8Array| -> Result<Vec<[f64; 3]>, Error> {
+                    let flat: Vec<f64> = copied(bytes, 3 * n)?;
+                    Ok(flat.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect())
+                };
+                Input::Nbody {
+                    bodies: Bodies {
+                        positions: triples(&positions)?,
+                        velocities: match &velocities {
+                            Some(bytes) => triples(bytes)?,
+                            None => vec![[0.0; 3]; n],
+                        },
+                        masses: copied(&masses, n)?,
+                    },
+                    steps,
+                    dt,
+                }
+            }
+        };
+        let loaded = Loaded {
+            _admission: admission,
+            copy_ms: performance_now() - started,
+            bytes,
+        };
+        Ok((JobSpec::from_input(input)?, loaded))
+    }
+}
+
+/// An input in wasm memory: its reservation in the budget (held until the job ends) and what
+/// copying it in took.
+pub(super) struct Loaded {
+    _admission: Admission<'static>,
+    /// Milliseconds from the start of the copy to its end (reading Blobs included).
+    pub(super) copy_ms: f64,
+    /// Bytes copied in.
+    pub(super) bytes: u64,
+}
+
+/// Copies `len` elements of type `T` from `bytes` into a new vector: one copy.
+fn copied<T: Copy + Default>(bytes: &Uint8Array, len: usize) -> Result<Vec<T>, Error> {
+    let size = std::mem::size_of::<T>();
+    let mut out: Vec<T> = Vec::new();
+    out.try_reserve_exact(len).map_err(|_| {
+        Error::new(
+            crate::ErrorKind::OverBudget,
+            "the input does not fit in memory",
+        )
+    })?;
+    out.resize(len, T::default());
+    if len > 0 {
+        // The view lives only for this copy, and nothing allocates in between.
+        let target = unsafe { Uint8Array::view_mut_raw(out.as_mut_ptr().cast::<u8>(), len * size) };
+        let source = bytes.subarray(0, (len * size) as u32);
+        copy_bytes(&source, &target)
+            .map_err(|_| Error::invalid("the input changed while it was copied"))?;
+    }
+    Ok(out)
+}
+
+/// Copies every item (Blobs read slice by slice) into wasm memory.
+async fn load_all(items: Vec<Bytes>) -> Result<Vec<Vec<u8>>, Failure> {
+    let mut out = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        out.push(match item {
+            Bytes::View(view) => copied(&view, view.length() as usize)?,
+            Bytes::Text(text) => text.into_bytes(),
+            Bytes::Blob(blob, size) => {
+                let mut bytes: Vec<u8> = Vec::new();
+                bytes.try_reserve_exact(size as usize).map_err(|_| {
+                    Error::new(
+                        crate::ErrorKind::OverBudget,
+                        "a Blob does not fit in memory",
+                    )
+                })?;
+                let mut start = 0.0;
+                while start < size {
+                    let end = (start + BLOB_SLICE).min(size);
+                    let slice = read_slice(&blob, start, end)
+                        .await
+                        .map_err(|thrown| blob_failed(index, thrown))?;
+                    let copy: Vec<u8> = copied(&slice, slice.length() as usize)?;
+                    bytes.extend_from_slice(&copy);
+                    start = end;
+                }
+                bytes
+            }
+        });
+    }
+    Ok(out)
+}
+
+async fn read_slice(blob: &JsValue, start: f64, end: f64) -> Result<Uint8Array, JsValue> {
+    let promise = read_blob(blob, start, end)?;
+    Ok(JsFuture::from(promise).await?.unchecked_into())
+}
+
+fn blob_failed(index: usize, thrown: JsValue) -> Failure {
+    Failure::caused_by(
+        Error::invalid(format!(
+            "input[{index}]: the Blob could not be read ({}); err.cause is the browser's error \
+             (a File removed or changed on disk since it was picked reads this way)",
+            super::convert::js_error_message(&thrown)
+        ))
+        .with_param("input"),
+        thrown,
+    )
+}
+
+/// The items of a bytes input: one value or an array of them.
+fn byte_items(input: &JsValue, name: &str, binary: bool) -> Result<Vec<Bytes>, Failure> {
+    let list = is_array(input).map_err(|thrown| threw_while_read("input", thrown))?;
+    let values = if list {
+        list_items(input, "input")?
+    } else {
+        vec![input.clone()]
+    };
+    non_empty(values.len(), "input", &format!("{name}: input"))?;
+    let accepted = if binary {
+        "an ArrayBuffer, a typed array, a DataView, a Blob, a File or a string"
+    } else {
+        "a string, a Blob or a File"
+    };
+    values
+        .iter()
+        .enumerate()
+        .map(|(index, value)| {
+            let field = if list {
+                format!("input[{index}]")
+            } else {
+                "input".to_string()
+            };
+            let kind = kind_of(value)?;
+            match kind.as_str() {
+                "string" => Ok(Bytes::Text(value.as_string().unwrap_or_default())),
+                "Blob" => {
+                    let size =
+                        size_of_blob(value).map_err(|thrown| threw_while_read(&field, thrown))?;
+                    Ok(Bytes::Blob(value.clone(), size))
+                }
+                "" => Err(invalid(
+                    &field,
+                    format!(
+                        "{name}: {field} must be {accepted}, got {}",
+                        describe(value)
+                    ),
+                )),
+                _ if binary => Ok(Bytes::View(view_of(value, &kind, &field)?)),
+                _ => {
+                    // Bytes of text: accepted as UTF-8.
+                    Ok(Bytes::View(view_of(value, &kind, &field)?))
+                }
+            }
+        })
+        .collect()
+}
+
+/// The mandelbrot viewport.
+fn viewport(input: &JsValue) -> Result<View, Failure> {
+    let fields = Fields::read(
+        input,
+        "mandelbrot",
+        &["center", "scale", "width", "height", "maxIter"],
+    )?;
+    let width = whole(&fields.get("width")?, "input.width", 1.0, 20_000.0)? as u32;
+    let height = whole(&fields.get("height")?, "input.height", 1.0, 20_000.0)? as u32;
+    let max_iter = match fields.optional("maxIter") {
+        Some(value) => whole(&value, "input.maxIter", 1.0, 100_000.0)? as u32,
+        None => 1_000,
+    };
+    let scale = match fields.optional("scale") {
+        Some(value) => finite(&value, "input.scale", true)?,
+        None => 3.2 / f64::from(width),
+    };
+    let (center_re, center_im) = match fields.optional("center") {
+        Some(value) => {
+            let items = if is_array(&value) == Ok(true) {
+                list_items(&value, "input.center")?
+            } else {
+                Vec::new()
+            };
+            if items.len() != 2 {
+                return Err(invalid(
+                    "input.center",
+                    format!(
+                        "mandelbrot: input.center must be [re, im], got {}",
+                        describe(&value)
+                    ),
+                ));
+            }
+            (
+                finite(&items[0], "input.center", false)?,
+                finite(&items[1], "input.center", false)?,
+            )
+        }
+        None => (-0.6, 0.0),
+    };
+    Ok(View {
+        center_re,
+        center_im,
+        scale,
+        width,
+        height,
+        max_iter,
+    })
+}
+
+/// A matrix `{ data: Float64Array, rows, cols }`.
+fn matrix_plan(value: &JsValue, field: &str) -> Result<(Uint8Array, usize, usize), Failure> {
+    let fields = Fields::read(value, field, &["data", "rows", "cols"])?;
+    let rows = whole(&fields.get("rows")?, &format!("{field}.rows"), 1.0, 1e6)? as usize;
+    let cols = whole(&fields.get("cols")?, &format!("{field}.cols"), 1.0, 1e6)? as usize;
+    let data = float64s(&fields.get("data")?, &format!("{field}.data"))?;
+    let len = u64::from(data.length()) / 8;
+    if len != rows as u64 * cols as u64 {
+        return Err(invalid(
+            &format!("{field}.data"),
+            format!("{field}.data has {len} entries but {field} is {rows} x {cols}"),
+        ));
+    }
+    Ok((data, rows, cols))
+}
+
+fn matrix((data, rows, cols): &(Uint8Array, usize, usize)) -> Result<Matrix, Error> {
+    Ok(Matrix {
+        rows: *rows,
+        cols: *cols,
+        data: copied(data, rows * cols)?,
+    })
+}
+
+/// The systems of `equations`: `[{ matrix, rhs }, ...]`.
+fn systems_plan(input: &JsValue) -> Result<Vec<(usize, Uint8Array, Uint8Array)>, Failure> {
+    if is_array(input).map_err(|thrown| threw_while_read("input", thrown))? {
+        let items = list_items(input, "input")?;
+        non_empty(items.len(), "input", "equations: input")?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                let field = format!("input[{index}]");
+                let fields = Fields::read(item, &field, &["matrix", "rhs"])?;
+                let matrix = float64s(&fields.get("matrix")?, &format!("{field}.matrix"))?;
+                let rhs = float64s(&fields.get("rhs")?, &format!("{field}.rhs"))?;
+                let n = rhs.length() as usize / 8;
+                non_empty(
+                    n,
+                    &format!("{field}.rhs"),
+                    &format!("equations: {field}.rhs"),
+                )?;
+                if matrix.length() as usize / 8 != n * n {
+                    return Err(invalid(
+                        &format!("{field}.matrix"),
+                        format!(
+                            "equations: {field}.matrix has {} entries; with {n} right-hand sides \
+                             it must have {n} x {n} = {}",
+                            matrix.length() / 8,
+                            n * n
+                        ),
+                    ));
+                }
+                Ok((n, matrix, rhs))
+            })
+            .collect()
+    } else {
+        Err(invalid(
+            "input",
+            format!(
+                "equations: input must be an array of {{ matrix, rhs }}, got {}",
+                describe(input)
+            ),
+        ))
+    }
+}
+
+fn nbody_plan(input: &JsValue) -> Result<Plan, Failure> {
+    let fields = Fields::read(
+        input,
+        "nbody",
+        &["positions", "velocities", "masses", "steps", "dt"],
+    )?;
+    let masses = float64s(&fields.get("masses")?, "input.masses")?;
+    let n = masses.length() as usize / 8;
+    non_empty(n, "input.masses", "nbody: input.masses")?;
+    if n > 100_000 {
+        return Err(invalid(
+            "input.masses",
+            format!("nbody: {n} bodies; at most 100000"),
+        ));
+    }
+    let triples = |name: &str| -> Result<Option<Uint8Array>, Failure> {
+        let field = format!("input.{name}");
+        let Some(value) = fields.optional(name) else {
+            return Ok(None);
+        };
+        let bytes = float64s(&value, &field)?;
+        if bytes.length() as usize / 8 != 3 * n {
+            return Err(invalid(
+                &field,
+                format!(
+                    "nbody: {field} has {} entries; {n} bodies need 3 x {n} = {} (x, y, z each)",
+                    bytes.length() / 8,
+                    3 * n
+                ),
+            ));
+        }
+        Ok(Some(bytes))
+    };
+    let positions = triples("positions")?.ok_or_else(|| missing("input.positions"))?;
+    let velocities = triples("velocities")?;
+    let steps = whole(&fields.get("steps")?, "input.steps", 1.0, 100_000.0)? as u64;
+    let dt = match fields.optional("dt") {
+        Some(value) => finite(&value, "input.dt", true)?,
+        None => 1e-3,
+    };
+    Ok(Plan::Nbody {
+        positions,
+        velocities,
+        masses,
+        steps,
+        dt,
+    })
+}
+
+/// The fields of an input object, read once.
+struct Fields {
+    what: String,
+    pairs: Vec<(String, JsValue)>,
+}
+
+impl Fields {
+    fn read(value: &JsValue, what: &str, known: &[&str]) -> Result<Fields, Failure> {
+        let what = if what.starts_with("input") {
+            what.to_string()
+        } else {
+            format!("{what}: input")
+        };
+        if !value.is_object() || is_array(value) == Ok(true) {
+            return Err(invalid(
+                "input",
+                format!(
+                    "{what} must be an object with {}, got {}",
+                    known.join(", "),
+                    describe(value)
+                ),
+            ));
+        }
+        let pairs = entries(value, &what)?;
+        if let Some((key, _)) = pairs.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            return Err(invalid(
+                "input",
+                format!(
+                    "{what}: unknown field {key:?}; the fields are {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        Ok(Fields { what, pairs })
+    }
+
+    fn optional(&self, key: &str) -> Option<JsValue> {
+        self.pairs
+            .iter()
+            .find(|(k, v)| k == key && !v.is_undefined())
+            .map(|(_, v)| v.clone())
+    }
+
+    fn get(&self, key: &str) -> Result<JsValue, Failure> {
+        self.optional(key).ok_or_else(|| {
+            invalid(
+                key,
+                format!(
+                    "{}: missing field {key:?}",
+                    self.what.trim_end_matches(": input")
+                ),
+            )
+        })
+    }
+}
+
+fn kind_of(value: &JsValue) -> Result<String, Failure> {
+    data_kind(value).map_err(|thrown| threw_while_read("input", thrown))
+}
+
+fn static_kind(kind: &str) -> &'static str {
+    [
+        "Float64Array",
+        "Float32Array",
+        "Int32Array",
+        "Uint32Array",
+        "BigInt64Array",
+        "BigUint64Array",
+    ]
+    .into_iter()
+    .find(|k| *k == kind)
+    .unwrap_or("BigUint64Array")
+}
+
+fn view_of(value: &JsValue, kind: &str, field: &str) -> Result<Uint8Array, Failure> {
+    match bytes_of(value, kind) {
+        Ok(Some(view)) => Ok(view),
+        Ok(None) => Err(invalid(
+            field,
+            format!(
+                "{field} is a {kind} whose buffer is detached (it was transferred, e.g. to a \
+                 worker): pass data you still own"
+            ),
+        )),
+        Err(thrown) => Err(threw_while_read(field, thrown)),
+    }
+}
+
+fn float64s(value: &JsValue, field: &str) -> Result<Uint8Array, Failure> {
+    let kind = kind_of(value)?;
+    if kind != "Float64Array" {
+        return Err(invalid(
+            field,
+            format!(
+                "{field} must be a Float64Array, got {}",
+                what_is(value, &kind)
+            ),
+        ));
+    }
+    view_of(value, &kind, field)
+}
+
+fn what_is(value: &JsValue, kind: &str) -> String {
+    if kind.is_empty() {
+        describe(value)
+    } else {
+        format!("a {kind}")
+    }
+}
+
+/// The items of an array the caller gave (at most 2^20), read one by one.
+pub(super) fn list_items(value: &JsValue, field: &str) -> Result<Vec<JsValue>, Failure> {
+    if !is_array(value).map_err(|thrown| threw_while_read(field, thrown))? {
+        return Err(invalid(
+            field,
+            format!("{field} must be an array, got {}", describe(value)),
+        ));
+    }
+    let threw = |thrown| threw_while_read(field, thrown).with_param(field);
+    let length = Reflect::get(value, &"length".into())
+        .map_err(threw)?
+        .as_f64()
+        .unwrap_or(0.0);
+    if length > MAX_ITEMS as f64 {
+        return Err(invalid(
+            field,
+            format!("{field} has {length} items; at most {MAX_ITEMS}: split it, or use runner.map"),
+        ));
+    }
+    (0..length as u32)
+        .map(|index| Reflect::get_u32(value, index).map_err(threw))
+        .collect()
+}
+
+fn whole(value: &JsValue, field: &str, min: f64, max: f64) -> Result<f64, Failure> {
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && (min..=max).contains(&n) => Ok(n),
+        _ => Err(invalid(
+            field,
+            format!(
+                "{field} must be a whole number in {min}..={max}, got {}",
+                describe(value)
+            ),
+        )),
+    }
+}
+
+fn finite(value: &JsValue, field: &str, positive: bool) -> Result<f64, Failure> {
+    match value.as_f64() {
+        Some(n) if n.is_finite() && (!positive || n > 0.0) => Ok(n),
+        _ => Err(invalid(
+            field,
+            format!(
+                "{field} must be a finite{} number, got {}",
+                if positive { " positive" } else { "" },
+                describe(value)
+            ),
+        )),
+    }
+}
+
+fn non_empty(len: usize, field: &str, what: &str) -> Result<(), Failure> {
+    if len == 0 {
+        return Err(invalid(
+            field,
+            format!("{what} is empty: pass at least one item"),
+        ));
+    }
+    Ok(())
+}
+
+fn missing(field: &str) -> Failure {
+    invalid(field, format!("missing field {field:?}"))
+}
+
+fn invalid(field: &str, message: String) -> Failure {
+    Error::invalid(message).with_param(field).into()
+}
+
+/// The real output as JS values: typed arrays (one copy out of wasm memory) and plain objects.
+pub(super) fn output_to_js(output: Produced) -> JsValue {
+    let object = |pairs: &[(&str, JsValue)]| -> JsValue {
+        let object = Object::new();
+        for (key, value) in pairs {
+            let _ = Reflect::set(&object, &(*key).into(), value);
+        }
+        object.into()
+    };
+    match output {
+        Produced::Sorted(numbers) => match numbers {
+            Numbers::F64(v) => js_sys::Float64Array::from(&v[..]).into(),
+            Numbers::F32(v) => js_sys::Float32Array::from(&v[..]).into(),
+            Numbers::I32(v) => js_sys::Int32Array::from(&v[..]).into(),
+            Numbers::U32(v) => js_sys::Uint32Array::from(&v[..]).into(),
+            Numbers::I64(v) => js_sys::BigInt64Array::from(&v[..]).into(),
+            Numbers::U64(v) => js_sys::BigUint64Array::from(&v[..]).into(),
+        },
+        Produced::Digests(digests) => digests
+            .iter()
+            .map(|digest| {
+                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                object(&[
+                    ("hex", hex.into()),
+                    ("bytes", Uint8Array::from(&digest[..]).into()),
+                ])
+            })
+            .collect::<Array>()
+            .into(),
+        Produced::Image {
+            width,
+            height,
+            rgba,
+        } => object(&[
+            ("width", width.into()),
+            ("height", height.into()),
+            ("pixels", js_sys::Uint8ClampedArray::from(&rgba[..]).into()),
+        ]),
+        Produced::Product(m) => object(&[
+            ("data", js_sys::Float64Array::from(&m.data[..]).into()),
+            ("rows", (m.rows as u32).into()),
+            ("cols", (m.cols as u32).into()),
+        ]),
+        Produced::Solutions(solutions) => {
+            let singular: Array = solutions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_none())
+                .map(|(i, _)| JsValue::from(i as u32))
+                .collect();
+            let list: Array = solutions
+                .iter()
+                .map(|s| match s {
+                    Some(x) => js_sys::Float64Array::from(&x[..]).into(),
+                    None => JsValue::NULL,
+                })
+                .collect();
+            object(&[("solutions", list.into()), ("singular", singular.into())])
+        }
+        Produced::Primes(primes) => object(&[
+            ("count", (primes.len() as u32).into()),
+            ("primes", js_sys::Uint32Array::from(&primes[..]).into()),
+        ]),
+        Produced::Bodies(bodies) => {
+            let flat = |v: &[[f64; 3]]| -> JsValue {
+                let flat: Vec<f64> = v.iter().flatten().copied().collect();
+                js_sys::Float64Array::from(&flat[..]).into()
+            };
+            object(&[
+                ("positions", flat(&bodies.positions)),
+                ("velocities", flat(&bodies.velocities)),
+            ])
+        }
+        Produced::Words(counts) => {
+            let per_input: Array = counts
+                .per_input
+                .iter()
+                .map(|&c| JsValue::from(c as f64))
+                .collect();
+            let top: Array = counts
+                .top
+                .iter()
+                .map(|(word, count)| {
+                    object(&[
+                        ("word", word.as_str().into()),
+                        ("count", (*count as f64).into()),
+                    ])
+                })
+                .collect();
+            object(&[
+                ("perInput", per_input.into()),
+                ("total", (counts.total as f64).into()),
+                ("distinct", (counts.distinct as f64).into()),
+                ("top", top.into()),
+            ])
+        }
+    }
+}
+
+/// Whether `params` hold an `input` (the input form), as entries.
+pub(super) fn split_input(
+    params: Vec<(String, JsValue)>,
+) -> (Option<JsValue>, Vec<(String, JsValue)>) {
+    let mut input = None;
+    let mut rest = Vec::new();
+    for (key, value) in params {
+        if key == "input" {
+            input = Some(value);
+        } else {
+            rest.push((key, value));
+        }
+    }
+    (input, rest)
+}

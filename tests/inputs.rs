@@ -1,0 +1,336 @@
+//! The `input` form of every workload: the real output, checked against a reference computed
+//! here, and the same output and checksum in every mode.
+
+use webpar::engine::{find_workload, Ctx, Input, JobSpec, Mode, Produced, WORKLOADS};
+use webpar::kernels::equations::System;
+use webpar::kernels::mandelbrot::{escape_time, View};
+use webpar::kernels::matmul::Matrix;
+use webpar::kernels::nbody::Bodies;
+use webpar::kernels::sort::Numbers;
+use webpar::kernels::{mix, wordcount::WordCounts};
+
+/// Runs `input` in every mode; asserts they agree and returns the output.
+fn run_all_modes(input: &Input) -> Produced {
+    let (first, checksum) = input.run(&Ctx::new(), Mode::Sequential).unwrap();
+    for mode in [Mode::Parallel, Mode::Threads(1), Mode::Threads(3)] {
+        let (output, sum) = input.run(&Ctx::new(), mode).unwrap();
+        // Compared as text: NaN != NaN, but two NaNs print alike.
+        let same = format!("{output:?}") == format!("{first:?}");
+        assert!(
+            same,
+            "{} in {mode:?} computed another output",
+            input.workload()
+        );
+        assert_eq!(sum, checksum, "{} in {mode:?}", input.workload());
+    }
+    first
+}
+
+fn f64s(n: usize, seed: u64) -> Vec<f64> {
+    (0..n)
+        .map(|i| (mix(i as u64 ^ seed) >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0)
+        .collect()
+}
+
+#[test]
+fn every_workload_with_an_input_form_has_a_case_here() {
+    let covered = [
+        "sort",
+        "sha256",
+        "mandelbrot",
+        "matmul",
+        "equations",
+        "primes",
+        "nbody",
+        "wordcount",
+    ];
+    for workload in WORKLOADS {
+        assert_eq!(
+            workload.input.is_some(),
+            covered.contains(&workload.name),
+            "{}: add a test of its input form",
+            workload.name
+        );
+    }
+}
+
+#[test]
+fn sort_orders_every_type_like_the_standard_sort() {
+    let n = 300_000; // several runs of 64 Ki, so the merge passes run
+    let mut floats = f64s(n, 1);
+    floats[7] = f64::NAN;
+    floats[8] = -0.0;
+    floats[9] = 0.0;
+    floats[10] = f64::NEG_INFINITY;
+    let Produced::Sorted(Numbers::F64(sorted)) =
+        run_all_modes(&Input::Sort(Numbers::F64(floats.clone())))
+    else {
+        panic!("not f64")
+    };
+    let mut expected = floats.clone();
+    expected.sort_by(|a, b| {
+        a.partial_cmp(b)
+            .unwrap_or_else(|| a.is_nan().cmp(&b.is_nan()))
+    });
+    assert!(sorted[n - 1].is_nan());
+    assert_eq!(sorted[0], f64::NEG_INFINITY);
+    let zeros: Vec<bool> = sorted
+        .iter()
+        .filter(|v| **v == 0.0)
+        .map(|v| v.is_sign_negative())
+        .collect();
+    assert_eq!(zeros, [true, false], "-0 before +0");
+    assert_eq!(&sorted[..n - 1], &expected[..n - 1]);
+
+    let ints: Vec<i32> = (0..n).map(|i| mix(i as u64) as i32).collect();
+    let Produced::Sorted(Numbers::I32(sorted)) =
+        run_all_modes(&Input::Sort(Numbers::I32(ints.clone())))
+    else {
+        panic!("not i32")
+    };
+    let mut expected = ints;
+    expected.sort_unstable();
+    assert_eq!(sorted, expected);
+
+    let big: Vec<i64> = (0..1000).map(|i| mix(i) as i64).collect();
+    let Produced::Sorted(Numbers::I64(sorted)) =
+        run_all_modes(&Input::Sort(Numbers::I64(big.clone())))
+    else {
+        panic!("not i64")
+    };
+    let mut expected = big;
+    expected.sort_unstable();
+    assert_eq!(sorted, expected);
+
+    let singles: Vec<f32> = vec![2.5, -1.0, f32::NAN, 0.0, -0.0, -3.5];
+    let Produced::Sorted(Numbers::F32(sorted)) = run_all_modes(&Input::Sort(Numbers::F32(singles)))
+    else {
+        panic!("not f32")
+    };
+    assert_eq!(&sorted[..5], &[-3.5, -1.0, -0.0, 0.0, 2.5]);
+    assert!(sorted[1].is_sign_negative() && sorted[2].is_sign_negative() && sorted[5].is_nan());
+
+    for numbers in [
+        Numbers::U32(vec![3, 1, u32::MAX, 0]),
+        Numbers::U64(vec![u64::MAX, 0, 5]),
+    ] {
+        let Produced::Sorted(sorted) = run_all_modes(&Input::Sort(numbers)) else {
+            panic!()
+        };
+        match sorted {
+            Numbers::U32(v) => assert_eq!(v, [0, 1, 3, u32::MAX]),
+            Numbers::U64(v) => assert_eq!(v, [0, 5, u64::MAX]),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn sha256_matches_the_published_vectors() {
+    let messages = vec![
+        b"".to_vec(),
+        b"abc".to_vec(),
+        b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".to_vec(),
+        vec![b'a'; 1_000_000],
+    ];
+    let Produced::Digests(digests) = run_all_modes(&Input::Sha256(messages)) else {
+        panic!()
+    };
+    let hex: Vec<String> = digests
+        .iter()
+        .map(|d| d.iter().map(|b| format!("{b:02x}")).collect())
+        .collect();
+    assert_eq!(
+        hex,
+        [
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+        ]
+    );
+}
+
+#[test]
+fn mandelbrot_colors_each_pixel_by_its_escape_time() {
+    let view = View {
+        center_re: -0.5,
+        center_im: 0.0,
+        scale: 0.02,
+        width: 50,
+        height: 40,
+        max_iter: 300,
+    };
+    let Produced::Image {
+        width,
+        height,
+        rgba,
+    } = run_all_modes(&Input::Mandelbrot(view))
+    else {
+        panic!()
+    };
+    assert_eq!((width, height, rgba.len()), (50, 40, 50 * 40 * 4));
+    // The center pixel (-0.5, 0) is inside the set: black; the top-left corner escapes.
+    let at = |col: usize, row: usize| &rgba[(row * 50 + col) * 4..][..4];
+    assert_eq!(escape_time(-0.5, 0.0, 300), 300);
+    assert_eq!(at(25, 20), [0, 0, 0, 255]);
+    assert_ne!(at(0, 0), [0, 0, 0, 255]);
+    assert!(rgba.chunks(4).all(|p| p[3] == 255));
+}
+
+#[test]
+fn matmul_matches_the_textbook_loop() {
+    let (m, k, n) = (70, 131, 65); // not multiples of the tile
+    let a = Matrix {
+        rows: m,
+        cols: k,
+        data: f64s(m * k, 2),
+    };
+    let b = Matrix {
+        rows: k,
+        cols: n,
+        data: f64s(k * n, 3),
+    };
+    let Produced::Product(c) = run_all_modes(&Input::Matmul(a.clone(), b.clone())) else {
+        panic!()
+    };
+    assert_eq!((c.rows, c.cols), (m, n));
+    for i in 0..m {
+        for j in 0..n {
+            let expected: f64 = (0..k).map(|t| a.data[i * k + t] * b.data[t * n + j]).sum();
+            assert!((c.data[i * n + j] - expected).abs() < 1e-12, "({i}, {j})");
+        }
+    }
+}
+
+#[test]
+fn equations_solve_each_system_and_report_singular_ones() {
+    let size = 40;
+    let matrix = f64s(size * size, 4);
+    let x: Vec<f64> = (0..size).map(|i| i as f64 - 3.0).collect();
+    let rhs: Vec<f64> = (0..size)
+        .map(|r| (0..size).map(|c| matrix[r * size + c] * x[c]).sum())
+        .collect();
+    let mut singular = matrix.clone();
+    singular[size..2 * size].copy_from_slice(&matrix[..size]); // two equal rows
+    let systems = vec![
+        System {
+            size,
+            matrix,
+            rhs: rhs.clone(),
+        },
+        System {
+            size,
+            matrix: singular,
+            rhs,
+        },
+        System {
+            size: 1,
+            matrix: vec![4.0],
+            rhs: vec![2.0],
+        },
+    ];
+    let Produced::Solutions(solutions) = run_all_modes(&Input::Equations(systems)) else {
+        panic!()
+    };
+    let solved = solutions[0].as_ref().unwrap();
+    assert!(solved.iter().zip(&x).all(|(a, b)| (a - b).abs() < 1e-8));
+    assert!(solutions[1].is_none(), "two equal rows: singular");
+    assert_eq!(solutions[2], Some(vec![0.5]));
+}
+
+#[test]
+fn primes_lists_what_a_sieve_finds() {
+    let below = 200_000u32;
+    let mut composite = vec![false; below as usize];
+    let mut expected = Vec::new();
+    for k in 2..below as usize {
+        if !composite[k] {
+            expected.push(k as u32);
+            (k * k..below as usize)
+                .step_by(k)
+                .for_each(|j| composite[j] = true);
+        }
+    }
+    let Produced::Primes(primes) = run_all_modes(&Input::Primes(below)) else {
+        panic!()
+    };
+    assert_eq!(primes, expected);
+    assert_eq!(run_all_modes(&Input::Primes(0)), Produced::Primes(vec![]));
+}
+
+#[test]
+fn nbody_conserves_momentum() {
+    let n = 100;
+    let bodies = Bodies {
+        positions: (0..n)
+            .map(|i| [0, 1, 2].map(|a| f64s(1, i * 3 + a)[0]))
+            .collect(),
+        velocities: (0..n)
+            .map(|i| [0, 1, 2].map(|a| f64s(1, 1000 + i * 3 + a)[0] * 0.1))
+            .collect(),
+        masses: (0..n).map(|i| 1.0 + (i % 3) as f64).collect(),
+    };
+    let momentum = |b: &Bodies| -> [f64; 3] {
+        [0, 1, 2].map(|a| {
+            b.velocities
+                .iter()
+                .zip(&b.masses)
+                .map(|(v, m)| v[a] * m)
+                .sum()
+        })
+    };
+    let Produced::Bodies(after) = run_all_modes(&Input::Nbody {
+        bodies: bodies.clone(),
+        steps: 20,
+        dt: 1e-3,
+    }) else {
+        panic!()
+    };
+    assert_ne!(after.positions, bodies.positions);
+    let (p0, p1) = (momentum(&bodies), momentum(&after));
+    for axis in 0..3 {
+        assert!(
+            (p0[axis] - p1[axis]).abs() < 1e-9,
+            "momentum changed on axis {axis}"
+        );
+    }
+}
+
+#[test]
+fn wordcount_counts_across_piece_boundaries() {
+    // 3 MiB of text: several pieces, cut only between words.
+    let unit = "alpha beta, Gamma! beta\ngamma ";
+    let big = unit.repeat(3 * 1024 * 1024 / unit.len());
+    let copies = (big.len() / unit.len()) as u64;
+    let texts = vec![big.into_bytes(), "Élan élan".as_bytes().to_vec()];
+    let input = Input::Wordcount { texts, top: 2 };
+    let Produced::Words(WordCounts {
+        per_input,
+        total,
+        distinct,
+        top,
+    }) = run_all_modes(&input)
+    else {
+        panic!()
+    };
+    assert_eq!(per_input, [5 * copies, 2]);
+    assert_eq!(total, 5 * copies + 2);
+    assert_eq!(distinct, 4);
+    assert_eq!(
+        top,
+        [
+            ("beta".to_string(), 2 * copies),
+            ("gamma".to_string(), 2 * copies)
+        ]
+    );
+}
+
+#[test]
+fn an_input_job_reports_its_sizes_and_memory() {
+    let spec = JobSpec::from_input(Input::Sort(Numbers::F64(vec![1.0; 10]))).unwrap();
+    assert_eq!(spec.workload.name, "sort");
+    assert_eq!(spec.named_values().get("n"), Some(&10));
+    assert_eq!(spec.memory_bytes(), 10 * (16 + 8));
+    assert!(find_workload("wordcount").unwrap().input.is_some());
+}
