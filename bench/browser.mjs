@@ -333,8 +333,15 @@ async function ioBench() {
     const limit = pLimit(100);
     return Promise.all(Array.from({ length: n }, () => limit(async () => 0)));
   });
-  rows.push({ kind: "io", case: "zero_latency_overhead_us", calls, webpar_us: bare, webpar_with_batches_us: sinking, p_limit_us: pLimited });
-  console.log(`io: per zero-latency call ${bare.toFixed(3)} us (${sinking.toFixed(3)} us with onBatch), p-limit ${pLimited.toFixed(3)} us`);
+  // The app's own async function through mapAsync (values yielded to a for-await loop).
+  const range = (n) => Array.from({ length: n }, (_, i) => i);
+  const viaMapAsync = await perCall(async (n) => {
+    let seen = 0;
+    for await (const _ of runner.mapAsync(range(n), async (i) => i, { concurrency: 100, buffer: 10_000 })) seen++;
+    if (seen !== n) throw new Error(`mapAsync yielded ${seen} of ${n}`);
+  });
+  rows.push({ kind: "io", case: "zero_latency_overhead_us", calls, webpar_us: bare, webpar_with_batches_us: sinking, p_limit_us: pLimited, map_async_us: viaMapAsync });
+  console.log(`io: per zero-latency call ${bare.toFixed(3)} us (${sinking.toFixed(3)} us with onBatch), mapAsync ${viaMapAsync.toFixed(3)} us, p-limit ${pLimited.toFixed(3)} us`);
 
   const million = await runner.io({ calls: 1_000_000, latencyMs: 1, concurrency: 1000, batchSize: 1000 }, { onBatch: () => {} });
   rows.push({ kind: "io", case: "memory_1000000_calls", calls: million.calls, succeeded: million.succeeded, memory_growth_bytes: million.memoryGrowthBytes, peak_memory_bytes: million.peakMemoryBytes, makespan_ms: million.makespanMs });

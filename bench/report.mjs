@@ -57,6 +57,7 @@ const million = io("memory_1000000_calls"), server = io("dev_server_10000_fetche
 const ioLines = [
   waves && `10,000 timer calls of 100 ms at concurrency 200: makespan ${waves.makespan_ms.toFixed(0)} ms, ideal ${waves.ideal_ms} ms, ${waves.ratio.toFixed(3)}x the ideal (max ${waves.max_in_flight} in flight)`,
   zero && `limiter cost per zero-latency call over ${zero.calls.toLocaleString("en")} calls: webpar ${zero.webpar_us.toFixed(3)} µs (${zero.webpar_with_batches_us.toFixed(3)} µs with results handed to onBatch), p-limit ${zero.p_limit_us.toFixed(3)} µs in the same page`,
+  zero?.map_async_us && `runner.mapAsync of an async function that returns at once, values yielded to a for-await loop: ${zero.map_async_us.toFixed(3)} µs per item over ${zero.calls.toLocaleString("en")} items`,
   million && `1,000,000 timer calls with batchSize 1,000: wasm memory grew ${(million.memory_growth_bytes / 1048576).toFixed(2)} MiB (peak ${(million.peak_memory_bytes / 1048576).toFixed(1)} MiB), ${million.succeeded.toLocaleString("en")} succeeded in ${(million.makespan_ms / 1000).toFixed(1)} s`,
   server && `dev server: ${server.fetches.toLocaleString("en")} fetches of /api/delay?ms=50 at ${server.concurrency} in flight (from Node): ${server.errors} errors, ${server.makespan_ms.toFixed(0)} ms (ideal ${server.ideal_ms} ms)`,
   ...rows.filter((r) => r.kind === "io_stall").map((r) =>

@@ -8,8 +8,8 @@ use futures_util::future::{self, Either, FutureExt, LocalBoxFuture};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
 use crate::io::{
-    ideal_makespans, Batcher, CallResult, Histogram, IoControl, IoReport, IoSpec, Next, Outcome,
-    Scheduler, Settle,
+    ideal_makespans, Batcher, CallResult, CallSource, Histogram, IoControl, IoReport, IoSpec, Next,
+    Outcome, Scheduler, Settle,
 };
 
 /// An attempt as its source starts it.
@@ -123,6 +123,13 @@ pub async fn drive(
             Some(Next::Finished) => break,
             Some(next) => next,
         };
+        // The function source's consumer waits for each value (mapAsync): hand over what
+        // has settled whenever the driver is about to wait, instead of when a batch fills.
+        if matches!(spec.source, CallSource::Function) {
+            if let Some(batch) = books.batcher.flush() {
+                books.tally.deliver(batch, host, on_batch);
+            }
+        }
         let mut wake = match next {
             Next::WaitUntil(at) => Either::Left(host.sleep(at - now)),
             _ => Either::Right(future::pending()),

@@ -35,6 +35,9 @@ pub enum CallSource {
         /// The URL template: a path on this origin (`/api/...`) or an absolute http(s) URL.
         url: String,
     },
+    /// The caller's own async function, called with the index (the function itself is the
+    /// platform's: the web layer holds it).
+    Function,
 }
 
 /// A validated I/O job.
@@ -125,12 +128,16 @@ impl IoSpec {
             };
         let source = match get("source") {
             None => "timer",
-            Some(SpecValue::Text(name)) if name == "timer" || name == "fetch" => name.as_str(),
+            Some(SpecValue::Text(name))
+                if ["timer", "fetch", "function"].contains(&name.as_str()) =>
+            {
+                name.as_str()
+            }
             Some(value) => {
                 return Err(Error::invalid(format!(
-                    "I/O spec field \"source\" must be \"timer\" or \"fetch\", got {}",
-                    describe(value)
-                ))
+                "I/O spec field \"source\" must be \"timer\", \"fetch\" or \"function\", got {}",
+                describe(value)
+            ))
                 .with_param("source"))
             }
         };
@@ -154,6 +161,20 @@ impl IoSpec {
                 seed: integer("seed", 0.0, MAX_SAFE_INTEGER, Some(1.0))?.unwrap_or(1),
             };
             (source, Some(latency_ms))
+        } else if source == "function" {
+            if let Some(key) = ["url", "jitterMs", "failureRate", "seed"]
+                .iter()
+                .find(|key| get(key).is_some())
+            {
+                return Err(Error::invalid(format!(
+                    "{key:?} is not for the function source (it calls your function)"
+                ))
+                .with_param(*key));
+            }
+            (
+                CallSource::Function,
+                number("latencyMs", 0.0, 60_000.0, None)?,
+            )
         } else {
             if let Some(key) = timer_only.iter().find(|key| get(key).is_some()) {
                 return Err(
@@ -216,11 +237,12 @@ impl IoSpec {
         })
     }
 
-    /// The name of the source: `"timer"` or `"fetch"`.
+    /// The name of the source: `"timer"`, `"fetch"` or `"function"`.
     pub fn source_name(&self) -> &'static str {
         match self.source {
             CallSource::Timer { .. } => "timer",
             CallSource::Fetch { .. } => "fetch",
+            CallSource::Function => "function",
         }
     }
 }

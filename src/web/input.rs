@@ -770,6 +770,17 @@ fn invalid(field: &str, message: String) -> Failure {
     Error::invalid(message).with_param(field).into()
 }
 
+/// A fresh typed array (its own, non-shared buffer) holding a copy of `slice`: made at its
+/// length, then filled in bulk with `TypedArray.prototype.set` from a view of wasm memory.
+macro_rules! typed_copy {
+    ($array:ty, $slice:expr) => {{
+        let slice = $slice;
+        let out = <$array>::new_with_length(slice.len() as u32);
+        out.copy_from(slice);
+        out
+    }};
+}
+
 /// The real output as JS values: typed arrays (one copy out of wasm memory) and plain objects.
 pub(super) fn output_to_js(output: Produced) -> JsValue {
     let object = |pairs: &[(&str, JsValue)]| -> JsValue {
@@ -781,12 +792,12 @@ pub(super) fn output_to_js(output: Produced) -> JsValue {
     };
     match output {
         Produced::Sorted(numbers) => match numbers {
-            Numbers::F64(v) => js_sys::Float64Array::from(&v[..]).into(),
-            Numbers::F32(v) => js_sys::Float32Array::from(&v[..]).into(),
-            Numbers::I32(v) => js_sys::Int32Array::from(&v[..]).into(),
-            Numbers::U32(v) => js_sys::Uint32Array::from(&v[..]).into(),
-            Numbers::I64(v) => js_sys::BigInt64Array::from(&v[..]).into(),
-            Numbers::U64(v) => js_sys::BigUint64Array::from(&v[..]).into(),
+            Numbers::F64(v) => typed_copy!(js_sys::Float64Array, &v[..]).into(),
+            Numbers::F32(v) => typed_copy!(js_sys::Float32Array, &v[..]).into(),
+            Numbers::I32(v) => typed_copy!(js_sys::Int32Array, &v[..]).into(),
+            Numbers::U32(v) => typed_copy!(js_sys::Uint32Array, &v[..]).into(),
+            Numbers::I64(v) => typed_copy!(js_sys::BigInt64Array, &v[..]).into(),
+            Numbers::U64(v) => typed_copy!(js_sys::BigUint64Array, &v[..]).into(),
         },
         Produced::Digests(digests) => digests
             .iter()
@@ -794,7 +805,7 @@ pub(super) fn output_to_js(output: Produced) -> JsValue {
                 let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
                 object(&[
                     ("hex", hex.into()),
-                    ("bytes", Uint8Array::from(&digest[..]).into()),
+                    ("bytes", typed_copy!(Uint8Array, &digest[..]).into()),
                 ])
             })
             .collect::<Array>()
@@ -806,10 +817,16 @@ pub(super) fn output_to_js(output: Produced) -> JsValue {
         } => object(&[
             ("width", width.into()),
             ("height", height.into()),
-            ("pixels", js_sys::Uint8ClampedArray::from(&rgba[..]).into()),
+            (
+                "pixels",
+                typed_copy!(js_sys::Uint8ClampedArray, &rgba[..]).into(),
+            ),
         ]),
         Produced::Product(m) => object(&[
-            ("data", js_sys::Float64Array::from(&m.data[..]).into()),
+            (
+                "data",
+                typed_copy!(js_sys::Float64Array, &m.data[..]).into(),
+            ),
             ("rows", (m.rows as u32).into()),
             ("cols", (m.cols as u32).into()),
         ]),
@@ -823,7 +840,7 @@ pub(super) fn output_to_js(output: Produced) -> JsValue {
             let list: Array = solutions
                 .iter()
                 .map(|s| match s {
-                    Some(x) => js_sys::Float64Array::from(&x[..]).into(),
+                    Some(x) => typed_copy!(js_sys::Float64Array, &x[..]).into(),
                     None => JsValue::NULL,
                 })
                 .collect();
@@ -831,12 +848,15 @@ pub(super) fn output_to_js(output: Produced) -> JsValue {
         }
         Produced::Primes(primes) => object(&[
             ("count", (primes.len() as u32).into()),
-            ("primes", js_sys::Uint32Array::from(&primes[..]).into()),
+            (
+                "primes",
+                typed_copy!(js_sys::Uint32Array, &primes[..]).into(),
+            ),
         ]),
         Produced::Bodies(bodies) => {
             let flat = |v: &[[f64; 3]]| -> JsValue {
                 let flat: Vec<f64> = v.iter().flatten().copied().collect();
-                js_sys::Float64Array::from(&flat[..]).into()
+                typed_copy!(js_sys::Float64Array, &flat[..]).into()
             };
             object(&[
                 ("positions", flat(&bodies.positions)),

@@ -122,8 +122,13 @@ pub(super) struct Request {
     pub headers: Option<JsValue>,
     /// A body, or a function of the index that returns one.
     pub body: Option<JsValue>,
-    /// Bodies of the calls that succeeded, by index, until their batch is delivered.
+    /// Bodies of the calls that succeeded (for the function source, their values), by
+    /// index, until their batch is delivered.
     pub kept: RefCell<HashMap<u64, JsValue>>,
+    /// For the function source: the function, and what the last failed attempt of each call
+    /// threw, until its batch is delivered.
+    pub call: Option<js_sys::Function>,
+    pub failed: RefCell<HashMap<u64, JsValue>>,
     /// Where a throwing `headers`/`body` function's exception goes (the job then stops).
     pub thrown: Option<(Thrown, Arc<IoControl>)>,
 }
@@ -153,19 +158,24 @@ impl Request {
         Ok(init)
     }
 
-    /// Attaches the kept bodies of `batch` to its JS objects (`results`), as `body`.
+    /// Attaches what was kept for `batch` to its JS objects (`results`): `body` (fetch with
+    /// `as`), or `value` and `cause` (function source), and forgets it.
     fn hand_over(&self, batch: &[CallResult], results: Option<&JsValue>) {
-        if self.body_as.is_none() {
+        if self.body_as.is_none() && self.call.is_none() {
             return;
         }
-        let mut kept = self.kept.borrow_mut();
+        let name = if self.call.is_some() { "value" } else { "body" };
+        let (mut kept, mut failed) = (self.kept.borrow_mut(), self.failed.borrow_mut());
         for (i, result) in batch.iter().enumerate() {
-            let Some(body) = kept.remove(&result.index) else {
-                continue;
-            };
-            if let Some(results) = results {
-                let object = Reflect::get_u32(results, i as u32).unwrap_or(JsValue::UNDEFINED);
-                let _ = Reflect::set(&object, &"body".into(), &body);
+            let value = kept.remove(&result.index);
+            let cause = failed.remove(&result.index);
+            let Some(results) = results else { continue };
+            let object = Reflect::get_u32(results, i as u32).unwrap_or(JsValue::UNDEFINED);
+            if let Some(value) = value.filter(|_| result.ok) {
+                let _ = Reflect::set(&object, &name.into(), &value);
+            }
+            if let Some(cause) = cause.filter(|_| !result.ok) {
+                let _ = Reflect::set(&object, &"cause".into(), &cause);
             }
         }
     }
@@ -266,6 +276,72 @@ async fn fetch_outcome(
     }
 }
 
+/// The caller's own async function: `call(index, { signal, attempt })`, its value kept until
+/// the call's batch is delivered. The signal aborts when the driver gives the attempt up (a
+/// per-call timeout, or the job stopping).
+pub(super) struct FunctionSource {
+    pub request: Rc<Request>,
+}
+
+impl Source for FunctionSource {
+    fn start(&self, index: u64, attempt: u32) -> Call {
+        let Some(call) = &self.request.call else {
+            return Call::Ready(Outcome::default());
+        };
+        let controller = AbortController::new();
+        let context = js_sys::Object::new();
+        let _ = Reflect::set(&context, &"signal".into(), &controller.signal());
+        let _ = Reflect::set(&context, &"attempt".into(), &JsValue::from(attempt));
+        let _ = Reflect::set(&context, &"index".into(), &JsValue::from(index as f64));
+        let keep = Rc::clone(&self.request);
+        let failed = move |keep: &Request, thrown: JsValue| {
+            let retryable = Reflect::get(&thrown, &"name".into())
+                .ok()
+                .and_then(|name| name.as_string())
+                .is_none_or(|name| name != "AbortError");
+            let error = js_error_message(&thrown);
+            keep.failed.borrow_mut().insert(index, thrown);
+            Outcome {
+                error: Some(error),
+                retryable,
+                ..Outcome::default()
+            }
+        };
+        let value = match call.call2(&JsValue::NULL, &JsValue::from(index as f64), &context) {
+            Ok(value) => value,
+            Err(thrown) => return Call::Ready(failed(&keep, thrown)),
+        };
+        if !(value.is_object() || value.is_function()) {
+            // A plain value: settled now, no microtask.
+            keep.kept.borrow_mut().insert(index, value);
+            return Call::Ready(Outcome {
+                ok: true,
+                ..Outcome::default()
+            });
+        }
+        // A Promise or a thenable (Promise.resolve adopts it; a throwing `then` rejects).
+        let promise = Promise::resolve(&value);
+        let guard = AbortOnDrop(Some(controller));
+        Call::Pending(
+            async move {
+                let result = JsFuture::from(promise).await;
+                guard.disarm();
+                match result {
+                    Ok(value) => {
+                        keep.kept.borrow_mut().insert(index, value);
+                        Outcome {
+                            ok: true,
+                            ..Outcome::default()
+                        }
+                    }
+                    Err(thrown) => failed(&keep, thrown),
+                }
+            }
+            .boxed_local(),
+        )
+    }
+}
+
 /// Aborts a fetch unless disarmed.
 struct AbortOnDrop(Option<AbortController>);
 
@@ -326,6 +402,9 @@ pub(super) fn source_of(spec: &IoSpec) -> Result<Box<dyn Source>, Error> {
             bodies: None,
             request: Rc::new(Request::default()),
         }),
+        CallSource::Function => Box::new(FunctionSource {
+            request: Rc::new(Request::default()),
+        }),
     })
 }
 
@@ -375,6 +454,9 @@ async fn run_io(spec: JsValue, options: JsValue) -> Result<JsValue, Failure> {
             bodies: None,
             request: Rc::clone(&request),
         }),
+        CallSource::Function => Box::new(FunctionSource {
+            request: Rc::clone(&request),
+        }),
         CallSource::Timer { .. } => source_of(&spec)?,
     };
     let mut deliver = |batch: Vec<CallResult>| {
@@ -410,8 +492,9 @@ type IoInput = (
     super::controls::Controls,
 );
 
-/// The keys of an I/O spec that shape each request (fetch only).
-const REQUEST_KEYS: [&str; 4] = ["as", "method", "headers", "body"];
+/// The keys of an I/O spec that shape each request (fetch only), and the function of the
+/// function source.
+const REQUEST_KEYS: [&str; 5] = ["as", "method", "headers", "body", "call"];
 
 fn io_input(spec_value: &JsValue, options: &JsValue) -> Result<IoInput, Failure> {
     let pairs = spec_entries(spec_value)?;
@@ -447,11 +530,25 @@ fn request_of(
     spec: &IoSpec,
 ) -> Result<Request, Failure> {
     let mut request = Request::default();
+    let function_source = matches!(spec.source, CallSource::Function);
+    let has_call = pairs.iter().any(|(key, _)| key == "call");
+    if function_source != has_call {
+        return Err(Error::invalid(if function_source {
+            "the function source needs \"call\": an async function of (index, { signal, \
+             attempt }), e.g. (i) => fetch(urls[i])"
+        } else {
+            "\"call\" is for the function source: add source: \"function\""
+        })
+        .with_param("call")
+        .into());
+    }
     if pairs.is_empty() {
         return Ok(request);
     }
-    if !matches!(spec.source, CallSource::Fetch { .. }) {
-        let key = &pairs[0].0;
+    if let Some((key, _)) = pairs
+        .iter()
+        .find(|(key, _)| key != "call" && !matches!(spec.source, CallSource::Fetch { .. }))
+    {
         return Err(Error::invalid(format!(
             "{key:?} is for fetch calls: set source: \"fetch\" and a url"
         ))
@@ -472,6 +569,14 @@ fn request_of(
                 .into()
         };
         match key.as_str() {
+            "call" => {
+                request.call = Some(
+                    value
+                        .dyn_ref::<js_sys::Function>()
+                        .ok_or_else(|| fail("a function"))?
+                        .clone(),
+                )
+            }
             "as" => {
                 request.body_as = Some(match value.as_string().as_deref() {
                     Some("text") => BodyAs::Text,

@@ -196,8 +196,13 @@ export interface SweepRow {
 }
 /** An I/O job: `calls` calls under a concurrency limit and optional rate limit. */
 export interface IoSpec {
-  /** "timer" (simulated calls, default) or "fetch". */
-  source?: "timer" | "fetch";
+  /**
+   * "timer" (simulated calls, default), "fetch" (HTTP requests of `url`), or "function"
+   * (your own async `call`, which runner.mapAsync builds on).
+   */
+  source?: "timer" | "fetch" | "function";
+  /** Function source: called as call(index, { signal, attempt }); its value or rejection is the call's outcome. */
+  call?: (index: number, context: { signal: AbortSignal; attempt: number; index: number }) => unknown;
   /** Number of calls, 1..=1e9. */
   calls: number;
   /** Most calls in flight, 1..=100000 (fetch: 1..=256); default 100. */
@@ -251,6 +256,10 @@ export interface CallResult {
   error: string | null;
   /** The response body, with the spec's `as` (successful fetch calls only). */
   body?: unknown;
+  /** Function source: what `call` resolved with (successful calls). */
+  value?: unknown;
+  /** Function source: what the last failed attempt threw (failed calls). */
+  cause?: unknown;
 }
 /** Options of `Runner.io`. */
 export interface IoOptions extends JobControls {
@@ -262,7 +271,7 @@ export interface IoOptions extends JobControls {
 }
 /** What an I/O job did, against the ideal. */
 export interface IoReport {
-  source: "timer" | "fetch";
+  source: "timer" | "fetch" | "function";
   calls: number;
   succeeded: number;
   failed: number;

@@ -53,6 +53,7 @@ test("the README's JS examples run and print what they promise", async () => {
     assert.equal(logs[21], "QueueFullError; room again after the first finished: 148933 primes");
     assert.equal(logs[22], "closed: PoolClosedError; 2 completed, 1 failed, queue wait p50 true");
     assert.equal(logs[23], "20 replies, items 0..19, method POST");
+    assert.equal(logs[24], "mapAsync: page=1 page=2 page=3 page=4 page=5 page=6");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

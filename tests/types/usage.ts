@@ -1,6 +1,8 @@
 // Compiled (not run) by `./build.sh test` with `tsc --noEmit --strict`: the package's
 // TypeScript types describe the API as the README uses it. A type error fails the build.
 import init, {
+  asCompleted,
+  wait,
   Barrier,
   Event,
   every,
@@ -47,6 +49,26 @@ export async function usage(): Promise<void> {
   await runner.run("sha256", { input: ["abc", new Blob(["x"]), new Uint8Array(3)] });
   await runner.run("wordcount", { input: "a b", top: 3 });
   await runner.compare("equations", { input: [{ matrix: new Float64Array(1), rhs: new Float64Array(1) }] });
+  const task = runner.submit("primes", { below: 100 }, { priority: 1, deadlineMs: 1000 });
+  const state: string = task.status;
+  const report: RunReport = await task;
+  void [state, report.checksum, task.cancel()];
+  for await (const out of runner.map("primes", [{ below: 10 }], { chunkSize: 2, ordered: false })) void out;
+  // TypeScript types a for-await value as awaited (a Task would read as its RunReport), so
+  // typed code reads the iterator by hand; at run time the loop yields the tasks themselves.
+  const first = await asCompleted([task]).next();
+  if (!first.done) void first.value.id;
+  const { notDone } = await wait([task], { returnWhen: "first-completed" });
+  void notDone.size;
+  await using group = runner.group({ cancelOnFailure: false });
+  group.submit("primes", { below: 10 });
+  for await (const length of runner.mapAsync(["a", "bb"], async (s, { signal }) => (signal.aborted ? 0 : s.length), { concurrency: 2, retries: 1 })) {
+    const n: number = length;
+    void n;
+  }
+  const stats = runner.stats();
+  void [stats.completed, stats.waitMs.p50, await runner.capacity()];
+  await runner.close({ cancelPending: true });
   const cmp: Comparison = await runner.compare("mandelbrot", { width: 700, height: 700, max_iter: 1000 }, { repeats: 3 });
   const speedup: number = cmp.speedup;
   const sweep: Sweep = await runner.sweep("primes", { below: 2_000_000 }, { threads: [1, 2], repeats: 2 });

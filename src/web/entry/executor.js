@@ -218,6 +218,67 @@ export class Task {
   }
 }
 
+/**
+ * Tasks waiting to start: highest priority first, first come, first served within one. Every
+ * operation is O(1) amortized (a FIFO per priority with a moving head), except adding a
+ * priority never seen before; a cancelled entry is dropped where it is.
+ */
+class WaitingLine {
+  #lines = new Map(); // priority -> { items, head }
+  #priorities = []; // descending
+  length = 0;
+
+  push(priority, entry) {
+    let line = this.#lines.get(priority);
+    if (line === undefined) {
+      line = { items: [], head: 0 };
+      this.#lines.set(priority, line);
+      let at = 0;
+      while (at < this.#priorities.length && this.#priorities[at] > priority) at++;
+      this.#priorities.splice(at, 0, priority);
+    }
+    line.items.push(entry);
+    entry.line = line;
+    this.length += 1;
+  }
+
+  /** The next entry, or undefined. */
+  shift() {
+    for (const priority of this.#priorities) {
+      const line = this.#lines.get(priority);
+      while (line.head < line.items.length) {
+        const entry = line.items[line.head];
+        line.items[line.head++] = undefined;
+        if (line.head > 1024 && line.head * 2 > line.items.length) {
+          line.items = line.items.slice(line.head);
+          line.head = 0;
+        }
+        if (entry.line === line) {
+          entry.line = undefined;
+          this.length -= 1;
+          return entry;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Takes `entry` out of the line: true if it was waiting. */
+  remove(entry) {
+    if (entry.line === undefined) return false;
+    entry.line = undefined; // skipped when its turn comes
+    this.length -= 1;
+    return true;
+  }
+
+  /** Every waiting entry, in order, leaving the line empty. */
+  drain() {
+    const out = [];
+    for (let entry = this.shift(); entry !== undefined; entry = this.shift()) out.push(entry);
+    return out;
+  }
+}
+
 /** Keeps the last SAMPLES values and answers percentiles. */
 class Samples {
   #values = [];
@@ -242,8 +303,7 @@ class Samples {
  * engine; at most `running` tasks run at once.
  */
 export class Executor {
-  #queue = []; // [priority, seq, task, entry]
-  #seq = 0;
+  #queue = new WaitingLine();
   #running = 0;
   #closed = false;
   #roomWaiters = [];
@@ -305,11 +365,8 @@ export class Executor {
       entry.timers.push(setTimeout(() => this.#cancel(task, entry, timeoutError(
         `task ${task.id} missed its deadline of ${deadlineMs} ms from submit (queueing included)`)), deadlineMs));
     }
-    const item = [priority, this.#seq++, task, entry];
     // Highest priority first; first come, first served within a priority.
-    let at = this.#queue.length;
-    while (at > 0 && this.#queue[at - 1][0] < priority) at--;
-    this.#queue.splice(at, 0, item);
+    this.#queue.push(priority, entry);
     this.#pump();
     return task;
   }
@@ -324,8 +381,8 @@ export class Executor {
 
   #pump() {
     while (this.#running < this.maxRunning && this.#queue.length > 0) {
-      const [, , task, entry] = this.#queue.shift();
-      this.#start(task, entry);
+      const entry = this.#queue.shift();
+      this.#start(entry.task, entry);
     }
     this.#wakeRoom();
   }
@@ -360,9 +417,7 @@ export class Executor {
   /** Cancels a queued task (true) or asks a running one to stop (false). */
   #cancel(task, entry, reason) {
     if (task.done) return false;
-    const at = this.#queue.findIndex((item) => item[2] === task);
-    if (at >= 0) {
-      this.#queue.splice(at, 1);
+    if (this.#queue.remove(entry)) {
       this.#finish(entry, reason.name === "TimeoutError" ? "rejected" : "cancelled", reason, false);
       this.#wakeRoom();
       return true;
@@ -431,8 +486,8 @@ export class Executor {
     this.#closed = true;
     this.#wakeRoom();
     if (cancelPending) {
-      for (const [, , task, entry] of this.#queue.splice(0)) {
-        this.#finish(entry, "cancelled", abortError(`task ${task.id} was cancelled by runner.close({ cancelPending: true })`), false);
+      for (const entry of this.#queue.drain()) {
+        this.#finish(entry, "cancelled", abortError(`task ${entry.task.id} was cancelled by runner.close({ cancelPending: true })`), false);
       }
     }
     if (this.#running === 0 && this.#queue.length === 0) return Promise.resolve();

@@ -170,6 +170,27 @@ export interface MapOptions {
   signal?: AbortSignal;
   mode?: Mode;
 }
+/** Options of `Runner.mapAsync`. */
+export interface MapAsyncOptions {
+  /** Calls in flight, 1..=100000; default 100. */
+  concurrency?: number;
+  /** Most calls started in any one-second window. */
+  ratePerSec?: number;
+  /** Extra attempts of a failed call (an AbortError is not retried), 0..=20; default 0. */
+  retries?: number;
+  /** Backoff before the first retry, doubling after; default 100. */
+  retryBaseMs?: number;
+  /** Time limit of one attempt; its signal aborts, and it fails with TimeoutError. */
+  timeoutMs?: number;
+  /** Items admitted to the scheduler per chunk; default 10000. */
+  chunkSize?: number;
+  /** Yield in input order (default) or as values come (false). */
+  ordered?: boolean;
+  /** Most values held for the loop; calls wait while it is full. Default 1000. */
+  buffer?: number;
+  /** Aborting it stops the calls; the loop throws AbortError. */
+  signal?: AbortSignal;
+}
 /** Percentiles of a duration, in milliseconds (null before any sample). */
 export interface Percentiles {
   p50: number | null;
@@ -224,6 +245,16 @@ export class Runner implements Disposable, AsyncDisposable {
   ): AsyncIterable<WorkloadOutput | string>;
   /** `cancelOnFailure` (default true): false lets every task finish (gather's way). */
   group(options?: { cancelOnFailure?: boolean }): TaskGroup;
+  /**
+   * Calls `fn` for every item under the I/O scheduler's limits and yields the values lazily:
+   * in input order, or as they come with `ordered: false`. A call that fails for good
+   * throws CallFailedError (cause: what fn threw) and stops the rest.
+   */
+  mapAsync<T, R>(
+    items: Iterable<T> | AsyncIterable<T>,
+    fn: (item: T, context: { signal: AbortSignal; attempt: number; index: number }) => R | PromiseLike<R>,
+    options?: MapAsyncOptions,
+  ): AsyncIterable<Awaited<R>>;
   /** Resolves once a submit would be queued rather than refused. */
   capacity(options?: WaitOptions): Promise<void>;
   /** Refuses new work; resolves once every task has settled. */

@@ -154,6 +154,43 @@ export class Runner {
   }
 
   /**
+   * Calls the app's async `fn(item, { signal, attempt, index })` for every item on the I/O
+   * scheduler (p-map + p-limit + p-retry in one) and yields the values lazily: in input order
+   * (default) or, with `ordered: false`, as they come. Options: `concurrency` (default 100),
+   * `ratePerSec`, `retries` and `retryBaseMs` (exponential backoff; an AbortError is not
+   * retried), `timeoutMs` per attempt (its signal aborts), `buffer` (most values held for
+   * the loop, default 1000), `signal`. A call that fails for good throws CallFailedError
+   * (`cause`: what `fn` threw; `index`, `attempts`) where its value would be, and stops the
+   * rest; breaking out of the loop stops them too.
+   */
+  mapAsync(items, fn, options) {
+    const read = readOptions(options, ["concurrency", "ratePerSec", "retries", "retryBaseMs",
+      "timeoutMs", "ordered", "buffer", "signal", "chunkSize"], "mapAsync's options");
+    Runner.#open(this, "mapAsync");
+    if (typeof fn !== "function") {
+      throw Object.assign(typedError("InvalidParamsError",
+        `mapAsync needs an async function of (item, { signal, attempt, index }), got ${typeof fn}`), { param: "fn" });
+    }
+    if (items == null || (typeof items[Symbol.iterator] !== "function" && typeof items[Symbol.asyncIterator] !== "function")) {
+      throw Object.assign(typedError("InvalidParamsError", "mapAsync's items must be an iterable or an async iterable"),
+        { param: "items" });
+    }
+    const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 1000);
+    const timeoutMs = read.timeoutMs;
+    if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 1 && timeoutMs <= 3_600_000)) {
+      throw Object.assign(typedError("InvalidParamsError",
+        `option "timeoutMs" must be a number of milliseconds in 1..=3600000, got ${String(timeoutMs)}`), { param: "timeoutMs" });
+    }
+    const spec = {
+      concurrency: read.concurrency, ratePerSec: read.ratePerSec, retries: read.retries,
+      retryBaseMs: read.retryBaseMs, chunkSize: read.chunkSize,
+    };
+    for (const key of Object.keys(spec)) if (spec[key] === undefined) delete spec[key];
+    const io = (full, options) => Runner.#open(this, "mapAsync").io(full, options);
+    return mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered: read.ordered ?? true, signal: read.signal });
+  }
+
+  /**
    * A TaskGroup (asyncio.TaskGroup): `group.submit(...)` like runner.submit; the first
    * failure cancels the others (unless `cancelOnFailure: false`, gather's way); `await
    * group.join()` (or `await using`) rejects with an AggregateError of the failures;
@@ -230,6 +267,95 @@ export class Runner {
   async [Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispose")]() {
     if (Runner.#isRunner(this) && this.#core !== undefined) await this.close();
     this.free();
+  }
+}
+
+/**
+ * The loop behind Runner.mapAsync: the I/O scheduler calls `fn` through the function source;
+ * values come back in batches and wait in `ready` until the loop takes them. A call starts
+ * only while fewer than `buffer` values wait, so a slow loop slows the calls, not memory.
+ */
+async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered, signal }) {
+  const list = [];
+  if (typeof items[Symbol.asyncIterator] === "function") for await (const item of items) list.push(item);
+  else for (const item of items) list.push(item);
+  if (list.length === 0) return;
+  const controller = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+  const ready = new Map(); // index -> result (ordered), or arrival order (unordered)
+  const arrived = [];
+  let waiting = 0; // values delivered and not yet taken by the loop
+  const roomWaiters = [];
+  let wake = null;
+  let ended = false;
+  let endError = null;
+  const room = () => (waiting < buffer ? undefined : new Promise((resolve) => roomWaiters.push(resolve)));
+  const call = async (index, { signal: callSignal, attempt }) => {
+    await room();
+    if (callSignal.aborted) throw callSignal.reason ?? typedError("AbortError", "mapAsync was stopped");
+    if (timeoutMs === undefined) return fn(list[index], { signal: callSignal, attempt, index });
+    // The attempt's time counts from here, not from the wait for room.
+    const attemptController = new AbortController();
+    const attemptSignal = AbortSignal.any([callSignal, attemptController.signal]);
+    let timer;
+    const timedOut = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        const error = typedError("TimeoutError", `item ${index} took longer than ${timeoutMs} ms`);
+        attemptController.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([fn(list[index], { signal: attemptSignal, attempt, index }), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const job = io({ ...spec, source: "function", calls: list.length, call, batchSize: Math.min(100, buffer) },
+    {
+      signal: stop,
+      onBatch: (results) => {
+        for (const result of results) {
+          waiting += 1;
+          if (ordered) ready.set(result.index, result);
+          else arrived.push(result);
+        }
+        wake?.();
+        wake = null;
+      },
+    });
+  job.then(() => { ended = true; }, (err) => { ended = true; endError = err; })
+    .finally(() => { wake?.(); wake = null; });
+  const take = (result) => {
+    waiting -= 1;
+    if (waiting < buffer) for (const resume of roomWaiters.splice(0)) resume();
+    if (!result.ok) {
+      const error = typedError("CallFailedError",
+        `item ${result.index} failed after ${result.attempts} attempt${result.attempts > 1 ? "s" : ""}: ${result.error}; err.cause is what fn threw`,
+        result.cause);
+      error.index = result.index;
+      error.attempts = result.attempts;
+      throw error;
+    }
+    return result.value;
+  };
+  try {
+    for (let next = 0; next < list.length;) {
+      let result;
+      while ((result = ordered ? ready.get(next) : arrived.shift()) === undefined) {
+        if (ended) {
+          throw endError ?? typedError("AbortError", "mapAsync stopped before every item was called");
+        }
+        await new Promise((resolve) => { wake = resolve; });
+      }
+      if (ordered) ready.delete(next);
+      next += 1;
+      yield take(result);
+    }
+  } finally {
+    controller.abort(typedError("AbortError", "mapAsync was stopped before its items ran out"));
+    for (const resume of roomWaiters.splice(0)) resume();
+    await job.catch(() => {});
   }
 }
 
