@@ -107,6 +107,19 @@ build() {
   cargo build --release -p webpar-serve
 }
 
+# A crate that depends on webpar and adds its own workload (examples/levenshtein), built to a
+# package of its own the way www/pkg is, served at /examples/levenshtein/ for the end-to-end
+# test of the extension point.
+build_example() {
+  say "build examples/levenshtein"
+  cargo "+$NIGHTLY" build -p webpar-levenshtein --lib --release --target "$TARGET"
+  rm -rf www/examples/levenshtein && mkdir -p www/examples/levenshtein
+  wasm-bindgen --target web --out-dir www/examples/levenshtein --out-name webpar_core \
+    "target/$TARGET/release/webpar_levenshtein.wasm"
+  cp src/web/entry/webpar.js src/web/entry/webpar-worker.js src/web/entry/sync.js \
+    src/web/entry/executor.js www/examples/levenshtein/
+}
+
 # Starts the dev server on a free port in the background; sets SERVER_PID and BASE_URL.
 start_server() {
   local log=target/serve.log
@@ -179,6 +192,7 @@ test_all() {
   build
   # The packed package, for the bundler apps of the end-to-end tests (tests/consumers/).
   pack
+  build_example
   say "lint"
   check "rustfmt" cargo fmt --all --check
   check "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings

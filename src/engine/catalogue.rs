@@ -2,12 +2,19 @@
 //!
 //! The catalogue is data: the JS layer serializes it for `Runner.workloads()`, the page builds
 //! its form from it, and validation ([`crate::engine::JobSpec`]) checks input against it.
+//!
+//! It is also the extension point: a crate that depends on webpar adds a workload by
+//! implementing [`Kernel`] and calling [`register`] with `Workload::of::<ItsKernel>()`; the
+//! workload then appears in `workloads()`, `run`, `submit`, `map`, `compare`, `sweep`, the
+//! bench and the page's form, exactly like the built-in ones (see `examples/levenshtein`).
+
+use std::sync::Mutex;
 
 use serde::Serialize;
 
-use crate::engine::{Ctx, Mode};
+use crate::engine::{spin_lock, Ctx, Mode};
 use crate::kernels::{self, Output};
-use crate::Error;
+use crate::{Error, ErrorKind};
 
 /// One integer parameter of a workload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,7 +52,87 @@ pub struct Workload {
     kernel: fn(&[u64], &Ctx, Mode) -> Result<Output, Error>,
 }
 
+/// A workload defined by a type: its name, what it does, its parameters, its memory and its
+/// kernel. `Workload::of::<K>()` turns it into a catalogue entry for [`register`].
+///
+/// The kernel gets the validated parameter values (one per [`Kernel::PARAMS`] entry, in
+/// order), a [`Ctx`] to report progress and see cancellation through
+/// ([`Ctx::checkpoint`] between chunks), and the [`Mode`] to run in. It must give the same
+/// checksum in every mode: split the work into chunks that do not depend on the thread count
+/// ([`crate::kernels::sum_over_ranges`] does that), and never panic (a panic traps every
+/// thread of a wasm instance).
+///
+/// ```
+/// use webpar::engine::{Ctx, Kernel, Mode, ParamSpec, Workload};
+/// use webpar::kernels::{sum_over_ranges, Output};
+///
+/// /// Adds up the squares of 0..n.
+/// struct Squares;
+/// impl Kernel for Squares {
+///     const NAME: &'static str = "squares";
+///     const DESCRIPTION: &'static str = "Adds up the squares of 0..n.";
+///     const PARAMS: &'static [ParamSpec] = &[ParamSpec::integer("n", "numbers", 1, 1 << 30, 1000)];
+///     fn run(values: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, webpar::Error> {
+///         let checksum = sum_over_ranges(values[0], 4096, mode, ctx, |range| {
+///             range.fold(0u64, |acc, k| acc.wrapping_add(k * k))
+///         })?;
+///         Ok(Output { checksum })
+///     }
+/// }
+/// static SQUARES: Workload = Workload::of::<Squares>();
+/// webpar::engine::register(&SQUARES)?;
+/// let spec = webpar::engine::JobSpec::parse("squares", &[("n".into(), webpar::engine::RawValue::Number(4.0))])?;
+/// assert_eq!(spec.run(&Ctx::new(), Mode::Parallel)?.1, 14);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+pub trait Kernel {
+    /// Unique name, e.g. `"primes"`: lower case, digits and `_`.
+    const NAME: &'static str;
+    /// One sentence on what it computes and what limits its speedup.
+    const DESCRIPTION: &'static str;
+    /// Its parameters, in the order [`Kernel::run`] receives their values.
+    const PARAMS: &'static [ParamSpec];
+
+    /// Bytes of memory a run with these (validated) values allocates, checked against the
+    /// memory budget before it starts; 0 by default.
+    fn memory_bytes(_values: &[u64]) -> u64 {
+        0
+    }
+
+    /// Runs the kernel on validated values in `mode`.
+    ///
+    /// # Errors
+    /// Cancellation (from [`Ctx::checkpoint`]), or [`ErrorKind::OverBudget`] when an
+    /// allocation fails.
+    fn run(values: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error>;
+}
+
+impl ParamSpec {
+    /// A whole-number parameter in `min..=max` with a default.
+    pub const fn integer(
+        name: &'static str,
+        description: &'static str,
+        min: u64,
+        max: u64,
+        default: u64,
+    ) -> ParamSpec {
+        integer(name, description, min, max, default)
+    }
+}
+
 impl Workload {
+    /// The catalogue entry of a [`Kernel`] (without an `input` form).
+    pub const fn of<K: Kernel>() -> Workload {
+        Workload {
+            name: K::NAME,
+            description: K::DESCRIPTION,
+            params: K::PARAMS,
+            input: None,
+            memory: K::memory_bytes,
+            kernel: K::run,
+        }
+    }
+
     /// Bytes of memory a run with these (validated) values allocates.
     pub fn memory_bytes(&self, values: &[u64]) -> u64 {
         (self.memory)(values)
@@ -321,6 +408,58 @@ pub static WORKLOADS: &[Workload] = &[
     },
 ];
 
+/// Workloads added with [`register`], after the built-in ones.
+static REGISTERED: Mutex<Vec<&'static Workload>> = Mutex::new(Vec::new());
+
+/// Adds a workload to the catalogue (see [`Kernel`]). Registering the same entry again does
+/// nothing.
+///
+/// # Errors
+/// [`ErrorKind::InvalidParams`] for a name that is taken or not lower case letters, digits
+/// and `_`, or a parameter whose range is empty or whose default is outside it.
+pub fn register(workload: &'static Workload) -> Result<(), Error> {
+    let name_ok = !workload.name.is_empty()
+        && workload
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !name_ok {
+        return Err(Error::invalid(format!(
+            "workload name {:?}: use lower case letters, digits and _",
+            workload.name
+        )));
+    }
+    if let Some(param) = workload
+        .params
+        .iter()
+        .find(|p| p.min > p.max || !(p.min..=p.max).contains(&p.default))
+    {
+        return Err(Error::invalid(format!(
+            "workload {:?}: param {:?} needs min <= default <= max, got {} <= {} <= {}",
+            workload.name, param.name, param.min, param.default, param.max
+        )));
+    }
+    let mut registered = spin_lock(&REGISTERED);
+    let known = WORKLOADS.iter().chain(registered.iter().copied());
+    if let Some(existing) = known.into_iter().find(|w| w.name == workload.name) {
+        if std::ptr::eq(existing, workload) {
+            return Ok(());
+        }
+        return Err(Error::invalid(format!(
+            "a workload named {:?} is in the catalogue already",
+            workload.name
+        )));
+    }
+    registered.push(workload);
+    Ok(())
+}
+
+/// Every workload: the built-in ones, then the registered ones, in order.
+pub fn workloads() -> Vec<&'static Workload> {
+    let registered = spin_lock(&REGISTERED).clone();
+    WORKLOADS.iter().chain(registered).collect()
+}
+
 /// Finds a workload by name.
 ///
 /// ```
@@ -331,13 +470,14 @@ pub static WORKLOADS: &[Workload] = &[
 /// # Errors
 /// [`crate::ErrorKind::UnknownWorkload`], naming the workloads there are.
 pub fn find_workload(name: &str) -> Result<&'static Workload, Error> {
-    WORKLOADS
-        .iter()
+    let all = workloads();
+    all.iter()
+        .copied()
         .find(|workload| workload.name == name)
         .ok_or_else(|| {
-            let names: Vec<&str> = WORKLOADS.iter().map(|w| w.name).collect();
+            let names: Vec<&str> = all.iter().map(|w| w.name).collect();
             Error::new(
-                crate::ErrorKind::UnknownWorkload,
+                ErrorKind::UnknownWorkload,
                 format!(
                     "unknown workload {name:?}: choose one of {}",
                     names.join(", ")

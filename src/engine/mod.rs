@@ -17,7 +17,7 @@ mod stats;
 mod sweep;
 
 pub use budget::{Admission, Budget, GLOBAL_BUDGET, MEMORY_CEILING, RUNTIME_RESERVE};
-pub use catalogue::{find_workload, ParamSpec, Workload, WORKLOADS};
+pub use catalogue::{find_workload, register, workloads, Kernel, ParamSpec, Workload, WORKLOADS};
 pub use context::{Ctx, StopReason};
 pub use input::{Input, Produced};
 pub use job::{Job, Stoppable};

@@ -144,7 +144,14 @@ pub async fn drive(
             }
         };
         if let Some(ended) = ended {
-            books.settle(ended, host.now(), host, control, on_batch);
+            let now = host.now();
+            books.settle(ended, now, host, control, on_batch);
+            // Calls that ended together (one microtask turn resolves many) are settled in
+            // one go, so the loop below starts their successors and hands their results over
+            // together rather than one at a time.
+            while let Some(Some(ended)) = in_flight.next().now_or_never() {
+                books.settle(ended, now, host, control, on_batch);
+            }
         }
     }
     // Stopped or finished: what is still in flight is abandoned (dropping a fetch's future

@@ -101,9 +101,14 @@ where
     }
 }
 
-/// Splits `0..len` into chunks of `chunk` items and sums `work(range)` over them, with progress
-/// counted in items and cancellation seen between chunks.
-pub(crate) fn sum_over_ranges<F>(
+/// Splits `0..len` into chunks of `chunk` items and sums `work(range)` over them (wrapping),
+/// with progress counted in items and cancellation seen between chunks: the chunk driver of
+/// most kernels, and of workloads that other crates add (see [`crate::engine::Kernel`]). The
+/// chunks do not depend on the thread count, so every mode gives the same sum.
+///
+/// # Errors
+/// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] once the job is cancelled.
+pub fn sum_over_ranges<F>(
     len: u64,
     chunk: u64,
     mode: Mode,

@@ -45,7 +45,8 @@ use serde::Serialize;
 use crate::engine::Ctx;
 use crate::Error;
 
-pub(crate) use chunks::{sum_chunks, sum_chunks_mut, sum_over_ranges};
+pub use chunks::sum_over_ranges;
+pub(crate) use chunks::{sum_chunks, sum_chunks_mut};
 
 /// What a kernel returns: a checksum that proves two runs computed the same thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

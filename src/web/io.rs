@@ -281,6 +281,23 @@ async fn fetch_outcome(
 /// per-call timeout, or the job stopping).
 pub(super) struct FunctionSource {
     pub request: Rc<Request>,
+    /// One signal for every call, aborted when the job ends (dropped), unless the spec has a
+    /// per-call timeout: then each call gets its own (an AbortController costs microseconds,
+    /// more than the rest of starting a call).
+    pub shared: Option<AbortOnDrop>,
+}
+
+impl FunctionSource {
+    /// The source of `spec`'s calls to `request.call`.
+    pub(super) fn new(request: Rc<Request>, spec: &IoSpec) -> FunctionSource {
+        FunctionSource {
+            request,
+            shared: spec
+                .timeout_ms
+                .is_none()
+                .then(|| AbortOnDrop(Some(AbortController::new()))),
+        }
+    }
 }
 
 impl Source for FunctionSource {
@@ -288,9 +305,20 @@ impl Source for FunctionSource {
         let Some(call) = &self.request.call else {
             return Call::Ready(Outcome::default());
         };
-        let controller = AbortController::new();
-        let context = js_sys::Object::new();
-        let _ = Reflect::set(&context, &"signal".into(), &controller.signal());
+        let own = match &self.shared {
+            Some(AbortOnDrop(Some(shared))) => {
+                let context = js_sys::Object::new();
+                let _ = Reflect::set(&context, &"signal".into(), &shared.signal());
+                (context, None)
+            }
+            _ => {
+                let controller = AbortController::new();
+                let context = js_sys::Object::new();
+                let _ = Reflect::set(&context, &"signal".into(), &controller.signal());
+                (context, Some(controller))
+            }
+        };
+        let (context, controller) = own;
         let _ = Reflect::set(&context, &"attempt".into(), &JsValue::from(attempt));
         let _ = Reflect::set(&context, &"index".into(), &JsValue::from(index as f64));
         let keep = Rc::clone(&self.request);
@@ -321,7 +349,7 @@ impl Source for FunctionSource {
         }
         // A Promise or a thenable (Promise.resolve adopts it; a throwing `then` rejects).
         let promise = Promise::resolve(&value);
-        let guard = AbortOnDrop(Some(controller));
+        let guard = AbortOnDrop(controller);
         Call::Pending(
             async move {
                 let result = JsFuture::from(promise).await;
@@ -342,8 +370,8 @@ impl Source for FunctionSource {
     }
 }
 
-/// Aborts a fetch unless disarmed.
-struct AbortOnDrop(Option<AbortController>);
+/// Aborts a fetch (or the calls of a job) unless disarmed.
+pub(super) struct AbortOnDrop(Option<AbortController>);
 
 impl AbortOnDrop {
     fn disarm(mut self) {
@@ -402,9 +430,7 @@ pub(super) fn source_of(spec: &IoSpec) -> Result<Box<dyn Source>, Error> {
             bodies: None,
             request: Rc::new(Request::default()),
         }),
-        CallSource::Function => Box::new(FunctionSource {
-            request: Rc::new(Request::default()),
-        }),
+        CallSource::Function => Box::new(FunctionSource::new(Rc::new(Request::default()), spec)),
     })
 }
 
@@ -454,9 +480,7 @@ async fn run_io(spec: JsValue, options: JsValue) -> Result<JsValue, Failure> {
             bodies: None,
             request: Rc::clone(&request),
         }),
-        CallSource::Function => Box::new(FunctionSource {
-            request: Rc::clone(&request),
-        }),
+        CallSource::Function => Box::new(FunctionSource::new(Rc::clone(&request), &spec)),
         CallSource::Timer { .. } => source_of(&spec)?,
     };
     let mut deliver = |batch: Vec<CallResult>| {

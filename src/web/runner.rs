@@ -14,7 +14,7 @@ use super::convert::{
 use super::errors::{to_js_error, Failure};
 use super::input::{output_to_js, plan, split_input, Loaded, Plan};
 use super::pool::hardware_concurrency;
-use crate::engine::{self, pool, Job, JobSpec, Mode, Produced, WORKLOADS};
+use crate::engine::{self, pool, Job, JobSpec, Mode, Produced};
 use crate::Error;
 
 /// Most timed repeats of one mode.
@@ -409,7 +409,7 @@ impl Runner {
     /// The catalogue: every workload with its parameters, ranges and defaults.
     #[wasm_bindgen(unchecked_return_type = "Workload[]")]
     pub fn workloads(&self) -> Result<JsValue, JsValue> {
-        to_js(&WORKLOADS).map_err(|err| to_js_error(&err))
+        to_js(&engine::workloads()).map_err(|err| to_js_error(&err))
     }
 
     /// The pool's size, or `undefined` while it is not running.

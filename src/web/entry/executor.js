@@ -196,6 +196,11 @@ export class Task {
     };
   }
 
+  /** @internal Whether a `progress` iterator is open. */
+  _listening() {
+    return this.#listeners.size > 0;
+  }
+
   /** @internal */
   _progress(fraction) {
     if (fraction > this.#fraction) this.#fraction = fraction;
@@ -401,12 +406,13 @@ export class Executor {
       task._progress(fraction);
       entry.onProgress?.(fraction, calls);
     };
-    let promise;
-    try {
-      promise = Promise.resolve(entry.work(entry.controller.signal, onProgress, timeoutMs));
-    } catch (err) {
-      promise = Promise.reject(err);
-    }
+    // The work is handed over in a microtask: a `progress` iterator made right after submit
+    // is known by then, and progress is only polled when someone listens (polling costs a
+    // timer per job, which tiny tasks would feel).
+    const promise = new Promise((resolve) => queueMicrotask(resolve)).then(() => {
+      const listening = entry.onProgress !== undefined || task._listening();
+      return entry.work(entry.controller.signal, listening ? onProgress : undefined, timeoutMs);
+    });
     promise.then(
       (value) => this.#finish(entry, "fulfilled", value),
       (err) => this.#finish(entry, err?.name === "AbortError" && entry.cancelledBy ? "cancelled" :

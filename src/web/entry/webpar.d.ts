@@ -217,7 +217,7 @@ export interface RunnerStats {
 export interface RunnerOptions {
   /** Tasks waiting before submit rejects with QueueFullError; default 10000. */
   maxQueue?: number;
-  /** Tasks handed to the pool at once; default the device's cores (at least 2). */
+  /** Tasks handed to the pool at once; default 4 per core (at least 4). */
   maxRunning?: number;
 }
 /**

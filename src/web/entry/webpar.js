@@ -48,14 +48,16 @@ export class Runner {
 
   /**
    * `maxQueue` (default 10000): tasks waiting before submit rejects with QueueFullError;
-   * `maxRunning` (default: the device's cores, at least 2): tasks handed to the pool at once.
+   * `maxRunning` (default: 4 per core, at least 4): tasks handed to the pool at once.
    */
   constructor(options) {
     const read = readOptions(options, ["maxQueue", "maxRunning"], "Runner's options");
-    const cores = Math.max(2, Math.min(256, globalThis.navigator?.hardwareConcurrency ?? 2));
+    // Several tasks per core: each hop to the pool and back takes a round trip, which tasks in
+    // flight together overlap; a long task lets a waiting one start between its chunks.
+    const cores = Math.max(1, Math.min(256, globalThis.navigator?.hardwareConcurrency ?? 2));
     this.#executor = new Executor({
       maxQueue: wholeOption(read.maxQueue, "maxQueue", 0, 1e9, DEFAULT_MAX_QUEUE),
-      maxRunning: wholeOption(read.maxRunning, "maxRunning", 1, 4096, cores),
+      maxRunning: wholeOption(read.maxRunning, "maxRunning", 1, 4096, Math.max(4, 4 * cores)),
     });
     this.#core = new core.Runner();
   }
@@ -289,9 +291,13 @@ async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered
   let wake = null;
   let ended = false;
   let endError = null;
-  const room = () => (waiting < buffer ? undefined : new Promise((resolve) => roomWaiters.push(resolve)));
-  const call = async (index, { signal: callSignal, attempt }) => {
-    await room();
+  const call = (index, context) => {
+    // The common case costs one call: room in the buffer, no timeout of our own.
+    if (waiting < buffer && timeoutMs === undefined) return fn(list[index], context);
+    return callLater(index, context);
+  };
+  const callLater = async (index, { signal: callSignal, attempt }) => {
+    while (waiting >= buffer) await new Promise((resolve) => roomWaiters.push(resolve));
     if (callSignal.aborted) throw callSignal.reason ?? typedError("AbortError", "mapAsync was stopped");
     if (timeoutMs === undefined) return fn(list[index], { signal: callSignal, attempt, index });
     // The attempt's time counts from here, not from the wait for room.
