@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { inPage } from "./browser.mjs";
 
 test("mapAsync: order, limits, retries, timeouts, failures, break and backpressure", { timeout: 120_000 }, async () => {
-  const seen = await inPage(async ({ default: init, Runner }) => {
+  const seen = await inPage(async ({ default: init, initThreadPool, Runner }) => {
     await init();
+    await initThreadPool(2); // for the pipeline's hashing; mapAsync itself needs no pool
     const runner = new Runner();
     const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     const out = {};
@@ -105,6 +106,21 @@ test("mapAsync: order, limits, retries, timeouts, failures, break and backpressu
     }
     out.worstWindow = worstWindow;
 
+    // Composable: fetched bodies (mapAsync, I/O on the event loop) feed map (hashing on
+    // the pool), streaming, with bounded memory at both stages.
+    const fetchBytes = async (i, { signal }) => new Uint8Array(await (await fetch(`/api/doc?i=${i}&bytes=5000`, { signal })).arrayBuffer());
+    async function* bodies() {
+      for await (const body of runner.mapAsync([0, 1, 2, 3], fetchBytes, { concurrency: 2, buffer: 2 })) yield { input: body };
+    }
+    const digests = [];
+    for await (const [digest] of runner.map("sha256", bodies(), { chunkSize: 2 })) digests.push(digest.hex);
+    const expected = [];
+    for (const i of [0, 1, 2, 3]) {
+      const bytes = await (await fetch(`/api/doc?i=${i}&bytes=5000`)).arrayBuffer();
+      expected.push([...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((b) => b.toString(16).padStart(2, "0")).join(""));
+    }
+    out.pipeline = digests.length === 4 && digests.every((d, i) => d === expected[i]);
+
     // Bad arguments throw at once.
     const throws = (f) => { try { f(); return "no throw"; } catch (err) { return `${err.name} ${err.param}`; } };
     out.bad = [
@@ -135,4 +151,5 @@ test("mapAsync: order, limits, retries, timeouts, failures, break and backpressu
   assert.ok(seen.worstWindow <= 20, `${seen.worstWindow} starts in one second`);
   assert.deepEqual(seen.bad, ["InvalidParamsError fn", "InvalidParamsError items", "InvalidParamsError concurency"]);
   assert.equal(seen.abort, "AbortError");
+  assert.equal(seen.pipeline, true, "mapAsync's bodies hashed on the pool through map, in order");
 });
