@@ -116,7 +116,14 @@ impl ParamSpec {
         max: u64,
         default: u64,
     ) -> ParamSpec {
-        integer(name, description, min, max, default)
+        ParamSpec {
+            name,
+            kind: "integer",
+            description,
+            min,
+            max,
+            default,
+        }
     }
 }
 
@@ -148,23 +155,6 @@ impl Workload {
     }
 }
 
-const fn integer(
-    name: &'static str,
-    description: &'static str,
-    min: u64,
-    max: u64,
-    default: u64,
-) -> ParamSpec {
-    ParamSpec {
-        name,
-        kind: "integer",
-        description,
-        min,
-        max,
-        default,
-    }
-}
-
 fn no_memory(_: &[u64]) -> u64 {
     0
 }
@@ -175,7 +165,7 @@ pub static WORKLOADS: &[Workload] = &[
         name: "countdown",
         description: "A dependent chain of n integer steps, split into independent chains: \
                       pure CPU, no memory traffic (Python's GIL example).",
-        params: &[integer("n", "steps in total", 1, 1 << 40, 100_000_000)],
+        params: &[ParamSpec::integer("n", "steps in total", 1, 1 << 40, 100_000_000)],
         input: None,
         memory: no_memory,
         kernel: |v, ctx, mode| {
@@ -187,7 +177,7 @@ pub static WORKLOADS: &[Workload] = &[
         name: "sum",
         description: "Builds an array of n u64 ones in wasm memory and adds it up: \
                       memory-bound, so memory bandwidth limits the speedup.",
-        params: &[integer(
+        params: &[ParamSpec::integer(
             "n",
             "array length (8 bytes each)",
             1,
@@ -205,7 +195,7 @@ pub static WORKLOADS: &[Workload] = &[
         name: "primes",
         description: "Counts the primes below a bound by trial division: compute-bound with \
                       uneven work per number, balanced by work stealing.",
-        params: &[integer(
+        params: &[ParamSpec::integer(
             "below",
             "count primes in 0..below",
             0,
@@ -226,9 +216,9 @@ pub static WORKLOADS: &[Workload] = &[
         description: "Escape-time iteration counts over a width x height grid: uniform \
                       floating-point work, one row per chunk.",
         params: &[
-            integer("width", "pixels per row", 1, 20_000, 700),
-            integer("height", "rows", 1, 20_000, 700),
-            integer("max_iter", "iteration limit per pixel", 1, 100_000, 1_000),
+            ParamSpec::integer("width", "pixels per row", 1, 20_000, 700),
+            ParamSpec::integer("height", "rows", 1, 20_000, 700),
+            ParamSpec::integer("max_iter", "iteration limit per pixel", 1, 100_000, 1_000),
         ],
         input: Some(
             "{ center: [re, im], scale (complex units per pixel), width, height, maxIter } -> { width, height, pixels: Uint8ClampedArray (RGBA, for ImageData) }",
@@ -247,7 +237,7 @@ pub static WORKLOADS: &[Workload] = &[
         name: "montecarlo_pi",
         description: "Estimates pi from random points in the unit square (4 x the share \
                       inside the quarter circle): uniform compute-bound work.",
-        params: &[integer(
+        params: &[ParamSpec::integer(
             "samples",
             "random points",
             1,
@@ -269,8 +259,8 @@ pub static WORKLOADS: &[Workload] = &[
         description: "Steps bodies under softened gravity, O(n^2) force sums per step in \
                       parallel: compute-bound floating point.",
         params: &[
-            integer("bodies", "number of bodies", 1, 100_000, 2_000),
-            integer("steps", "time steps", 1, 100_000, 20),
+            ParamSpec::integer("bodies", "number of bodies", 1, 100_000, 2_000),
+            ParamSpec::integer("steps", "time steps", 1, 100_000, 20),
         ],
         input: Some(
             "{ positions: Float64Array (x, y, z per body), velocities: Float64Array, masses: Float64Array, steps, dt? (default 0.001) } -> { positions, velocities }",
@@ -297,8 +287,8 @@ pub static WORKLOADS: &[Workload] = &[
         description: "Solves many random dense linear systems by Gaussian elimination with \
                       partial pivoting, one system per task (the \"100 equations\" example).",
         params: &[
-            integer("systems", "independent systems", 1, 1_000_000, 100),
-            integer("size", "unknowns per system", 1, 1_000, 300),
+            ParamSpec::integer("systems", "independent systems", 1, 1_000_000, 100),
+            ParamSpec::integer("size", "unknowns per system", 1, 1_000, 300),
         ],
         input: Some(
             "[{ matrix: Float64Array (n x n, row-major), rhs: Float64Array (n) }, ...] -> { solutions: (Float64Array | null)[] (null: singular), singular: number[] }",
@@ -324,8 +314,8 @@ pub static WORKLOADS: &[Workload] = &[
         name: "sha256",
         description: "SHA-256 of many generated blocks (the sha2 crate): compute-bound hashing.",
         params: &[
-            integer("blocks", "number of blocks", 1, 1_000_000_000, 50_000),
-            integer("block_bytes", "bytes per block", 1, 1 << 20, 4_096),
+            ParamSpec::integer("blocks", "number of blocks", 1, 1_000_000_000, 50_000),
+            ParamSpec::integer("block_bytes", "bytes per block", 1, 1 << 20, 4_096),
         ],
         input: Some(
             "ArrayBuffer | ArrayBufferView | Blob | File, or an array of them -> [{ hex, bytes: Uint8Array }] (one digest per item)",
@@ -351,7 +341,7 @@ pub static WORKLOADS: &[Workload] = &[
         name: "sort",
         description: "Sorts n pseudo-random u64 (chunked merge sort): memory-bound, so memory \
                       bandwidth limits the speedup.",
-        params: &[integer(
+        params: &[ParamSpec::integer(
             "n",
             "elements (16 bytes each with the merge buffer)",
             1,
@@ -368,7 +358,7 @@ pub static WORKLOADS: &[Workload] = &[
         name: "matmul",
         description: "Multiplies two n x n f64 matrices, blocked for the cache: compute- and \
                       memory-bound.",
-        params: &[integer("n", "rows and columns", 1, 8_192, 1_024)],
+        params: &[ParamSpec::integer("n", "rows and columns", 1, 8_192, 1_024)],
         input: Some(
             "{ a: { data: Float64Array, rows, cols }, b: { data, rows, cols } } (a.cols == b.rows) -> { data: Float64Array, rows, cols }",
         ),
@@ -381,7 +371,7 @@ pub static WORKLOADS: &[Workload] = &[
         name: "wordcount",
         description: "Counts the words of generated text and finds the most frequent ones, \
                       one piece of text per task, then merges the counts: hashing-bound.",
-        params: &[integer(
+        params: &[ParamSpec::integer(
             "words",
             "words of generated text",
             1,
