@@ -36,14 +36,25 @@ pub fn sleep(ms: f64) -> LocalBoxFuture<'static, ()> {
         waiting.len() == 1
     });
     if first {
-        let fire = Closure::once_into_js(move || {
-            let due = SLEEPERS.with_borrow_mut(|sleepers| sleepers.remove(&deadline));
-            for wake in due.into_iter().flatten() {
-                // A sleeper that was dropped (a cancelled call) has nobody to wake.
-                let _ = wake.send(());
-            }
-        });
-        set_timeout(fire.unchecked_ref(), deadline as f64 - performance_now());
+        arm(deadline);
     }
     woken.map(drop).boxed_local()
+}
+
+/// Sets the JS timer of `deadline`'s sleepers. A browser may fire a timer a little before
+/// its time on `performance.now()`'s clock (measured: half a millisecond): then the timer is
+/// set again for what is left, so that no sleep ever ends early.
+fn arm(deadline: u64) {
+    let fire = Closure::once_into_js(move || {
+        if performance_now() < deadline as f64 {
+            arm(deadline);
+            return;
+        }
+        let due = SLEEPERS.with_borrow_mut(|sleepers| sleepers.remove(&deadline));
+        for wake in due.into_iter().flatten() {
+            // A sleeper that was dropped (a cancelled call) has nobody to wake.
+            let _ = wake.send(());
+        }
+    });
+    set_timeout(fire.unchecked_ref(), deadline as f64 - performance_now());
 }
