@@ -308,7 +308,6 @@ pub(super) struct Loaded {
 
 /// Copies `len` elements of type `T` from `bytes` into a new vector: one copy.
 fn copied<T: Copy + Default>(bytes: &Uint8Array, len: usize) -> Result<Vec<T>, Error> {
-    let size = std::mem::size_of::<T>();
     let mut out: Vec<T> = Vec::new();
     out.try_reserve_exact(len).map_err(|_| {
         Error::new(
@@ -317,14 +316,21 @@ fn copied<T: Copy + Default>(bytes: &Uint8Array, len: usize) -> Result<Vec<T>, E
         )
     })?;
     out.resize(len, T::default());
+    copy_into(bytes, &mut out)?;
+    Ok(out)
+}
+
+/// Copies the first bytes of `bytes` over `out`, as many as it holds: one bulk copy.
+fn copy_into<T: Copy>(bytes: &Uint8Array, out: &mut [T]) -> Result<(), Error> {
+    let len = std::mem::size_of_val(out);
     if len > 0 {
         // The view lives only for this copy, and nothing allocates in between.
-        let target = unsafe { Uint8Array::view_mut_raw(out.as_mut_ptr().cast::<u8>(), len * size) };
-        let source = bytes.subarray(0, (len * size) as u32);
+        let target = unsafe { Uint8Array::view_mut_raw(out.as_mut_ptr().cast::<u8>(), len) };
+        let source = bytes.subarray(0, len as u32);
         copy_bytes(&source, &target)
             .map_err(|_| Error::invalid("the input changed while it was copied"))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Copies every item (Blobs read slice by slice) into wasm memory.
@@ -348,8 +354,10 @@ async fn load_all(items: Vec<Bytes>) -> Result<Vec<Vec<u8>>, Failure> {
                     let slice = read_slice(&blob, start, end)
                         .await
                         .map_err(|thrown| blob_failed(index, thrown))?;
-                    let copy: Vec<u8> = copied(&slice, slice.length() as usize)?;
-                    bytes.extend_from_slice(&copy);
+                    // Each slice straight into its place in the message: one copy.
+                    let at = bytes.len();
+                    bytes.resize(at + slice.length() as usize, 0);
+                    copy_into(&slice, &mut bytes[at..])?;
                     start = end;
                 }
                 bytes
@@ -414,11 +422,8 @@ fn byte_items(input: &JsValue, name: &str, binary: bool) -> Result<Vec<Bytes>, F
                         describe(value)
                     ),
                 )),
-                _ if binary => Ok(Bytes::View(view_of(value, &kind, &field)?)),
-                _ => {
-                    // Bytes of text: accepted as UTF-8.
-                    Ok(Bytes::View(view_of(value, &kind, &field)?))
-                }
+                // Bytes (for wordcount, text as UTF-8).
+                _ => Ok(Bytes::View(view_of(value, &kind, &field)?)),
             }
         })
         .collect()

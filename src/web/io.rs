@@ -408,11 +408,12 @@ pub(super) fn spec_entries(spec: &JsValue) -> Result<Vec<(String, SpecValue)>, F
         .collect())
 }
 
-/// The source a spec names.
+/// The source a spec names; fetch and function calls share `request` (what each request
+/// sends, and what is kept of each call until its batch is delivered).
 ///
 /// # Errors
 /// `InvalidParams` for a fetch URL that breaks the rule of [`UrlRule`].
-pub(super) fn source_of(spec: &IoSpec) -> Result<Box<dyn Source>, Error> {
+fn source_of(spec: &IoSpec, request: &Rc<Request>) -> Result<Box<dyn Source>, Error> {
     Ok(match &spec.source {
         CallSource::Timer {
             latency_ms,
@@ -428,9 +429,9 @@ pub(super) fn source_of(spec: &IoSpec) -> Result<Box<dyn Source>, Error> {
         CallSource::Fetch { url } => Box::new(FetchSource {
             url: UrlRule::new(url)?,
             bodies: None,
-            request: Rc::new(Request::default()),
+            request: Rc::clone(request),
         }),
-        CallSource::Function => Box::new(FunctionSource::new(Rc::new(Request::default()), spec)),
+        CallSource::Function => Box::new(FunctionSource::new(Rc::clone(request), spec)),
     })
 }
 
@@ -474,15 +475,7 @@ async fn run_io(spec: JsValue, options: JsValue) -> Result<JsValue, Failure> {
     let thrown = watch.thrown_slot();
     request.thrown = Some((Rc::clone(&thrown), Arc::clone(&control)));
     let request = Rc::new(request);
-    let source: Box<dyn Source> = match &spec.source {
-        CallSource::Fetch { url } => Box::new(FetchSource {
-            url: UrlRule::new(url)?,
-            bodies: None,
-            request: Rc::clone(&request),
-        }),
-        CallSource::Function => Box::new(FunctionSource::new(Rc::clone(&request), &spec)),
-        CallSource::Timer { .. } => source_of(&spec)?,
-    };
+    let source = source_of(&spec, &request)?;
     let mut deliver = |batch: Vec<CallResult>| {
         // Without a callback the batch is only counted: no JS objects are made (kept bodies
         // are dropped). A callback that threw gets nothing more, and the job stops.

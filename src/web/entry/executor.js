@@ -14,7 +14,7 @@ const SAMPLES = 4096;
 
 const abortError = (message) => typedError("AbortError", message);
 /** An InvalidParamsError whose `param` names the option. */
-function invalid(message, param, cause) {
+export function invalid(message, param, cause) {
   const error = typedError("InvalidParamsError", message, cause);
   error.param = param;
   return error;
@@ -62,7 +62,8 @@ export function wholeOption(value, name, min, max, fallback) {
   return value;
 }
 
-function signalOption(value) {
+/** Checks a `signal` option: undefined or an AbortSignal. */
+export function signalOption(value) {
   if (value === undefined || value instanceof AbortSignal) return value;
   throw invalid("option \"signal\" must be an AbortSignal", "signal");
 }
@@ -340,7 +341,7 @@ export class Executor {
    * Queues `work(signal, onProgress) -> Promise` as a task. `limited` tasks count against
    * maxQueue (submit); map's chunks do not (map has its own backpressure).
    */
-  enqueue(work, { signal, timeoutMs, deadlineMs, priority = 0, onProgress, limited = true, label }) {
+  enqueue(work, { signal, timeoutMs, deadlineMs, priority = 0, onProgress, limited = true }) {
     if (this.#closed) {
       return this.rejected(typedError("PoolClosedError",
         "the runner is closed: runner.close() was called; make a new Runner() for more work"));
@@ -351,7 +352,7 @@ export class Executor {
         "await runner.capacity() before submitting, or raise maxQueue"));
     }
     const controller = new AbortController();
-    const entry = { work, controller, submitted: performance.now(), started: 0, timers: [], label };
+    const entry = { work, controller, submitted: performance.now(), started: 0, timers: [] };
     const task = new Task((t) => this.#cancel(t, entry, abortError(`task ${t.id} was cancelled`)));
     entry.task = task;
     entry.onProgress = onProgress;
@@ -415,8 +416,8 @@ export class Executor {
     });
     promise.then(
       (value) => this.#finish(entry, "fulfilled", value),
-      (err) => this.#finish(entry, err?.name === "AbortError" && entry.cancelledBy ? "cancelled" :
-        err?.name === "AbortError" ? "cancelled" : "rejected", entry.cancelledBy ?? err),
+      (err) => this.#finish(entry, err?.name === "AbortError" ? "cancelled" : "rejected",
+        entry.cancelledBy ?? err),
     );
   }
 
@@ -513,6 +514,15 @@ export class Executor {
       closed: this.#closed,
     };
   }
+}
+
+/** Checks that `value` is an iterable or an async iterable (the `what` of `name`). */
+export function iterableOption(value, name, what) {
+  if (value == null || (typeof value[Symbol.iterator] !== "function" &&
+    typeof value[Symbol.asyncIterator] !== "function")) {
+    throw invalid(`${what} must be an iterable or an async iterable`, name);
+  }
+  return value;
 }
 
 /** Parses submit's options. */

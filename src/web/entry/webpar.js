@@ -11,7 +11,8 @@
 import * as core from "./webpar_core.js";
 import { typedError } from "./sync.js";
 import {
-  Executor, TaskGroup, readOptions, submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
+  Executor, TaskGroup, invalid, iterableOption, readOptions, signalOption, submitOptions,
+  wholeOption, DEFAULT_MAX_QUEUE,
 } from "./executor.js";
 
 export * from "./webpar_core.js";
@@ -138,15 +139,8 @@ export class Runner {
     const chunkSize = wholeOption(read.chunkSize, "chunkSize", 1, 1 << 20, 1);
     const concurrency = wholeOption(read.concurrency, "concurrency", 1, 4096, this.#executor.maxRunning);
     const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 2 * concurrency * chunkSize);
-    if (read.signal !== undefined && !(read.signal instanceof AbortSignal)) {
-      throw Object.assign(typedError("InvalidParamsError", "option \"signal\" must be an AbortSignal"),
-        { param: "signal" });
-    }
-    if (inputs == null || (typeof inputs[Symbol.iterator] !== "function" &&
-      typeof inputs[Symbol.asyncIterator] !== "function")) {
-      throw Object.assign(typedError("InvalidParamsError",
-        "map's inputs must be an iterable or an async iterable"), { param: "inputs" });
-    }
+    signalOption(read.signal);
+    iterableOption(inputs, "inputs", "map's inputs");
     const executor = this.#executor;
     const send = (items, signal) => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal });
     return mapChunks({
@@ -170,18 +164,14 @@ export class Runner {
       "timeoutMs", "ordered", "buffer", "signal", "chunkSize"], "mapAsync's options");
     Runner.#open(this, "mapAsync");
     if (typeof fn !== "function") {
-      throw Object.assign(typedError("InvalidParamsError",
-        `mapAsync needs an async function of (item, { signal, attempt, index }), got ${typeof fn}`), { param: "fn" });
+      throw invalid(`mapAsync needs an async function of (item, { signal, attempt, index }), got ${typeof fn}`, "fn");
     }
-    if (items == null || (typeof items[Symbol.iterator] !== "function" && typeof items[Symbol.asyncIterator] !== "function")) {
-      throw Object.assign(typedError("InvalidParamsError", "mapAsync's items must be an iterable or an async iterable"),
-        { param: "items" });
-    }
+    iterableOption(items, "items", "mapAsync's items");
+    signalOption(read.signal);
     const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 1000);
     const timeoutMs = read.timeoutMs;
     if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 1 && timeoutMs <= 3_600_000)) {
-      throw Object.assign(typedError("InvalidParamsError",
-        `option "timeoutMs" must be a number of milliseconds in 1..=3600000, got ${String(timeoutMs)}`), { param: "timeoutMs" });
+      throw invalid(`option "timeoutMs" must be a number of milliseconds in 1..=3600000, got ${String(timeoutMs)}`, "timeoutMs");
     }
     const spec = {
       concurrency: read.concurrency, ratePerSec: read.ratePerSec, retries: read.retries,
