@@ -5,7 +5,8 @@
 #                      present); build, pack and serve install only the toolchain
 #   ./build.sh build   release wasm build + bindings into www/pkg (the npm package), vendor JS
 #   ./build.sh pack    build, then the npm package as target/webpar-VERSION.tgz
-#   ./build.sh serve   setup + build, then the dev server on http://127.0.0.1:8080 (PORT=...)
+#   ./build.sh serve   setup + build, then the dev server on http://127.0.0.1:8080 (PORT=...);
+#                      --no-isolation serves it without COOP/COEP (the processes backend)
 #   ./build.sh test    setup + build, then lints and every test suite; ends "N passed, N failed"
 #   ./build.sh bench   setup + build, then the benchmarks (browser and native) side by side
 set -euo pipefail
@@ -15,6 +16,12 @@ cd "$(dirname "$0")"
 NIGHTLY=nightly-2026-05-20
 TARGET=wasm32-unknown-unknown
 WASM=target/$TARGET/release/webpar.wasm
+# The build without shared memory or atomics, for isolated workers: no .cargo/config.toml
+# flags (RUSTFLAGS replaces them), and the same 1 GiB ceiling as the threaded build.
+SINGLE_WASM=target/single/$TARGET/release/webpar.wasm
+SINGLE_FLAGS="-C target-feature=+bulk-memory,+mutable-globals,+simd128 -C link-arg=--max-memory=1073741824"
+# The package's hand-written modules (src/web/entry/), beside the generated bindings.
+ENTRY_FILES=(src/web/entry/{webpar,webpar-worker,webpar-process,webpar-task,sync,executor,backend,processes,isolated,worker-pool,task}.js)
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
 export CARGO_TERM_COLOR=never
@@ -47,6 +54,10 @@ setup() {
     || ! rustup component list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q '^clippy' \
     || ! rustup target list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q "^$TARGET"; then
     rustup toolchain install "$NIGHTLY" --profile minimal -c rust-src -c clippy -t "$TARGET"
+  fi
+  # Stable's wasm target: the build without shared memory.
+  if ! rustup target list --toolchain stable --installed 2>/dev/null | grep -q "^$TARGET"; then
+    rustup target add --toolchain stable "$TARGET"
   fi
 
   # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock exactly.
@@ -85,11 +96,14 @@ build() {
   node scripts/check-wasm.mjs "$WASM"
   # Bindings for plain ES modules. The generated module is webpar_core.js; the package's entry
   # webpar.js wraps it (src/web/entry/webpar.js explains why).
+  # The build without shared memory (stable; see SINGLE_FLAGS): the processes backend's
+  # workers run it, on any page.
+  RUSTFLAGS="$SINGLE_FLAGS" cargo +stable build --lib --release --target "$TARGET" \
+    --target-dir target/single
   rm -rf www/pkg
   wasm-bindgen --target web --out-dir www/pkg --out-name webpar_core "$WASM"
-  cp src/web/entry/webpar.js src/web/entry/webpar-worker.js src/web/entry/sync.js \
-    src/web/entry/executor.js \
-    src/web/entry/webpar.d.ts www/pkg/
+  wasm-bindgen --target web --out-dir www/pkg --out-name webpar_single "$SINGLE_WASM"
+  cp "${ENTRY_FILES[@]}" src/web/entry/webpar.d.ts src/web/entry/task.d.ts www/pkg/
   # www/pkg is also the npm package: its package.json, with the crate's version.
   local version
   version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
@@ -116,20 +130,28 @@ build_example() {
   rm -rf www/examples/levenshtein && mkdir -p www/examples/levenshtein
   wasm-bindgen --target web --out-dir www/examples/levenshtein --out-name webpar_core \
     "target/$TARGET/release/webpar_levenshtein.wasm"
-  cp src/web/entry/webpar.js src/web/entry/webpar-worker.js src/web/entry/sync.js \
-    src/web/entry/executor.js www/examples/levenshtein/
+  cp "${ENTRY_FILES[@]}" www/examples/levenshtein/
 }
 
-# Starts the dev server on a free port in the background; sets SERVER_PID and BASE_URL.
+# Starts the dev server twice on free ports in the background: cross-origin isolated
+# (BASE_URL) and without COOP/COEP (OPEN_URL), as most sites are served. Sets SERVER_PID too.
 start_server() {
-  local log=target/serve.log
-  PORT=0 target/release/webpar-serve www >"$log" 2>&1 &
-  SERVER_PID=$!
-  trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+  serve_in_background target/serve.log
+  BASE_URL=$SERVED_URL
+  SERVER_PID=$SERVED_PID
+  serve_in_background target/serve-open.log --no-isolation
+  OPEN_URL=$SERVED_URL
+  SERVER_PID="$SERVER_PID $SERVED_PID"
+  trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
+}
+serve_in_background() { # serve_in_background LOG [--no-isolation]: sets SERVED_URL, SERVED_PID
+  local log=$1; shift
+  PORT=0 target/release/webpar-serve "$@" www >"$log" 2>&1 &
+  SERVED_PID=$!
   for _ in $(seq 100); do
-    BASE_URL=$(sed -n 's|^webpar dev server: \(http://[^ ]*\)/ .*|\1|p' "$log")
-    [ -n "$BASE_URL" ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log"; die "the dev server did not start"; }
+    SERVED_URL=$(sed -n 's|^webpar dev server: \(http://[^ ]*\)/ .*|\1|p' "$log")
+    [ -n "$SERVED_URL" ] && return 0
+    kill -0 "$SERVED_PID" 2>/dev/null || { cat "$log"; die "the dev server did not start"; }
     sleep 0.1
   done
   die "the dev server did not print its URL"
@@ -142,11 +164,11 @@ pack() {
     | sed 's|^|packed: target/|'
 }
 
-serve() {
+serve() { # serve [--no-isolation]
   setup
   build
   say "serve"
-  exec target/release/webpar-serve www
+  exec target/release/webpar-serve "$@" www
 }
 
 # Test bookkeeping: every suite adds its counts; lints count as one check each.
@@ -211,9 +233,9 @@ test_all() {
   cargo_suite "browser" env CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
     WEBPAR_API="$BASE_URL" cargo "+$NIGHTLY" test --release --target "$TARGET" --tests
   say "end-to-end tests (playwright-core, Chromium, dev server)"
-  node_suite "end-to-end" env BASE_URL="$BASE_URL" CHROMIUM="$CHROMIUM" \
+  node_suite "end-to-end" env BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" \
     node --test --test-concurrency=1 tests/e2e/
-  kill "$SERVER_PID" 2>/dev/null || true
+  kill $SERVER_PID 2>/dev/null || true
 
   echo
   [ "${#FAILURES[@]}" -eq 0 ] || echo "failed: ${FAILURES[*]}"
@@ -230,8 +252,8 @@ bench() {
   cargo run --release --example bench_native -- target/bench/native.json
   say "bench: headless Chromium"
   start_server
-  BASE_URL="$BASE_URL" CHROMIUM="$CHROMIUM" node bench/browser.mjs target/bench/browser.json
-  kill "$SERVER_PID" 2>/dev/null || true
+  BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" node bench/browser.mjs target/bench/browser.json
+  kill $SERVER_PID 2>/dev/null || true
   say "bench: results"
   node bench/report.mjs target/bench/native.json target/bench/browser.json target/bench/results.json
 }
@@ -240,7 +262,7 @@ case "${1:-}" in
   setup) setup; setup_browser ;;
   build) setup; build ;;
   pack) setup; build; pack ;;
-  serve) serve ;;
+  serve) shift; serve "$@" ;;
   test) test_all ;;
   bench) bench ;;
   *) die "usage: ./build.sh setup|build|pack|serve|test|bench" ;;

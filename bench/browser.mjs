@@ -1,5 +1,8 @@
-// Browser half of `./build.sh bench`, against the dev server (BASE_URL):
-// - every workload's defaults through Runner.compare (sequential vs parallel, medians);
+// Browser half of `./build.sh bench`, against the dev server (BASE_URL, and OPEN_URL for the
+// page without COOP/COEP):
+// - every workload's defaults through Runner.compare (sequential vs threads vs processes);
+// - the processes backend on a page without isolation, its startup, crash recovery, and the
+//   JS worker pool against workerpool (bench/processes.mjs);
 // - plain-JS peers of four kernels on a workerpool pool of the same size, same checksums;
 // - overheads: empty-job round trip through Runner.run, a postMessage round trip to a
 //   worker, initThreadPool(k) ready time, and abort latency at the largest allowed sizes;
@@ -15,6 +18,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { launch, open } from "../tests/e2e/browser.mjs";
 import { ioStalls } from "./stalls.mjs";
+import { processesBench } from "./processes.mjs";
 
 const [out, repeatsArg] = process.argv.slice(2);
 const repeats = Number(repeatsArg ?? 5);
@@ -39,6 +43,7 @@ try {
   rows.push(...await page.evaluate(ioBench));
   rows.push(...await page.evaluate(ioStalls));
   rows.push(await devServerLoad());
+  rows.push(...await processesBench(context, { repeats, threads }));
   if (problems.length) throw new Error(`the page reported errors: ${problems.join("; ")}`);
   const browser = await page.evaluate(() => navigator.userAgent.match(/Chrom(?:e|ium)\/[\d.]+/)?.[0] ?? navigator.userAgent);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -55,15 +60,18 @@ async function compareAll(repeats) {
   for (const workload of runner.workloads()) {
     if (workload.name === "empty") continue;
     const params = Object.fromEntries(workload.params.map((p) => [p.name, p.default]));
-    const cmp = await runner.compare(workload.name, params, { repeats });
+    // Threads and isolated workers side by side, the modes taking turns.
+    const cmp = await runner.compare(workload.name, params, { repeats, modes: ["sequential", "parallel", "processes"] });
     for (const run of cmp.runs) {
       rows.push({
         kind: "run", workload: run.workload, mode: run.mode, where: "wasm", threads: run.threads,
         threads_used: run.threadsUsed, median_ms: run.medianMs, min_ms: run.minMs, max_ms: run.maxMs,
         checksum: run.checksum, repeats, params: run.params,
+        ...(run.mode === "processes" ? { parts: run.parts, messages: run.messages, bytes_copied: run.bytesCopied } : {}),
       });
     }
-    console.log(`wasm ${workload.name}: ${cmp.runs[0].medianMs.toFixed(1)} ms -> ${cmp.runs[1].medianMs.toFixed(1)} ms (${cmp.speedup.toFixed(2)}x)`);
+    console.log(`wasm ${workload.name}: ${cmp.runs[0].medianMs.toFixed(1)} ms -> threads ${cmp.runs[1].medianMs.toFixed(1)} ms ` +
+      `(${cmp.speedups.parallel.toFixed(2)}x), processes ${cmp.runs[2].medianMs.toFixed(1)} ms (${cmp.speedups.processes.toFixed(2)}x)`);
   }
   return rows;
 }

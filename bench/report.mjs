@@ -15,22 +15,31 @@ const machine = {
 };
 
 const runs = rows.filter((r) => r.kind === "run" || r.kind === "peer");
-const find = (workload, mode, where) => runs.find((r) => r.workload === workload && r.mode === mode && r.where === where);
+// Rows of the isolated page unless `page` is given ("not isolated": the processes backend).
+const find = (workload, mode, where, page) => runs.find((r) => r.workload === workload && r.mode === mode &&
+  r.where === where && r.page === page);
 const ms = (row) => (row ? row.median_ms.toFixed(1) : "-");
 const ratio = (a, b) => (a && b ? (a.median_ms / b.median_ms).toFixed(2) + "x" : "-");
 
-const header = ["workload", "wasm seq ms", "wasm par ms", "speedup", "native seq ms", "native par ms",
-  "wasm/native (1 thread)", "JS workerpool par ms", "webpar vs JS", "checksums"];
+const header = ["workload", "wasm seq ms", "threads ms", "speedup", "processes ms", "speedup",
+  "copied MiB", "native seq ms", "native par ms", "wasm/native (1 thread)", "JS workerpool par ms",
+  "webpar vs JS", "checksums"];
 const table = [header];
+const openHeader = ["workload", "seq ms (1 worker)", "processes ms", "speedup", "parts", "messages", "copied bytes"];
+const openTable = [openHeader];
 let differ = false;
+const mib = (row) => (row?.bytes_copied === undefined ? "-" : (row.bytes_copied / 1048576).toFixed(2));
 for (const workload of [...new Set(runs.map((r) => r.workload))]) {
   const ws = find(workload, "sequential", "wasm"), wp = find(workload, "parallel", "wasm");
+  const wx = find(workload, "processes", "wasm");
+  const os = find(workload, "sequential", "wasm", "not isolated"), ox = find(workload, "processes", "wasm", "not isolated");
   const ns = find(workload, "sequential", "native"), np = find(workload, "parallel", "native");
   const js = find(workload, "parallel", "js");
-  const checksums = new Set([ws, wp, ns, np, js].filter(Boolean).map((r) => r.checksum));
+  const checksums = new Set([ws, wp, wx, os, ox, ns, np, js].filter(Boolean).map((r) => r.checksum));
   differ ||= checksums.size !== 1;
-  table.push([workload, ms(ws), ms(wp), ratio(ws, wp), ms(ns), ms(np), ratio(ws, ns), ms(js),
+  table.push([workload, ms(ws), ms(wp), ratio(ws, wp), ms(wx), ratio(ws, wx), mib(wx), ms(ns), ms(np), ratio(ws, ns), ms(js),
     js ? ratio(js, wp) : "-", checksums.size === 1 ? "equal" : "DIFFER"]);
+  if (ox) openTable.push([workload, ms(os), ms(ox), ratio(os, ox), ox.parts, ox.messages, ox.bytes_copied]);
 }
 
 const overhead = (name) => rows.filter((r) => r.kind === "overhead" && r.overhead === name);
@@ -48,6 +57,12 @@ const overheadLines = [
     ? `sorting an app's 4 Mi f64 (call to result in hand): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool (${r.threads} workers sort slices, the page merges) ${r.js_workerpool_ms.toFixed(1)} ms, Float64Array.prototype.sort on the page ${r.js_main_thread_ms.toFixed(1)} ms`
     : `hashing an app's 64 x 1 MiB (SHA-256): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool with crypto.subtle (the browser's native SHA-256) ${r.js_workerpool_ms.toFixed(1)} ms`),
   ...overhead("init_thread_pool_ms").map((r) => `initThreadPool(${r.threads}) ready: ${r.value.toFixed(1)} ms`),
+  ...overhead("process_pool_ready_ms").map((r) => `init({ backend: "processes", processes: ${r.threads} }) ready (compile, ${r.threads} workers instantiated): ${r.value.toFixed(1)} ms`),
+  one("process_crash_to_rejection_ms") && `a panic in a process worker: its task rejected after ${one("process_crash_to_rejection_ms").toFixed(1)} ms, the next job's result on the replacement after ${one("process_crash_to_next_result_ms").toFixed(1)} ms`,
+  ...rows.filter((r) => r.kind === "worker_pool").map((r) =>
+    `the app's own JS functions on ${r.workers} isolated workers, a task that returns its argument: createWorkerPool ${r.webpar_round_trip_us.toFixed(1)} µs per task awaited one at a time, ` +
+    `${r.webpar_all_at_once_per_s.toFixed(0)}/s 20,000 submitted at once, ${r.webpar_map_per_s.toFixed(0)}/s through map; workerpool ${r.workerpool_round_trip_us.toFixed(1)} µs, ` +
+    `${r.workerpool_all_at_once_per_s.toFixed(0)}/s at once (its exec; it has no lazy map)`),
   ...overhead("abort_latency_ms").map((r) => `abort latency of ${r.workload} at ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(", ")}: ${r.value.toFixed(1)} ms`),
 ].filter(Boolean);
 
@@ -72,6 +87,7 @@ const markdownTable = (t) => {
 const machineLine = `${machine.cores} cores (${machine.cpu}), ${machine.browser} headless, pool of ${machine.pool_threads} threads, ` +
   `medians of ${runs[0]?.repeats} repeats, ${machine.date}`;
 console.log(markdownTable(table));
+if (openTable.length > 1) console.log(`\nOn a page without COOP/COEP (the processes backend):\n${markdownTable(openTable)}`);
 console.log(`\n${machineLine}\n`);
 for (const line of overheadLines) console.log(line);
 console.log("");
@@ -92,6 +108,18 @@ All of them produce the same checksum (last column). *webpar vs JS* is JS time /
 parallel time.
 
 ${markdownTable(table)}
+
+*processes* is the same job on isolated workers (each its own instance of the build without
+shared memory, as many as threads), split into parts the workers take as they come free;
+*copied MiB* is what structured clone copied to them. Workloads that do not split (sort,
+nbody, wordcount) run whole on one worker there.
+
+## The processes backend on a page without COOP/COEP
+
+The page most sites are: no threads, so \`init({ backend: "auto" })\` picks isolated workers.
+Sequential is the job whole on one worker.
+
+${markdownTable(openTable)}
 
 ## Overheads
 

@@ -252,3 +252,41 @@ fn a_short_job_is_never_held_up_by_a_long_one_spawned_after_it() {
         long.cancel(StopReason::Abort);
     }
 }
+
+#[test]
+fn the_parts_of_a_split_job_add_up_to_its_checksum() {
+    let small = [
+        ("countdown", vec![("n", 1_000_003.0)]),
+        ("sum", vec![("n", 300_001.0)]),
+        ("primes", vec![("below", 200_003.0)]),
+        (
+            "mandelbrot",
+            vec![("width", 71.0), ("height", 53.0), ("max_iter", 100.0)],
+        ),
+        ("montecarlo_pi", vec![("samples", 1_000_003.0)]),
+        ("equations", vec![("systems", 41.0), ("size", 9.0)]),
+        ("sha256", vec![("blocks", 37.0), ("block_bytes", 4099.0)]),
+        ("matmul", vec![("n", 67.0)]),
+    ];
+    let splitting: Vec<&str> = engine::workloads()
+        .iter()
+        .filter(|w| w.splits)
+        .map(|w| w.name)
+        .collect();
+    assert_eq!(
+        splitting,
+        small.iter().map(|(name, _)| *name).collect::<Vec<_>>()
+    );
+    for (name, params) in &small {
+        let spec = spec(name, params);
+        let whole = spec.run(&Ctx::new(), Mode::Sequential).unwrap().1;
+        // More parts than chunks too: the empty parts add nothing.
+        for of in [1u32, 2, 3, 7, 64] {
+            let sum = (0..of).fold(0u64, |acc, index| {
+                let part = spec.run(&Ctx::new(), Mode::Part { index, of }).unwrap().1;
+                acc.wrapping_add(part)
+            });
+            assert_eq!(sum, whole, "{name} in {of} parts");
+        }
+    }
+}

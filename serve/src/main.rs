@@ -15,8 +15,10 @@
 //! `/api/` responses allow cross-origin reads (CORS and CORP), so that pages of other origins
 //! on this machine, such as the browser tests' runner, can call them.
 //!
-//! Usage: `webpar-serve [DIR]`, with `PORT` (default 8080; 0 picks a free port) and `HOST`
-//! (default 127.0.0.1) from the environment. It prints the URL it listens on.
+//! Usage: `webpar-serve [--no-isolation] [DIR]`, with `PORT` (default 8080; 0 picks a free
+//! port) and `HOST` (default 127.0.0.1) from the environment. It prints the URL it listens
+//! on. `--no-isolation` leaves out COOP/COEP, as most sites are served: the page then runs
+//! CPU jobs on the processes backend (isolated workers) instead of threads.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -39,7 +41,20 @@ const MAX_BYTES: usize = 16 << 20;
 
 #[tokio::main]
 async fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "www".into());
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let isolated = match args.iter().position(|arg| arg == "--no-isolation") {
+        Some(at) => {
+            args.remove(at);
+            false
+        }
+        None => true,
+    };
+    if let Some(unknown) = args.iter().find(|arg| arg.starts_with("--")) {
+        exit_with(&format!(
+            "unknown option {unknown}; usage: webpar-serve [--no-isolation] [DIR]"
+        ));
+    }
+    let dir = args.first().cloned().unwrap_or_else(|| "www".into());
     let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".into());
     let port: u16 = match std::env::var("PORT").map(|p| p.parse()) {
         Err(_) => 8080,
@@ -64,15 +79,20 @@ async fn main() {
     let local = listener
         .local_addr()
         .expect("a bound listener has an address");
-    println!("webpar dev server: http://{local}/ (serving {dir})");
-    axum::serve(listener, app(&dir))
+    let isolation = if isolated {
+        "cross-origin isolated"
+    } else {
+        "not isolated"
+    };
+    println!("webpar dev server: http://{local}/ (serving {dir}, {isolation})");
+    axum::serve(listener, app(&dir, isolated))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .unwrap_or_else(|err| exit_with(&format!("server error: {err}")));
 }
 
-/// The routes and the headers every response carries.
-fn app(dir: &str) -> Router {
+/// The routes and the headers every response carries (COOP/COEP when `isolated`).
+fn app(dir: &str, isolated: bool) -> Router {
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::overriding(
             HeaderName::from_static(name),
@@ -88,19 +108,23 @@ fn app(dir: &str) -> Router {
             HeaderName::from_static("cross-origin-resource-policy"),
             HeaderValue::from_static("cross-origin"),
         ));
-    Router::new()
+    let site = Router::new()
         .merge(api)
-        .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
+        .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true));
+    let site = if isolated {
         // Cross-origin isolation: without both, `crossOriginIsolated` is false and
         // SharedArrayBuffer (so the wasm thread pool) is unavailable.
-        .layer(header("cross-origin-opener-policy", "same-origin"))
-        .layer(header("cross-origin-embedder-policy", "require-corp"))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            HeaderName::from_static("cross-origin-resource-policy"),
-            HeaderValue::from_static("same-origin"),
-        ))
-        // A development server: always serve the latest build.
-        .layer(header("cache-control", "no-cache"))
+        site.layer(header("cross-origin-opener-policy", "same-origin"))
+            .layer(header("cross-origin-embedder-policy", "require-corp"))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                HeaderName::from_static("cross-origin-resource-policy"),
+                HeaderValue::from_static("same-origin"),
+            ))
+    } else {
+        site
+    };
+    // A development server: always serve the latest build.
+    site.layer(header("cache-control", "no-cache"))
 }
 
 #[derive(Debug, Deserialize)]

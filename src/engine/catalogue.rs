@@ -46,6 +46,11 @@ pub struct Workload {
     /// What the `input` form takes and returns (`{ input: ... }` instead of the params), or
     /// `None` when the workload only runs on generated data.
     pub input: Option<&'static str>,
+    /// Whether a job splits across isolated workers (the processes backend): its kernel is
+    /// one chunked pass whose chunks' checksums add up ([`Mode::Part`]). A workload that
+    /// needs all its data at every step (sort's merges, nbody's steps) runs whole on one
+    /// worker there instead.
+    pub splits: bool,
     #[serde(skip)]
     memory: fn(&[u64]) -> u64,
     #[serde(skip)]
@@ -92,6 +97,10 @@ pub trait Kernel {
     const DESCRIPTION: &'static str;
     /// Its parameters, in the order [`Kernel::run`] receives their values.
     const PARAMS: &'static [ParamSpec];
+    /// Whether [`Kernel::run`] is one chunked pass (one [`crate::kernels::sum_over_ranges`])
+    /// whose checksum is the sum of its chunks': then a job splits across isolated workers,
+    /// each running [`Mode::Part`] of it. False by default: the job runs whole on one worker.
+    const SPLITS: bool = false;
 
     /// Bytes of memory a run with these (validated) values allocates, checked against the
     /// memory budget before it starts; 0 by default.
@@ -135,6 +144,7 @@ impl Workload {
             description: K::DESCRIPTION,
             params: K::PARAMS,
             input: None,
+            splits: K::SPLITS,
             memory: K::memory_bytes,
             kernel: K::run,
         }
@@ -167,6 +177,7 @@ pub static WORKLOADS: &[Workload] = &[
                       pure CPU, no memory traffic (Python's GIL example).",
         params: &[ParamSpec::integer("n", "steps in total", 1, 1 << 40, 100_000_000)],
         input: None,
+        splits: true,
         memory: no_memory,
         kernel: |v, ctx, mode| {
             let p = kernels::countdown::Params { n: v[0] };
@@ -185,6 +196,7 @@ pub static WORKLOADS: &[Workload] = &[
             25_000_000,
         )],
         input: None,
+        splits: true,
         memory: |v| kernels::sum::memory_bytes(&kernels::sum::Params { n: v[0] }),
         kernel: |v, ctx, mode| {
             let p = kernels::sum::Params { n: v[0] };
@@ -205,6 +217,7 @@ pub static WORKLOADS: &[Workload] = &[
         input: Some(
             "{ below } (at most 1e9) -> { count, primes: Uint32Array }",
         ),
+        splits: true,
         memory: no_memory,
         kernel: |v, ctx, mode| {
             let p = kernels::primes::Params { below: v[0] };
@@ -223,6 +236,7 @@ pub static WORKLOADS: &[Workload] = &[
         input: Some(
             "{ center: [re, im], scale (complex units per pixel), width, height, maxIter } -> { width, height, pixels: Uint8ClampedArray (RGBA, for ImageData) }",
         ),
+        splits: true,
         memory: no_memory,
         kernel: |v, ctx, mode| {
             let p = kernels::mandelbrot::Params {
@@ -245,6 +259,7 @@ pub static WORKLOADS: &[Workload] = &[
             50_000_000,
         )],
         input: None,
+        splits: true,
         memory: no_memory,
         kernel: |v, ctx, mode| {
             kernels::montecarlo_pi::run(
@@ -265,6 +280,7 @@ pub static WORKLOADS: &[Workload] = &[
         input: Some(
             "{ positions: Float64Array (x, y, z per body), velocities: Float64Array, masses: Float64Array, steps, dt? (default 0.001) } -> { positions, velocities }",
         ),
+        splits: false,
         memory: |v| {
             kernels::nbody::memory_bytes(&kernels::nbody::Params {
                 bodies: v[0],
@@ -293,6 +309,7 @@ pub static WORKLOADS: &[Workload] = &[
         input: Some(
             "[{ matrix: Float64Array (n x n, row-major), rhs: Float64Array (n) }, ...] -> { solutions: (Float64Array | null)[] (null: singular), singular: number[] }",
         ),
+        splits: true,
         memory: |v| {
             kernels::equations::memory_bytes(&kernels::equations::Params {
                 systems: v[0],
@@ -320,6 +337,7 @@ pub static WORKLOADS: &[Workload] = &[
         input: Some(
             "ArrayBuffer | ArrayBufferView | Blob | File, or an array of them -> [{ hex, bytes: Uint8Array }] (one digest per item)",
         ),
+        splits: true,
         memory: |v| {
             kernels::sha256::memory_bytes(&kernels::sha256::Params {
                 blocks: v[0],
@@ -351,6 +369,7 @@ pub static WORKLOADS: &[Workload] = &[
         input: Some(
             "Float64Array | Float32Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array -> the same type, sorted ascending (NaN last, -0 before +0)",
         ),
+        splits: false,
         memory: |v| kernels::sort::memory_bytes(&kernels::sort::Params { n: v[0] }),
         kernel: |v, ctx, mode| kernels::sort::run(&kernels::sort::Params { n: v[0] }, ctx, mode),
     },
@@ -362,6 +381,7 @@ pub static WORKLOADS: &[Workload] = &[
         input: Some(
             "{ a: { data: Float64Array, rows, cols }, b: { data, rows, cols } } (a.cols == b.rows) -> { data: Float64Array, rows, cols }",
         ),
+        splits: true,
         memory: |v| kernels::matmul::memory_bytes(&kernels::matmul::Params { n: v[0] }),
         kernel: |v, ctx, mode| {
             kernels::matmul::run(&kernels::matmul::Params { n: v[0] }, ctx, mode)
@@ -382,6 +402,7 @@ pub static WORKLOADS: &[Workload] = &[
             "string | Blob | File, or an array of them; optional top (default 10, at most \
              10000) beside input -> { perInput: number[], total, distinct, top: [{ word, count }] }",
         ),
+        splits: false,
         memory: |v| kernels::wordcount::memory_bytes(&kernels::wordcount::Params { words: v[0] }),
         kernel: |v, ctx, mode| {
             kernels::wordcount::generated(&kernels::wordcount::Params { words: v[0] }, ctx, mode)
@@ -393,6 +414,7 @@ pub static WORKLOADS: &[Workload] = &[
                       hand-off to the pool, result back to the caller).",
         params: &[],
         input: None,
+        splits: false,
         memory: no_memory,
         kernel: |_, _, _| Ok(Output { checksum: 0 }),
     },

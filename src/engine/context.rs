@@ -76,6 +76,9 @@ pub struct Ctx {
     /// Checks made so far: a job that has made many is a long one, which may let a waiting
     /// job start in its chunks (see [`crate::engine::pool::help`]).
     checks: AtomicU64,
+    /// Called with the job's finished fraction at every checkpoint, when set: how a job on a
+    /// worker without shared memory (the processes backend) reports its progress.
+    watcher: Option<fn(f64)>,
 }
 
 /// Checks after which a job counts as long: it then lets jobs waiting for a thread start
@@ -86,6 +89,21 @@ impl Ctx {
     /// A context for a job that has not started.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A context whose every checkpoint calls `watcher` with the finished fraction.
+    ///
+    /// ```
+    /// use webpar::engine::Ctx;
+    /// let ctx = Ctx::watched(|fraction| assert!((0.0..=1.0).contains(&fraction)));
+    /// ctx.set_total(4);
+    /// ctx.checkpoint(1).unwrap();
+    /// ```
+    pub fn watched(watcher: fn(f64)) -> Self {
+        Ctx {
+            watcher: Some(watcher),
+            ..Ctx::default()
+        }
     }
 
     /// A context with fresh counters that shares this one's cancel flag: the context of the
@@ -110,6 +128,9 @@ impl Ctx {
         self.done.fetch_add(units, Ordering::Relaxed);
         let bit = rayon::current_thread_index().map_or(63, |index| index % 63);
         self.threads_seen.fetch_or(1 << bit, Ordering::Relaxed);
+        if let Some(watcher) = self.watcher {
+            watcher(self.progress());
+        }
         self.check()
     }
 

@@ -218,6 +218,14 @@ pub fn ready_threads() -> Result<usize, Error> {
     }
 }
 
+/// The first panic's message and location, if the instance panicked.
+pub fn crash_message() -> Option<String> {
+    CRASH_MESSAGE
+        .try_lock()
+        .ok()
+        .and_then(|message| message.clone())
+}
+
 /// Whether the engine crashed.
 pub fn is_crashed() -> bool {
     CRASHED.load(Ordering::Acquire)

@@ -26,6 +26,9 @@ where
             .map(&work)
             .try_reduce(|| 0, |a, b| Ok(a.wrapping_add(b))),
         Mode::Threads(lanes) => in_lanes(lanes.max(1), chunks, &work),
+        Mode::Part { .. } => mode
+            .share(chunks)
+            .try_fold(0u64, |acc, index| Ok(acc.wrapping_add(work(index)?))),
     }
 }
 
@@ -97,6 +100,16 @@ where
                     .unwrap_or_else(PoisonError::into_inner);
                 work(index as usize, &mut chunk)
             })
+        }
+        Mode::Part { .. } => {
+            let share = mode.share(data.len().div_ceil(chunk_len.max(1)) as u64);
+            data.chunks_mut(chunk_len)
+                .enumerate()
+                .skip(share.start as usize)
+                .take((share.end - share.start) as usize)
+                .try_fold(0u64, |acc, (index, chunk)| {
+                    Ok(acc.wrapping_add(work(index, chunk)?))
+                })
         }
     }
 }

@@ -50,8 +50,10 @@ modes!();
 /// [`ErrorKind::Timeout`] when cancelled.
 pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     let n = usize::try_from(params.n).map_err(|_| too_big(params))?;
-    let a = matrix(n, params, ctx, mode, left_entry)?;
-    let b = matrix(n, params, ctx, mode, right_entry)?;
+    // A part of a job split across processes makes both operands whole: it has no one to
+    // share them with.
+    let a = matrix(n, params, ctx, mode.whole(), left_entry)?;
+    let b = matrix(n, params, ctx, mode.whole(), right_entry)?;
     let len = n.checked_mul(n).ok_or_else(|| too_big(params))?;
     let mut c = filled_vec(len, ctx, || too_big(params))?;
     let tiles = n.div_ceil(TILE) as u64;

@@ -12,6 +12,7 @@ mod js;
 mod memory;
 mod pipeline;
 mod pool;
+mod process;
 mod runner;
 mod timers;
 mod url;

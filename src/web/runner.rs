@@ -38,6 +38,8 @@ export interface Workload {
   params: ParamSpec[];
   /** What its `input` form takes and returns; null when it runs on generated data only. */
   input: string | null;
+  /** Whether a job splits into parts across isolated workers (the processes backend). */
+  splits: boolean;
 }
 /** The typed arrays `sort` takes (and gives back, sorted). */
 export type SortInput =
@@ -143,8 +145,11 @@ export type WorkloadOutput =
   | PrimeList
   | BodiesState
   | WordCounts;
-/** How a job runs. */
-export type Mode = "sequential" | "parallel";
+/**
+ * How a job runs: on one thread, across the backend's workers ("parallel": threads, or
+ * processes on the processes backend), or on isolated workers ("processes", any backend).
+ */
+export type Mode = "sequential" | "parallel" | "processes";
 /** Controls every job takes. */
 export interface JobControls {
   /** Aborting it stops the job within a chunk (milliseconds): the Promise rejects with AbortError. */
@@ -164,11 +169,15 @@ export interface RunOptions extends JobControls {
   mode?: Mode;
   /** Timed repeats, 1..=100; default 1. */
   repeats?: number;
+  /** On processes: buffers of the input the caller gives up (moved, not copied; repeats 1). */
+  transfer?: ArrayBuffer[];
 }
 /** Options of `Runner.compare`. */
 export interface CompareOptions extends JobControls {
   /** Timed repeats per mode, 1..=100; default 5. */
   repeats?: number;
+  /** "sequential" first, then "parallel" and/or "processes"; default the backend's pair. */
+  modes?: Mode[];
 }
 /** Options of `Runner.sweep`. */
 export interface SweepOptions extends JobControls {
@@ -360,6 +369,16 @@ export interface RunReport {
   output?: WorkloadOutput;
   /** What moving an app's data cost: the copy in (Blobs read included) and out. */
   copy?: CopyCost;
+  /** "processes" for a run on isolated workers, which also report what crossed to them: */
+  backend?: "processes";
+  /** Parts the job was split into (1: it ran whole on one worker). */
+  parts?: number;
+  /** Messages between the page and the workers. */
+  messages?: number;
+  /** Bytes structured clone copied to the workers. */
+  bytesCopied?: number;
+  /** Bytes moved (transferred) instead: given buffers, and outputs back. */
+  bytesTransferred?: number;
 }
 /** Milliseconds and bytes of the copy into wasm memory and of the output out of it. */
 export interface CopyCost {
@@ -373,11 +392,15 @@ export interface Comparison {
   workload: string;
   params: Record<string, number>;
   repeats: number;
-  runs: [RunReport, RunReport];
+  /** One report per mode, sequential first. */
+  runs: RunReport[];
   checksumsMatch: boolean;
   threads: number;
+  /** Sequential median / the last mode's median. */
   speedup: number;
   efficiency: number;
+  /** With `modes`: sequential median / each mode's median. */
+  speedups?: Partial<Record<Mode, number>>;
   /** The real output (of the parallel run), for a job on an app's data. */
   output?: WorkloadOutput;
   copy?: CopyCost;
@@ -767,4 +790,66 @@ fn mode_option(value: &JsValue) -> Result<Mode, Error> {
                 .with_param("mode"),
         ),
     }
+}
+
+/// The thread counts of a sweep over `pool_size` workers, as `Runner.sweep` checks its
+/// `threads` option: for the process pool's sweep (webpar.js).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = sweepCounts)]
+pub fn sweep_counts(threads: JsValue, pool_size: usize) -> Result<Vec<usize>, JsValue> {
+    let requested = threads_option(&threads).map_err(Failure::into_js)?;
+    engine::sweep_threads(requested, pool_size).map_err(|err| to_js_error(&err))
+}
+
+/// One thread count's runs of a sweep made on the JS side (the process pool's sweep).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SweptRun {
+    threads: usize,
+    threads_used: usize,
+    checksum: String,
+    times_ms: Vec<f64>,
+}
+
+/// A `Sweep` (rows, Amdahl fit, oversubscription note) from runs timed on the JS side: `runs`
+/// is `[{ threads, threadsUsed, checksum, timesMs }]`, one per thread count.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = sweepOfRuns, unchecked_return_type = "Sweep")]
+pub fn sweep_of_runs(
+    name: JsValue,
+    params: JsValue,
+    runs: JsValue,
+    repeats: u32,
+    cores: Option<usize>,
+) -> Result<JsValue, JsValue> {
+    let spec = match check_job(&name, &params).map_err(Failure::into_js)? {
+        Checked::Spec(spec) => spec,
+        Checked::Input(..) => {
+            return Err(to_js_error(&Error::invalid(
+                "a sweep runs generated params, not an input",
+            )))
+        }
+    };
+    let runs: Vec<SweptRun> = serde_wasm_bindgen::from_value(runs)
+        .map_err(|err| to_js_error(&Error::invalid(format!("sweep runs: {err}"))))?;
+    let reports = runs
+        .into_iter()
+        .map(|run| {
+            let summary = engine::Summary::of(&run.times_ms)
+                .ok_or_else(|| to_js_error(&Error::invalid("a sweep row has no timing")))?;
+            Ok(engine::RunReport {
+                workload: spec.workload.name,
+                params: spec.named_values(),
+                mode: Mode::Threads(run.threads),
+                threads: run.threads,
+                threads_used: run.threads_used,
+                checksum: run.checksum,
+                deterministic: true,
+                times_ms: run.times_ms,
+                summary,
+                output: None,
+            })
+        })
+        .collect::<Result<Vec<_>, JsValue>>()?;
+    to_js(&engine::Sweep::new(reports, repeats, cores)).map_err(|err| to_js_error(&err))
 }

@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:8080";
+/** The same dev server's files without COOP/COEP (`webpar-serve --no-isolation`). */
+export const OPEN_URL = process.env.OPEN_URL ?? "http://127.0.0.1:8081";
 
 // Root needs --no-sandbox; the rest stop Chromium from calling home on a closed network,
 // where it would stall.
@@ -27,12 +29,12 @@ export async function launch() {
 }
 
 /** Opens `path` and records every console error and page error in `problems`. */
-export async function open(context, path = "/") {
+export async function open(context, path = "/", base = BASE_URL) {
   const page = await context.newPage();
   const problems = [];
   page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console: ${msg.text()}`); });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(new URL(path, BASE_URL).href);
+  await page.goto(new URL(path, base).href);
   return { page, problems };
 }
 
@@ -52,19 +54,20 @@ export function tableCells(page, selector) {
 /**
  * Runs `fn(webpar)` in the demo page (its own script stubbed out) with the package imported,
  * and returns its result. A Promise of webpar that never settles fails the test after
- * `limitMs` instead of hanging it; so does any console error or page error.
+ * `limitMs` instead of hanging it; so does any console error or page error. `isolated:
+ * false` opens the page served without COOP/COEP; `arg` (JSON) is passed to `fn`.
  */
-export async function inPage(fn, { limitMs = 60_000 } = {}) {
+export async function inPage(fn, { limitMs = 60_000, isolated = true, arg } = {}) {
   const context = await launch();
   try {
     await context.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
-    const { page, problems } = await open(context, "/");
+    const { page, problems } = await open(context, "/", isolated ? BASE_URL : OPEN_URL);
     let timer;
     const hung = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error(
         `the page's Promise never settled; the page said: ${problems.join(" | ") || "nothing"}`)), limitMs);
     });
-    const evaluated = page.evaluate(`import("/pkg/webpar.js").then((webpar) => (${fn})(webpar))`);
+    const evaluated = page.evaluate(`import("/pkg/webpar.js").then((webpar) => (${fn})(webpar, ${JSON.stringify(arg)}))`);
     const result = await Promise.race([evaluated, hung]).finally(() => clearTimeout(timer));
     assert.deepEqual(problems, []);
     return result;

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { launch, open } from "./browser.mjs";
+import { BASE_URL, OPEN_URL, launch, open } from "./browser.mjs";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 // Every js block of the "JS API" section, in order, as one module.
@@ -10,7 +10,8 @@ const section = readme.split("\n## JS API\n")[1]?.split("\n## ")[0] ?? "";
 const example = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).join("\n") +
   '\nconsole.log("README examples done");\n';
 
-test("the README's JS examples run and print what they promise", async () => {
+for (const isolated of [true, false]) {
+test(`the README's JS examples run and print what they promise (${isolated ? "isolated: threads" : "not isolated: processes"})`, async () => {
   assert.ok(section.includes("```js"), "README has js blocks under ## JS API");
   const context = await launch();
   try {
@@ -18,7 +19,7 @@ test("the README's JS examples run and print what they promise", async () => {
     // initThreadPool() are the first calls.
     await context.route("**/app.js", (route) =>
       route.fulfill({ body: "", contentType: "text/javascript" }));
-    const { page, problems } = await open(context, "/");
+    const { page, problems } = await open(context, "/", isolated ? BASE_URL : OPEN_URL);
     const logs = [];
     page.on("console", (msg) => { if (msg.type() === "log") logs.push(msg.text()); });
     const done = page.waitForEvent("console", {
@@ -54,8 +55,12 @@ test("the README's JS examples run and print what they promise", async () => {
     assert.equal(logs[22], "closed: PoolClosedError; 2 completed, 1 failed, queue wait p50 true");
     assert.equal(logs[23], "20 replies, items 0..19, method POST");
     assert.equal(logs[24], "mapAsync: page=1 page=2 page=3 page=4 page=5 page=6");
+    assert.equal(logs[25], isolated ? "backend: threads" : "backend: processes (threads: the page is not cross-origin isolated)");
+    assert.match(logs[26], /^processes: 78498 primes in \d+ parts, \d+ messages$/);
+    assert.equal(logs[27], "fib(25) = 75025; map: 55 6765 832040; ValidationError on email; EngineCrashedError, then 55");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
   }
 });
+}

@@ -12,6 +12,10 @@ import init, {
   Queue,
   Runner,
   Semaphore,
+  capabilities,
+  createWorkerPool,
+  type Capabilities,
+  type Started,
   type MemoryUsage,
   type Comparison,
   type IoReport,
@@ -22,6 +26,7 @@ import init, {
   type WorkloadOutput,
   type Image,
 } from "../../www/pkg/webpar.js";
+import { progress, serve, transfer } from "../../www/pkg/task.js";
 
 export async function usage(): Promise<void> {
   await init();
@@ -110,4 +115,39 @@ export async function usage(): Promise<void> {
   console.log(doubled, set, arrival, item, periodic.ticks);
   runner.free();
   console.log(threads, names, size, checksum, speedup, serial, ratio, pipeline.speedup, heap);
+}
+
+/** The processes backend and the app's own functions on isolated workers. */
+export async function anyPage(): Promise<void> {
+  const caps: Capabilities = capabilities();
+  const started: Started = await init({ backend: "auto", threads: 4 });
+  const why: string[] = [...started.fellBack, ...caps.threads.why];
+  const runner = new Runner();
+  const backend: "threads" | "processes" | "sequential" | undefined = runner.backend;
+  const onProcesses: RunReport = await runner.run("primes", { below: 1_000_000 }, { mode: "processes" });
+  const copied: number | undefined = onProcesses.bytesCopied;
+  const three = await runner.compare("countdown", { n: 1e8 }, { modes: ["sequential", "parallel", "processes"] });
+  const ratio: number | undefined = three.speedups?.processes;
+  await using pool = createWorkerPool(new URL("./tasks.js", import.meta.url), { size: 2, idleTimeoutMs: 5_000 });
+  const fib = await pool.submit<number>("fib", [30], { timeoutMs: 5_000, onProgress: (value) => void value });
+  const bytes = new Uint8Array(1024);
+  await pool.submit("sumBytes", [bytes.buffer], { transfer: [bytes.buffer] });
+  for await (const value of pool.map<number>("fib", [10, 20])) void value;
+  const bundled = createWorkerPool(() => new Worker(new URL("./tasks.js", import.meta.url), { type: "module" }));
+  await bundled.close();
+  console.log(why, backend, copied, ratio, fib, pool.stats().pool.workers.length);
+}
+
+/** A task module's side. */
+export function taskModule(): void {
+  serve({
+    double: (n: number) => {
+      progress(0.5);
+      return 2 * n;
+    },
+    bytes: () => {
+      const out = new Uint8Array(8);
+      return transfer(out, [out.buffer]);
+    },
+  });
 }

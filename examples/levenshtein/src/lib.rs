@@ -28,6 +28,8 @@ impl Kernel for Levenshtein {
         ParamSpec::integer("words", "words in the list", 1, 100_000_000, 300_000),
         ParamSpec::integer("length", "letters per word", 1, MAX_LENGTH, 12),
     ];
+    // One chunked pass: a job splits across isolated workers.
+    const SPLITS: bool = true;
 
     fn run(values: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
         let (words, length) = (values[0], values[1] as usize);

@@ -526,9 +526,9 @@ export function iterableOption(value, name, what) {
 }
 
 /** Parses submit's options. */
-export function submitOptions(options) {
+export function submitOptions(options, extra = ["mode"]) {
   const read = readOptions(options,
-    ["signal", "timeoutMs", "deadlineMs", "priority", "onProgress", "mode"], "submit's options");
+    ["signal", "timeoutMs", "deadlineMs", "priority", "onProgress", ...extra], "submit's options");
   if (read.onProgress !== undefined && typeof read.onProgress !== "function") {
     throw invalid("option \"onProgress\" must be a function", "onProgress");
   }
@@ -541,7 +541,7 @@ export function submitOptions(options) {
     deadlineMs: timeOption(read.deadlineMs, "deadlineMs"),
     priority: read.priority ?? 0,
     onProgress: read.onProgress,
-    mode: read.mode,
+    ...Object.fromEntries(extra.map((key) => [key, read[key]])),
   };
 }
 
@@ -646,13 +646,15 @@ export class TaskGroup {
   #errors = [];
   #finished = false;
   #cancelOnFailure;
+  #extraOptions;
 
   /**
    * `cancelOnFailure` (default true): the first failure cancels the others (asyncio.TaskGroup);
    * false lets every task run to its end (asyncio.gather(return_exceptions=True)).
    */
-  constructor(submit, { cancelOnFailure = true } = {}) {
+  constructor(submit, { cancelOnFailure = true } = {}, extraOptions = ["mode"]) {
     this.#submit = submit;
+    this.#extraOptions = extraOptions;
     this.#cancelOnFailure = Boolean(cancelOnFailure);
   }
 
@@ -674,7 +676,7 @@ export class TaskGroup {
     if (this.#finished) {
       throw invalid("the group has finished: make a new runner.group()", "group");
     }
-    const read = submitOptions(options);
+    const read = submitOptions(options, this.#extraOptions);
     const task = this.#submit(name, params, {
       ...read, signal: anySignal([read.signal, this.#controller.signal]),
     });
@@ -722,5 +724,63 @@ export class TaskGroup {
 
   [Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispose")]() {
     return this.join().then(() => undefined);
+  }
+}
+
+/**
+ * The loop behind the map of Runner and WorkerPool: `send(items, signal)` runs a chunk of
+ * inputs and resolves with one result (or Error) per item; chunks go through `executor`,
+ * `concurrency` at once, at most `buffer` inputs and results held; results are yielded in
+ * order, or as chunks finish with `ordered: false`.
+ */
+export async function* mapChunks({ executor, send, inputs, chunkSize, concurrency, buffer, ordered, signal }) {
+  const controller = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+  const isAsync = typeof inputs[Symbol.asyncIterator] === "function";
+  const iterator = isAsync ? inputs[Symbol.asyncIterator]() : inputs[Symbol.iterator]();
+  let exhausted = false;
+  let held = 0;
+  const inflight = [];
+  try {
+    for (;;) {
+      while (!exhausted && inflight.length < concurrency && (held === 0 || held + chunkSize <= buffer)) {
+        const items = [];
+        while (items.length < chunkSize) {
+          const next = isAsync ? await iterator.next() : iterator.next();
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          items.push(next.value);
+        }
+        if (items.length === 0) break;
+        held += items.length;
+        const task = executor.enqueue((taskSignal) => send(items, taskSignal),
+          { signal: stop, limited: false });
+        inflight.push(task);
+      }
+      if (inflight.length === 0) return;
+      let task;
+      if (ordered) {
+        task = inflight.shift();
+        await task.then(() => {}, () => {});
+      } else {
+        // Wrapped: a Task is a thenable, which a Promise would unwrap into its value.
+        [task] = await Promise.race(inflight.map((t) => t.then(() => [t], () => [t])));
+        inflight.splice(inflight.indexOf(task), 1);
+      }
+      if (task.status !== "fulfilled") throw task.error;
+      const results = task.value;
+      for (let i = 0; i < results.length; i++) {
+        const result = results[i];
+        if (result instanceof Error) throw result;
+        held -= 1;
+        yield result;
+      }
+    }
+  } finally {
+    controller.abort(typedError("AbortError", "map was stopped before its inputs ran out"));
+    for (const task of inflight) task.cancel();
+    if (!exhausted) await iterator.return?.();
   }
 }

@@ -1,10 +1,67 @@
 export * from "./webpar_core.js";
-export { default } from "./webpar_core.js";
+import type { InitInput, InitOutput } from "./webpar_core.js";
 import type {
   CompareOptions, Comparison, IoOptions, IoReport, IoSpec, JobControls, MemoryUsage, Mode,
   Params, PipelineReport, PipelineSpec, RunOptions, RunReport, Sweep, SweepOptions, Workload,
   WorkloadOutput,
 } from "./webpar_core.js";
+/** Where CPU jobs run: threads (shared memory), processes (isolated workers), or the page. */
+export type Backend = "threads" | "processes" | "sequential";
+/** One backend's check: whether it can run here, and if not, every reason. */
+export interface BackendCheck {
+  ok: boolean;
+  why: string[];
+}
+/** What this page can run (capabilities()). */
+export interface Capabilities {
+  crossOriginIsolated: boolean;
+  /** A shared WebAssembly.Memory can be made. */
+  sharedMemory: boolean;
+  /** Workers of `{ type: "module" }` can be made. */
+  moduleWorkers: boolean;
+  threads: BackendCheck;
+  processes: BackendCheck;
+  sequential: BackendCheck;
+}
+/** What this page can run, and for every check that failed, why. */
+export function capabilities(): Capabilities;
+/** Options of `init` that start a backend. */
+export interface InitOptions {
+  /** Default "auto": threads where they can run, else processes, else sequential. */
+  backend?: "auto" | Backend;
+  /** Threads of the thread pool (default navigator.hardwareConcurrency). */
+  threads?: number;
+  /** Workers of the process pool (default `threads`, else navigator.hardwareConcurrency). */
+  processes?: number;
+  /** An idle process worker is let go after this (default 30000); the next job starts it again. */
+  idleTimeoutMs?: number;
+  /** Where the threaded module is, as the bindings' own init takes it. */
+  module_or_path?: InitInput | Promise<InitInput>;
+}
+/** What init({ backend }) started. */
+export interface Started {
+  backend: Backend;
+  /** The thread pool's size, on threads. */
+  threads?: number;
+  /** The process pool's size, on processes. */
+  processes?: number;
+  /** Milliseconds from the check to a ready backend. */
+  startupMs: number;
+  capabilities: Capabilities;
+  /** Why better backends were not picked ("threads: ..."). */
+  fellBack: string[];
+}
+/**
+ * Instantiates the module; with `{ backend }` (or `threads`, `processes`) also starts the
+ * backend CPU jobs run on. Forcing "threads" where it cannot run rejects with
+ * PoolNotReadyError naming the check that failed.
+ */
+declare function init(options: InitOptions): Promise<Started>;
+declare function init(
+  module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
+): Promise<InitOutput>;
+export default init;
+
 /**
  * Starts the pool of Web Worker threads that parallel jobs run on, and resolves with its size
  * (default `navigator.hardwareConcurrency`). It starts once per page: a later call with the
@@ -212,6 +269,25 @@ export interface RunnerStats {
   maxRunning: number;
   closed: boolean;
   memory: MemoryUsage;
+  /** The process pool, on the processes and sequential backends. */
+  processes?: IsolatedPoolStats;
+}
+/** A pool of isolated workers: its settings, counts and each worker. */
+export interface IsolatedPoolStats {
+  size: number;
+  minSize: number;
+  idleTimeoutMs: number;
+  /** Pieces of work waiting for a worker. */
+  queued: number;
+  /** After a crash loop: every task rejects with PoolBrokenError. */
+  broken: boolean;
+  messages: number;
+  crashes: number;
+  /** Workers terminated (cancel, timeout, crash) and replaced. */
+  replaced: number;
+  /** Workers started since the pool was made. */
+  started: number;
+  workers: { id: number; state: "starting" | "idle" | "busy"; tasks: number; aliveMs: number }[];
 }
 /** Options of `new Runner()`. */
 export interface RunnerOptions {
@@ -228,6 +304,10 @@ export interface RunnerOptions {
 export class Runner implements Disposable, AsyncDisposable {
   constructor(options?: RunnerOptions);
   readonly threads: number | undefined;
+  /** The backend jobs run on; undefined before init({ backend }) or initThreadPool. */
+  readonly backend: Backend | undefined;
+  /** What this page can run (as init saw it). */
+  readonly capabilities: Capabilities;
   workloads(): Workload[];
   validate(name: string, params: Params): void;
   run(name: string, params: Params, options?: RunOptions): Promise<RunReport>;
@@ -278,3 +358,60 @@ export function wait<T extends PromiseLike<unknown>>(
     signal?: AbortSignal;
   },
 ): Promise<{ done: Set<T>; notDone: Set<T> }>;
+
+/** Options of `createWorkerPool`. */
+export interface WorkerPoolOptions {
+  /** Workers at most, 1..=256; default navigator.hardwareConcurrency. */
+  size?: number;
+  /** Tasks waiting before submit rejects with QueueFullError; default 10000. */
+  maxQueue?: number;
+  /** An idle worker is let go after this; default 30000. */
+  idleTimeoutMs?: number;
+  /** Workers kept however idle; default 0. */
+  minSize?: number;
+}
+/** Options of `WorkerPool.submit`. */
+export interface WorkerSubmitOptions extends Omit<SubmitOptions, "mode" | "onProgress"> {
+  /** Buffers of the arguments the caller gives up: moved to the worker, not copied. */
+  transfer?: Transferable[];
+  /** What the task sends with progress(value) from "webpar/task". */
+  onProgress?: (value: any) => void;
+}
+/**
+ * The app's own functions on isolated workers (ProcessPoolExecutor for JS): submit → Task,
+ * map, group, close. A task past its time, or cancelled while it runs, has its worker
+ * terminated and replaced; a crashing worker fails only its own task (EngineCrashedError).
+ */
+export class WorkerPool implements AsyncDisposable {
+  readonly size: number;
+  /** Calls the task module's function `fn` with `args` on a worker. Never throws. */
+  submit<T = any>(fn: string, args?: unknown[], options?: WorkerSubmitOptions): Task<T>;
+  /** Calls `fn(item)` for every item, lazily, on the workers. */
+  map<T = any>(
+    fn: string,
+    items: Iterable<unknown> | AsyncIterable<unknown>,
+    options?: { ordered?: boolean; concurrency?: number; buffer?: number; signal?: AbortSignal },
+  ): AsyncIterable<T>;
+  group(options?: { cancelOnFailure?: boolean }): WorkerTaskGroup;
+  capacity(options?: WaitOptions): Promise<void>;
+  /** Starts every worker now (otherwise they start on demand). */
+  warm(): Promise<void>;
+  /** Refuses new tasks; resolves once every task has settled, then ends the workers. */
+  close(options?: { cancelPending?: boolean }): Promise<void>;
+  stats(): Omit<RunnerStats, "memory" | "processes"> & { pool: IsolatedPoolStats };
+  [Symbol.asyncDispose](): Promise<void>;
+}
+/** A TaskGroup of a WorkerPool. */
+export interface WorkerTaskGroup extends AsyncDisposable {
+  readonly signal: AbortSignal;
+  submit<T = any>(fn: string, args?: unknown[], options?: WorkerSubmitOptions): Task<T>;
+  abort(reason?: unknown): void;
+  join(): Promise<any[]>;
+  settled(): Promise<PromiseSettledResult<any>[]>;
+}
+/**
+ * A pool of isolated workers running the app's task functions: `source` is the URL of an ES
+ * module whose exports are the tasks, or a function returning a new module Worker whose
+ * script calls serve({ ... }) from "webpar/task" (the form bundlers follow).
+ */
+export function createWorkerPool(source: URL | string | (() => Worker), options?: WorkerPoolOptions): WorkerPool;

@@ -1,22 +1,29 @@
-// The package's entry module: the generated bindings (webpar_core.js) with two changes.
+// The package's entry module: the generated bindings (webpar_core.js) with three changes.
 //
-// 1. `initThreadPool(threads)` is webpar's `startThreadPool`, which checks its input, refuses
+// 1. `init(options)` (the default export) still instantiates the module; given `{ backend }`
+//    it also starts the backend CPU jobs run on: threads, processes or sequential
+//    (backend.js picks and says why).
+// 2. `initThreadPool(threads)` is webpar's `startThreadPool`, which checks its input, refuses
 //    a second pool and lets `Runner` tell a run before the pool is ready (PoolNotReadyError)
 //    from one after it. It starts the pool's workers from ./webpar-worker.js, created in the
 //    form bundlers recognise (see createWorker).
-// 2. `Runner` is a guard around the generated class. The generated methods throw a plain
+// 3. `Runner` is a guard around the generated class. The generated methods throw a plain
 //    "null pointer passed to rust" synchronously when called on a freed runner or with another
 //    `this`; here every Promise-returning method rejects instead, with a typed error that says
-//    what to do, and `free()` may be called twice.
+//    what to do, and `free()` may be called twice. It sends CPU jobs to the backend picked.
 import * as core from "./webpar_core.js";
 import { typedError } from "./sync.js";
 import {
-  Executor, TaskGroup, invalid, iterableOption, readOptions, signalOption, submitOptions,
-  wholeOption, DEFAULT_MAX_QUEUE,
+  Executor, TaskGroup, invalid, iterableOption, mapChunks, readOptions, signalOption,
+  submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
 } from "./executor.js";
+import { asksForBackend, capabilities, current, processPool, startBackend } from "./backend.js";
 
 export * from "./webpar_core.js";
-export { default } from "./webpar_core.js";
+// What the page can run: threads, processes, sequential, and why not.
+export { capabilities } from "./backend.js";
+// The app's own JS functions on isolated workers.
+export { createWorkerPool, WorkerPool } from "./worker-pool.js";
 // Async coordination for the caller's own tasks: Semaphore, Lock, Event, Barrier, Queue, every.
 export { Barrier, Event, Lock, Queue, Semaphore, every } from "./sync.js";
 // The executor vocabulary: tasks, and functions over many of them.
@@ -31,6 +38,86 @@ function createWorker() {
     type: "module",
     name: "webpar-worker",
   });
+}
+
+/**
+ * Instantiates the module. Given `{ backend, threads, processes, idleTimeoutMs }`, it also
+ * starts the backend CPU jobs run on and resolves with `{ backend, threads, processes,
+ * startupMs, capabilities, fellBack }`: `backend` "auto" (default) picks "threads" where the
+ * page is cross-origin isolated and shared wasm memory works, else "processes" (isolated
+ * workers, any page), else "sequential"; `fellBack` says why a better one was not picked.
+ * Forcing "threads" where it cannot run rejects with PoolNotReadyError naming the check
+ * that failed. Without those options it is the bindings' own init (module_or_path).
+ */
+export default function init(options) {
+  if (!asksForBackend(options)) return core.default(options);
+  return startBackend(options, {
+    instantiate: (arg) => core.default(arg),
+    startThreads: (threads) => initThreadPool(threads),
+    splits: splitsOf,
+  });
+}
+
+/** Whether workload `name` splits into parts (processes backend); false for unknown names. */
+function splitsOf(name) {
+  let catalogue;
+  try {
+    catalogue = new core.Runner();
+    return catalogue.workloads().some((w) => w.name === name && w.splits);
+  } catch {
+    return false;
+  } finally {
+    catalogue?.free();
+  }
+}
+
+/**
+ * Where a job of `options.mode` goes: "processes" when it asks for processes, or when the
+ * backend is processes or sequential; else the thread pool. Reads `mode` once; a throwing
+ * getter is left for the options' own check to report.
+ */
+function routeOf(options) {
+  let mode;
+  try {
+    mode = options?.mode;
+  } catch {
+    return { pool: false };
+  }
+  const backend = current()?.backend;
+  if (mode === "processes") return { pool: true, mode: "processes" };
+  if (backend === "processes" || backend === "sequential") {
+    // The sequential backend's pool is the page itself: "processes" there means slices.
+    if (mode === undefined || mode === "parallel") return { pool: true, mode: "processes" };
+    if (mode === "sequential") return { pool: true, mode: "sequential" };
+  }
+  return { pool: false };
+}
+
+/** Reads the options of a job on the process pool (those of Runner.run, and `transfer`). */
+function processOptions(options, mode) {
+  const read = readOptions(options,
+    ["mode", "repeats", "signal", "timeoutMs", "onProgress", "transfer", "crashForTests"], "run's options");
+  if (read.onProgress !== undefined && typeof read.onProgress !== "function") {
+    throw invalid("option \"onProgress\" must be a function", "onProgress");
+  }
+  if (read.timeoutMs !== undefined && !(typeof read.timeoutMs === "number" && read.timeoutMs >= 0 && read.timeoutMs <= 86_400_000)) {
+    throw invalid(`option "timeoutMs" must be a number of milliseconds in 0..=86400000, got ${String(read.timeoutMs)}`, "timeoutMs");
+  }
+  if (read.transfer !== undefined && !Array.isArray(read.transfer)) {
+    throw invalid("option \"transfer\" must be an array of ArrayBuffers the caller gives up", "transfer");
+  }
+  if (read.crashForTests !== undefined && !["panic", "unreachable", "oom"].includes(read.crashForTests)) {
+    throw invalid("option \"crashForTests\" (tests of crash recovery only) must be \"panic\", \"unreachable\" or \"oom\"", "crashForTests");
+  }
+  return {
+    mode,
+    repeats: wholeOption(read.repeats, "repeats", 1, 1000, 1),
+    signal: signalOption(read.signal),
+    timeoutMs: read.timeoutMs,
+    onProgress: read.onProgress,
+    transfer: read.transfer ?? [],
+    crashForTests: read.crashForTests,
+  };
 }
 
 /**
@@ -119,7 +206,7 @@ export class Runner {
     const { mode, ...scheduling } = read;
     return this.#executor.enqueue((signal, onProgress, timeoutMs) => {
       const runner = Runner.#open(this, method);
-      return runner.run(name, params, { mode, signal, timeoutMs, onProgress });
+      return Runner.#route(runner, name, params, { mode, signal, timeoutMs, onProgress });
     }, { ...scheduling, limited });
   }
 
@@ -142,7 +229,13 @@ export class Runner {
     signalOption(read.signal);
     iterableOption(inputs, "inputs", "map's inputs");
     const executor = this.#executor;
-    const send = (items, signal) => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal });
+    const route = routeOf({ mode: read.mode });
+    const send = route.pool
+      ? async (items, signal) => {
+        Runner.#open(this, "map");
+        return (await processPool(splitsOf)).runBatch(name, items, { signal });
+      }
+      : (items, signal) => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal });
     return mapChunks({
       executor, send, inputs, chunkSize, concurrency, buffer,
       ordered: read.ordered ?? true, signal: read.signal,
@@ -219,20 +312,93 @@ export class Runner {
    */
   stats() {
     Runner.#open(this, "stats");
-    return { ...this.#executor.stats(), memory: core.memoryUsage() };
+    const pool = current()?.pool;
+    return {
+      ...this.#executor.stats(), memory: core.memoryUsage(),
+      ...(pool ? { processes: pool.stats() } : {}),
+    };
   }
 
+  /** The thread pool's size, or `undefined` while it is not running. */
   get threads() { return Runner.#open(this, "threads").threads; }
+
+  /**
+   * The backend CPU jobs run on: "threads", "processes" or "sequential" as init({ backend })
+   * picked, "threads" once initThreadPool resolved without it, else undefined.
+   */
+  get backend() {
+    Runner.#open(this, "backend");
+    return current()?.backend ?? (this.threads !== undefined ? "threads" : undefined);
+  }
+
+  /** What this page can run, and for every check that failed, why (see capabilities()). */
+  get capabilities() {
+    Runner.#open(this, "capabilities");
+    return current()?.capabilities ?? capabilities();
+  }
+
   workloads() { return Runner.#open(this, "workloads").workloads(); }
   validate(name, params) { return Runner.#open(this, "validate").validate(name, params); }
+
+  /**
+   * Runs workload `name` (see the bindings' Runner.run). `mode` "processes" runs it on
+   * isolated workers, on any backend; on the processes backend "parallel" means that too.
+   * A run on processes also reports `parts`, `messages`, `bytesCopied` and
+   * `bytesTransferred`, and takes `transfer` (buffers of the input the caller gives up).
+   */
   run(name, params, options) {
-    return Runner.#promise(this, "run", (runner) => runner.run(name, params, options));
+    return Runner.#promise(this, "run", (runner) => Runner.#route(runner, name, params, options));
   }
+
+  /** Runs a job where its mode and the backend say: the thread pool, or the process pool. */
+  static #route(runner, name, params, options) {
+    const route = routeOf(options);
+    if (!route.pool) return runner.run(name, params, options);
+    const read = processOptions(options, route.mode);
+    runner.validate(name, params);
+    return processPool(splitsOf).then((pool) => pool.run(name, params, read));
+  }
+
+  /**
+   * Runs workload `name` in each mode, `repeats` times (default 5, alternating after one
+   * warm-up each), and compares medians: sequential against the backend's parallel mode
+   * (threads, or processes on the processes backend). `modes: ["sequential", "parallel",
+   * "processes"]` adds isolated workers beside threads; `speedups` then has one ratio per mode.
+   */
   compare(name, params, options) {
-    return Runner.#promise(this, "compare", (runner) => runner.compare(name, params, options));
+    return Runner.#promise(this, "compare", async (runner) => {
+      let modes;
+      let rest = options;
+      try {
+        if (options !== null && typeof options === "object" && Object.hasOwn(options, "modes")) {
+          ({ modes, ...rest } = options);
+        }
+      } catch (error) {
+        throw invalid(`compare's options threw while they were read (${error?.message}); err.cause is what they threw`, "options", error);
+      }
+      const backend = current()?.backend;
+      const onPool = backend === "processes" || backend === "sequential";
+      if (modes === undefined) modes = onPool ? ["sequential", "processes"] : ["sequential", "parallel"];
+      if (!Array.isArray(modes) || modes.length < 2 || modes[0] !== "sequential" ||
+        !modes.slice(1).every((m) => ["parallel", "processes", "sequential"].includes(m))) {
+        throw invalid(`option "modes" must list "sequential" first, then "parallel" and/or "processes", got ${String(modes)}`, "modes");
+      }
+      if (!onPool && modes.length === 2 && modes[1] === "parallel") return runner.compare(name, params, rest);
+      return compareOnPool(runner, name, params, rest, modes, onPool);
+    });
   }
+
+  /**
+   * Runs the job on exactly k workers for each k of `threads` and fits Amdahl's law (see
+   * the bindings' Runner.sweep). On the processes backend k is the process workers taking
+   * the job's parts at once; on sequential there is one.
+   */
   sweep(name, params, options) {
-    return Runner.#promise(this, "sweep", (runner) => runner.sweep(name, params, options));
+    return Runner.#promise(this, "sweep", (runner) => {
+      const backend = current()?.backend;
+      if (backend === "processes" || backend === "sequential") return sweepOnPool(runner, name, params, options);
+      return runner.sweep(name, params, options);
+    });
   }
   io(spec, options) {
     return Runner.#promise(this, "io", (runner) => runner.io(spec, options));
@@ -355,55 +521,93 @@ async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered
   }
 }
 
-/** The loop behind Runner.map: chunks of inputs in flight, results yielded as they come. */
-async function* mapChunks({ executor, send, inputs, chunkSize, concurrency, buffer, ordered, signal }) {
-  const controller = new AbortController();
-  const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
-  const isAsync = typeof inputs[Symbol.asyncIterator] === "function";
-  const iterator = isAsync ? inputs[Symbol.asyncIterator]() : inputs[Symbol.iterator]();
-  let exhausted = false;
-  let held = 0;
-  const inflight = [];
-  try {
-    for (;;) {
-      while (!exhausted && inflight.length < concurrency && (held === 0 || held + chunkSize <= buffer)) {
-        const items = [];
-        while (items.length < chunkSize) {
-          const next = isAsync ? await iterator.next() : iterator.next();
-          if (next.done) {
-            exhausted = true;
-            break;
-          }
-          items.push(next.value);
-        }
-        if (items.length === 0) break;
-        held += items.length;
-        const task = executor.enqueue((taskSignal) => send(items, taskSignal),
-          { signal: stop, limited: false });
-        inflight.push(task);
-      }
-      if (inflight.length === 0) return;
-      let task;
-      if (ordered) {
-        task = inflight.shift();
-        await task.then(() => {}, () => {});
-      } else {
-        // Wrapped: a Task is a thenable, which a Promise would unwrap into its value.
-        [task] = await Promise.race(inflight.map((t) => t.then(() => [t], () => [t])));
-        inflight.splice(inflight.indexOf(task), 1);
-      }
-      if (task.status !== "fulfilled") throw task.error;
-      const results = task.value;
-      for (let i = 0; i < results.length; i++) {
-        const result = results[i];
-        if (result instanceof Error) throw result;
-        held -= 1;
-        yield result;
+/**
+ * compare with isolated workers among the modes: every mode's run alternates with the
+ * others' after one warm-up each; the report has the shape of the bindings' Comparison, with
+ * `speedups` per mode beside `speedup` (of the last mode).
+ */
+async function compareOnPool(runner, name, params, options, modes, onPool) {
+  const read = readOptions(options, ["repeats", "signal", "timeoutMs", "onProgress"], "compare's options");
+  const repeats = wholeOption(read.repeats, "repeats", 1, 1000, 5);
+  signalOption(read.signal);
+  runner.validate(name, params);
+  const pool = (onPool || modes.includes("processes")) ? await processPool(splitsOf) : null;
+  const once = (mode, repeatsNow) => {
+    const common = { signal: read.signal, timeoutMs: read.timeoutMs };
+    if (mode === "parallel" && !onPool) return runner.run(name, params, { ...common, mode: "parallel", repeats: repeatsNow });
+    if (mode === "sequential" && !onPool) return runner.run(name, params, { ...common, mode: "sequential", repeats: repeatsNow });
+    return pool.run(name, params, { ...common, mode: mode === "parallel" ? "processes" : mode, repeats: repeatsNow });
+  };
+  for (const mode of modes) await once(mode, 1);
+  const reports = modes.map(() => []);
+  for (let r = 0; r < repeats; r++) {
+    for (let m = 0; m < modes.length; m++) {
+      reports[m].push(await once(modes[m], 1));
+      try {
+        read.onProgress?.((r * modes.length + m + 1) / (repeats * modes.length));
+      } catch (error) {
+        throw typedError("CallbackError", `onProgress threw (${error?.message}); err.cause is what it threw`, error);
       }
     }
-  } finally {
-    controller.abort(typedError("AbortError", "map was stopped before its inputs ran out"));
-    for (const task of inflight) task.cancel();
-    if (!exhausted) await iterator.return?.();
   }
+  const runs = reports.map((list) => {
+    const times = list.map((report) => report.medianMs);
+    const sorted = [...times].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    const medianMs = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const last = list[list.length - 1];
+    return {
+      ...last, timesMs: times, medianMs, minMs: sorted[0], maxMs: sorted[sorted.length - 1],
+      meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+      deterministic: list.every((report) => report.checksum === last.checksum && report.deterministic),
+    };
+  });
+  const speedups = {};
+  for (const run of runs.slice(1)) speedups[run.mode] = runs[0].medianMs / run.medianMs;
+  const top = runs[runs.length - 1];
+  return {
+    workload: name,
+    params: runs[0].params,
+    repeats,
+    runs,
+    checksumsMatch: runs.every((run) => run.checksum === runs[0].checksum),
+    threads: top.threads,
+    speedup: runs[0].medianMs / top.medianMs,
+    efficiency: runs[0].medianMs / top.medianMs / Math.max(1, top.threads),
+    speedups,
+  };
+}
+
+/**
+ * Runner.sweep on the process pool: for each k, the job's parts taken by at most k workers at
+ * once, the counts taking turns; the bindings make the rows and the Amdahl fit.
+ */
+async function sweepOnPool(runner, name, params, options) {
+  const read = readOptions(options, ["threads", "repeats", "signal", "timeoutMs", "onProgress"], "sweep's options");
+  const repeats = wholeOption(read.repeats, "repeats", 1, 100, 3);
+  signalOption(read.signal);
+  runner.validate(name, params);
+  const pool = await processPool(splitsOf);
+  const counts = Array.from(core.sweepCounts(read.threads, pool.size));
+  const times = counts.map(() => []);
+  const last = counts.map(() => null);
+  const common = { signal: read.signal, timeoutMs: read.timeoutMs, mode: "processes" };
+  await pool.run(name, params, { ...common, lanes: counts[counts.length - 1] });
+  for (let r = 0; r < repeats; r++) {
+    for (let i = 0; i < counts.length; i++) {
+      const report = await pool.run(name, params, { ...common, lanes: counts[i] });
+      times[i].push(report.medianMs);
+      last[i] = report;
+      try {
+        read.onProgress?.((r * counts.length + i + 1) / (repeats * counts.length));
+      } catch (error) {
+        throw typedError("CallbackError", `onProgress threw (${error?.message}); err.cause is what it threw`, error);
+      }
+    }
+  }
+  const runs = counts.map((k, i) => ({
+    threads: k, threadsUsed: Math.min(k, last[i].threadsUsed), checksum: last[i].checksum, timesMs: times[i],
+  }));
+  const cores = globalThis.navigator?.hardwareConcurrency;
+  return core.sweepOfRuns(name, params, runs, repeats, Number.isInteger(cores) ? cores : undefined);
 }

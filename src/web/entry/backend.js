@@ -1,0 +1,218 @@
+// Which backend CPU jobs run on, picked at run time: "threads" (rayon on shared memory; needs
+// a cross-origin isolated page), "processes" (isolated workers, each with its own memory;
+// any page), or "sequential" (no workers at all, only where module workers are missing: jobs
+// run in the page, a splitting one in 64 slices with the page's events served between them,
+// any other whole). Detection is by trying, in the spirit of
+// wasm-feature-detect.
+import { ProcessPool, compileSingleBuild } from "./processes.js";
+import { typedError } from "./sync.js";
+import { invalid, readOptions, wholeOption } from "./executor.js";
+
+const BACKENDS = ["auto", "threads", "processes", "sequential"];
+
+/** What this page can run, and for every check that failed, why. */
+export function capabilities() {
+  const isolated = globalThis.crossOriginIsolated === true;
+  let sharedMemory = false;
+  let sharedWhy = "";
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    sharedMemory = Object.prototype.toString.call(memory.buffer) === "[object SharedArrayBuffer]";
+    if (!sharedMemory) sharedWhy = "WebAssembly.Memory({ shared: true }) gave no SharedArrayBuffer";
+  } catch (error) {
+    sharedWhy = `WebAssembly.Memory({ shared: true }) threw ${error?.name}: ${error?.message}`;
+  }
+  let moduleWorkers = false;
+  let workersWhy = "";
+  if (typeof Worker !== "function") {
+    workersWhy = "this context has no Worker";
+  } else {
+    // The `type` getter is read only by browsers that know module workers; the worker itself
+    // never runs (an empty script, terminated at once).
+    try {
+      const probe = new Worker("data:text/javascript,", { get type() { moduleWorkers = true; return "module"; } });
+      probe.terminate();
+    } catch (error) {
+      workersWhy = `new Worker(...) threw ${error?.name}: ${error?.message}`;
+    }
+    if (!moduleWorkers && !workersWhy) workersWhy = "this browser has no module workers ({ type: \"module\" })";
+  }
+  const threadsWhy = [
+    isolated ? "" : "the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)",
+    sharedMemory ? "" : `no shared wasm memory: ${sharedWhy}`,
+    moduleWorkers ? "" : workersWhy,
+  ].filter(Boolean);
+  return {
+    crossOriginIsolated: isolated,
+    sharedMemory,
+    moduleWorkers,
+    threads: { ok: threadsWhy.length === 0, why: threadsWhy },
+    processes: { ok: moduleWorkers, why: moduleWorkers ? [] : [workersWhy] },
+    sequential: { ok: true, why: [] },
+  };
+}
+
+/**
+ * A stand-in for a worker, in the page itself: the sequential backend's one "worker". It
+ * runs the non-shared build on the calling thread, so a job blocks the page while it runs.
+ */
+class InPageWorker extends EventTarget {
+  #bindings = null;
+  #terminated = false;
+
+  postMessage(data) {
+    setTimeout(() => this.#handle(data), 0);
+  }
+
+  terminate() {
+    this.#terminated = true;
+  }
+
+  #answer(data) {
+    if (!this.#terminated) this.dispatchEvent(new MessageEvent("message", { data }));
+  }
+
+  async #handle(data) {
+    if (data?.type === "webpar:start") {
+      try {
+        this.#bindings = await import("./webpar_single.js");
+        await this.#bindings.default({ module_or_path: data.module });
+        this.#answer({ type: "webpar:ready" });
+      } catch (error) {
+        this.#answer({ type: "webpar:start-failed", message: `${error?.name}: ${error?.message}` });
+      }
+      return;
+    }
+    if (data?.type !== "webpar:run") return;
+    try {
+      const result = await this.#bindings.runInProcess(data.name, data.params, data.part, undefined);
+      this.#answer({ type: "webpar:done", id: data.id, result });
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) {
+        this.#answer({ type: "webpar:crashed", message: this.#bindings.lastPanic() ?? error.message });
+      } else {
+        this.#answer({ type: "webpar:failed", id: data.id, error: { name: error?.name, message: error?.message, param: error?.param } });
+      }
+    }
+  }
+}
+
+/** What init({ backend }) picked; null before. */
+let chosen = null;
+let starting = null;
+/** The process pool of threads-backend pages, made when a job first asks for processes. */
+let sidePool = null;
+
+/** The backend's state for Runner: { backend, processes (a ProcessPool or null), ... }. */
+export function current() {
+  return chosen;
+}
+
+/**
+ * The process pool that "processes" jobs run on: the backend's own on the processes and
+ * sequential backends, else one made now on first use (size: navigator.hardwareConcurrency).
+ */
+export async function processPool(splits) {
+  if (chosen?.pool) return chosen.pool;
+  sidePool ??= compileSingleBuild().then((module) => new ProcessPool({ size: cores(), module, splits }));
+  sidePool.catch(() => { sidePool = null; });
+  return sidePool;
+}
+
+function cores() {
+  return Math.max(1, Math.min(256, globalThis.navigator?.hardwareConcurrency ?? 2));
+}
+
+/** Whether init's argument asks for a backend (rather than only the module's instantiation). */
+export function asksForBackend(options) {
+  return options !== null && typeof options === "object" && !(options instanceof WebAssembly.Module) &&
+    !(options instanceof URL) && !(options instanceof Request) &&
+    ["backend", "threads", "processes", "idleTimeoutMs"].some((key) => Object.hasOwn(options, key));
+}
+
+/**
+ * Starts a backend (see init in webpar.js): instantiates the bindings with `instantiate`,
+ * starts the thread pool with `startThreads(threads)`, or the process pool. Resolves with
+ * `{ backend, threads, processes, startupMs, capabilities, fellBack }`. A second call resolves
+ * with the first one's result when it asks for the same backend (or "auto").
+ */
+export function startBackend(options, { instantiate, startThreads, splits }) {
+  let read;
+  try {
+    read = readOptions(options, ["backend", "threads", "processes", "idleTimeoutMs", "module_or_path"], "init's options");
+    if (read.backend !== undefined && !BACKENDS.includes(read.backend)) {
+      throw invalid(`option "backend" must be one of ${BACKENDS.map((b) => JSON.stringify(b)).join(", ")}, got ${String(read.backend)}`, "backend");
+    }
+    wholeOption(read.processes, "processes", 1, 256, 1);
+    wholeOption(read.idleTimeoutMs, "idleTimeoutMs", 0, 86_400_000, 0);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const backend = read.backend ?? "auto";
+  if (starting) {
+    return starting.then((result) => {
+      if (backend !== "auto" && backend !== result.backend) {
+        throw invalid(`the ${result.backend} backend is running already; one backend per page (reload to pick "${backend}")`, "backend");
+      }
+      return { ...result, capabilities: { ...result.capabilities } };
+    });
+  }
+  starting = start(read, backend, { instantiate, startThreads, splits });
+  starting.catch(() => { starting = null; });
+  return starting;
+}
+
+async function start(read, backend, { instantiate, startThreads, splits }) {
+  await instantiate(read.module_or_path === undefined ? undefined : { module_or_path: read.module_or_path });
+  const caps = capabilities();
+  const fellBack = [];
+  const began = performance.now();
+  const tryThreads = async () => {
+    if (!caps.threads.ok) {
+      throw typedError("PoolNotReadyError", `the threads backend cannot run here: ${caps.threads.why.join("; ")}`);
+    }
+    return startThreads(read.threads);
+  };
+  const startProcesses = async (size, inPage) => {
+    const module = await compileSingleBuild();
+    const pool = new ProcessPool({
+      size, module, splits, idleTimeoutMs: read.idleTimeoutMs ?? 30_000,
+      // In the page: a splitting job runs as 64 slices, the page's events served between them.
+      ...(inPage ? { createWorker: () => new InPageWorker(), partsPerWorker: 64, splitMode: "sequential" } : {}),
+    });
+    await pool.warm();
+    return pool;
+  };
+  let picked = backend;
+  let threads;
+  let pool = null;
+  if (backend === "threads" || backend === "auto") {
+    try {
+      threads = await tryThreads();
+      picked = "threads";
+    } catch (error) {
+      if (backend === "threads") throw error;
+      fellBack.push(`threads: ${error.message}`);
+      picked = caps.processes.ok ? "processes" : "sequential";
+    }
+  }
+  if (picked === "processes") {
+    if (!caps.processes.ok) {
+      throw typedError("PoolNotReadyError", `the processes backend cannot run here: ${caps.processes.why.join("; ")}`);
+    }
+    pool = await startProcesses(read.processes ?? read.threads ?? cores());
+  } else if (picked === "sequential") {
+    pool = await startProcesses(1, true);
+  }
+  chosen = {
+    backend: picked,
+    threads: picked === "threads" ? threads : undefined,
+    processes: pool && picked === "processes" ? pool.size : undefined,
+    startupMs: performance.now() - began,
+    capabilities: caps,
+    fellBack,
+    pool,
+  };
+  const { pool: _, ...result } = chosen;
+  return result;
+}

@@ -1,0 +1,388 @@
+// A set of isolated workers (the browser's processes): each has its own memory and talks by
+// messages, so they run on any page, cross-origin isolated or not, and a worker that crashes
+// takes only its own task down. Both the wasm processes backend (processes.js) and the app's
+// own JS worker pool (worker-pool.js) run on it.
+//
+// Every Promise made here settles: on a result, an error, cancel, timeout, a crash, a failed
+// start, close, or a broken pool.
+import { typedError } from "./sync.js";
+
+/** Crashes within CRASH_WINDOW_MS that break a pool. */
+const CRASH_LIMIT = 5;
+const CRASH_WINDOW_MS = 10_000;
+/** How long a worker may take to load and start before its start fails. */
+const START_TIMEOUT_MS = 30_000;
+
+/** An Error made from what a worker sent (`{ name, message, stack, ... }`). */
+export function revive(sent, fallbackName = "Error") {
+  const error = typedError(String(sent?.name ?? fallbackName), String(sent?.message ?? sent));
+  if (sent && typeof sent === "object") {
+    for (const [key, value] of Object.entries(sent)) {
+      if (key === "name" || key === "message") continue;
+      if (key === "stack") {
+        // The worker's own stack, where the error was thrown.
+        Object.defineProperty(error, "stack", { value, writable: true, configurable: true });
+      } else error[key] = value;
+    }
+  }
+  return error;
+}
+
+/** What a worker posts for an error: every own field that structured clone keeps. */
+export function flatten(error) {
+  if (!(error instanceof Error)) {
+    return { name: "Error", message: String(error), thrown: describeThrown(error) };
+  }
+  const out = { name: error.name, message: error.message, stack: error.stack };
+  for (const key of Object.keys(error)) {
+    const value = error[key];
+    if (value === null || ["string", "number", "boolean"].includes(typeof value)) out[key] = value;
+  }
+  if (error.cause !== undefined) out.cause = describeThrown(error.cause);
+  return out;
+}
+
+function describeThrown(value) {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  try {
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * The workers of one pool. `spawn()` makes a Worker; `startMessage()` is what it is sent
+ * first (it answers "webpar:ready" or "webpar:start-failed"). Work goes to the first idle
+ * worker, in the order it was asked for; workers start on demand up to `size`, and an idle
+ * one is let go after `idleTimeoutMs` while more than `minSize` remain.
+ */
+export class IsolatedWorkers {
+  #spawn;
+  #startMessage;
+  #what;
+  #workers = new Set();
+  #queue = [];
+  #nextId = 1;
+  #crashes = [];
+  #broken = null;
+  #closed = false;
+  #counts = { messages: 0, crashes: 0, replaced: 0, started: 0 };
+
+  constructor({ size, minSize = 0, idleTimeoutMs = 30_000, spawn, startMessage, what }) {
+    this.size = size;
+    this.minSize = Math.min(minSize, size);
+    this.idleTimeoutMs = idleTimeoutMs;
+    this.#spawn = spawn;
+    this.#startMessage = startMessage;
+    this.#what = what;
+  }
+
+  /** The pool's error once it broke (a crash loop), else null. */
+  get broken() {
+    return this.#broken;
+  }
+
+  /** Starts `count` workers now (default: all) and resolves once they are ready. */
+  async warm(count = this.size) {
+    const starting = [];
+    while (this.#workers.size < Math.min(count, this.size)) starting.push(this.#startWorker().ready);
+    for (const worker of this.#workers) if (worker.state === "starting") starting.push(worker.ready);
+    await Promise.all(starting);
+  }
+
+  /**
+   * Runs one message on one worker. `payload` goes in the run message, `transfer` is its
+   * transfer list; `onEvent(value)` gets the worker's progress events, `onWorker(id)` the id
+   * of the worker it starts on. Rejects with the
+   * worker's error, AbortError/TimeoutError (the worker is terminated and replaced when it
+   * was running the piece), EngineCrashedError, PoolNotReadyError, PoolBrokenError or
+   * PoolClosedError.
+   */
+  run(payload, { transfer = [], signal, timeoutMs, onEvent, onWorker } = {}) {
+    if (this.#broken) return Promise.reject(this.#broken);
+    if (this.#closed) {
+      return Promise.reject(typedError("PoolClosedError", `the ${this.#what} is closed; make a new one for more work`));
+    }
+    return new Promise((resolve, reject) => {
+      const piece = { id: this.#nextId++, payload, transfer, resolve, reject, onEvent, onWorker, worker: null, done: false };
+      const stop = (error) => this.#cancel(piece, error);
+      if (signal) {
+        if (signal.aborted) {
+          reject(signal.reason instanceof Error && signal.reason.name === "AbortError"
+            ? signal.reason : typedError("AbortError", `the ${this.#what}'s task was aborted before it started`, signal.reason));
+          return;
+        }
+        const onAbort = () => stop(signal.reason?.name === "TimeoutError" ? signal.reason
+          : typedError("AbortError", `the ${this.#what}'s task was aborted`, signal.reason));
+        signal.addEventListener("abort", onAbort, { once: true });
+        piece.unlisten = () => signal.removeEventListener("abort", onAbort);
+      }
+      if (timeoutMs !== undefined) {
+        piece.timer = setTimeout(() => stop(typedError("TimeoutError",
+          `the ${this.#what}'s task took longer than ${timeoutMs} ms; its worker was stopped`)), timeoutMs);
+      }
+      this.#queue.push(piece);
+      this.#dispatch();
+    });
+  }
+
+  /** Per-worker state and the pool's counts. */
+  stats() {
+    const now = performance.now();
+    return {
+      size: this.size,
+      minSize: this.minSize,
+      idleTimeoutMs: this.idleTimeoutMs,
+      queued: this.#queue.length,
+      broken: this.#broken !== null,
+      ...this.#counts,
+      workers: [...this.#workers].map((w) => ({
+        id: w.id, state: w.state, tasks: w.tasks, aliveMs: now - w.since,
+      })),
+    };
+  }
+
+  /** Terminates every worker; what is queued or running rejects with PoolClosedError. */
+  close() {
+    this.#closed = true;
+    const error = typedError("PoolClosedError", `the ${this.#what} was closed before this task finished`);
+    this.#failAll(error);
+  }
+
+  #failAll(error) {
+    for (const piece of this.#queue.splice(0)) this.#settle(piece, error);
+    for (const worker of [...this.#workers]) {
+      if (worker.piece) this.#settle(worker.piece, error);
+      this.#remove(worker);
+    }
+  }
+
+  #startWorker() {
+    const worker = {
+      id: ++this.#counts.started, state: "starting", piece: null, tasks: 0, since: performance.now(),
+      idleTimer: undefined,
+    };
+    let ready;
+    worker.ready = new Promise((resolve) => { ready = resolve; });
+    const failed = (message) => {
+      ready();
+      this.#startFailed(worker, typedError("PoolNotReadyError",
+        `a worker of the ${this.#what} failed to start: ${message}`));
+    };
+    try {
+      worker.handle = this.#spawn();
+    } catch (error) {
+      // Counted as a crash: a pool whose workers never start breaks, and says why.
+      this.#workers.add(worker);
+      queueMicrotask(() => failed(`${error?.name}: ${error?.message}`));
+      return worker;
+    }
+    this.#workers.add(worker);
+    const startTimer = setTimeout(() => failed(`not ready within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    worker.handle.addEventListener("message", ({ data }) => {
+      switch (data?.type) {
+        case "webpar:ready":
+          clearTimeout(startTimer);
+          ready();
+          if (worker.state === "starting") {
+            worker.state = "idle";
+            this.#dispatch();
+          }
+          break;
+        case "webpar:start-failed":
+          clearTimeout(startTimer);
+          failed(data.message);
+          break;
+        case "webpar:done":
+        case "webpar:failed":
+          this.#counts.messages += 1;
+          this.#finished(worker, data);
+          break;
+        case "webpar:progress":
+          this.#counts.messages += 1;
+          try {
+            worker.piece?.onEvent?.(data.value);
+          } catch {
+            // A throwing progress callback does not stop the task.
+          }
+          break;
+        case "webpar:crashed":
+          clearTimeout(startTimer);
+          ready();
+          this.#crashed(worker, crashError(data.message, data.stack));
+          break;
+        default:
+      }
+    });
+    worker.handle.addEventListener("error", (event) => {
+      event.preventDefault?.();
+      clearTimeout(startTimer);
+      ready();
+      const where = event.filename ? ` (${event.filename}:${event.lineno})` : "";
+      const message = event.message || "the worker's script could not be loaded or threw at top level";
+      if (worker.state === "starting") failed(`${message}${where}`);
+      else this.#crashed(worker, crashError(`${message}${where}`));
+    });
+    worker.handle.addEventListener("messageerror", () => {
+      if (worker.piece) this.#settle(worker.piece, typedError("DataCloneError", "the worker's answer could not be read (structured clone failed)"));
+      worker.piece = null;
+      worker.state = "idle";
+      this.#dispatch();
+    });
+    try {
+      const { message, transfer } = this.#startMessage();
+      worker.handle.postMessage(message, transfer ?? []);
+    } catch (error) {
+      failed(`${error?.name}: ${error?.message}`);
+    }
+    return worker;
+  }
+
+  #dispatch() {
+    while (this.#queue.length > 0) {
+      let idle = null;
+      for (const worker of this.#workers) {
+        if (worker.state === "idle") {
+          idle = worker;
+          break;
+        }
+      }
+      if (idle === null) {
+        const starting = [...this.#workers].filter((w) => w.state === "starting").length;
+        if (this.#workers.size < this.size && starting < this.#queue.length) {
+          this.#startWorker();
+          continue;
+        }
+        return;
+      }
+      const piece = this.#queue.shift();
+      clearTimeout(idle.idleTimer);
+      idle.idleTimer = undefined;
+      idle.state = "busy";
+      idle.piece = piece;
+      piece.worker = idle;
+      piece.onWorker?.(idle.id);
+      try {
+        idle.handle.postMessage({ type: "webpar:run", id: piece.id, ...piece.payload }, piece.transfer);
+        this.#counts.messages += 1;
+      } catch (error) {
+        // The payload could not be cloned: this piece fails, the worker is fine.
+        idle.piece = null;
+        idle.state = "idle";
+        this.#settle(piece, error?.name === "DataCloneError" ? error
+          : typedError("DataCloneError", `the task's arguments cannot be sent to a worker: ${error?.message}`, error));
+      }
+    }
+    this.#releaseIdle();
+  }
+
+  #finished(worker, data) {
+    const piece = worker.piece;
+    if (!piece || piece.id !== data.id) return;
+    worker.piece = null;
+    worker.tasks += 1;
+    worker.state = "idle";
+    if (data.type === "webpar:done") this.#settle(piece, null, data.result);
+    else this.#settle(piece, revive(data.error));
+    this.#dispatch();
+  }
+
+  #settle(piece, error, value) {
+    if (piece.done) return;
+    piece.done = true;
+    clearTimeout(piece.timer);
+    piece.unlisten?.();
+    if (error) piece.reject(error);
+    else piece.resolve(value);
+  }
+
+  #cancel(piece, error) {
+    if (piece.done) return;
+    const queued = this.#queue.indexOf(piece);
+    if (queued >= 0) this.#queue.splice(queued, 1);
+    else if (piece.worker && piece.worker.piece === piece) {
+      // No shared flag reaches a running worker: it is stopped, and a fresh one takes its place.
+      this.#remove(piece.worker);
+      this.#counts.replaced += 1;
+      this.#replace();
+    }
+    this.#settle(piece, error);
+  }
+
+  /**
+   * A worker that could not start: with no other worker up, what waits fails now with the
+   * reason (a wrong URL does not fix itself); the next task tries again.
+   */
+  #startFailed(worker, error) {
+    if (!this.#workers.has(worker)) return;
+    this.#remove(worker);
+    if (this.#countCrash(error)) return;
+    if ([...this.#workers].every((w) => w.state === "starting")) {
+      for (const piece of this.#queue.splice(0)) this.#settle(piece, error);
+    }
+  }
+
+  /** Counts a crash; true when it broke the pool (a crash loop). */
+  #countCrash(error) {
+    this.#counts.crashes += 1;
+    const now = performance.now();
+    this.#crashes = this.#crashes.filter((t) => now - t < CRASH_WINDOW_MS);
+    this.#crashes.push(now);
+    if (this.#crashes.length < CRASH_LIMIT) return false;
+    this.#broken = typedError("PoolBrokenError",
+      `the ${this.#what} is broken: ${this.#crashes.length} workers crashed or failed to start within ` +
+      `${CRASH_WINDOW_MS / 1000} s; the last: ${error.crash ?? error.message}. Fix the cause, then make a new pool`);
+    this.#broken.cause = error;
+    this.#failAll(this.#broken);
+    return true;
+  }
+
+  #crashed(worker, error) {
+    if (!this.#workers.has(worker)) return;
+    const piece = worker.piece;
+    this.#remove(worker);
+    if (piece) this.#settle(piece, error);
+    if (this.#countCrash(error)) return;
+    this.#counts.replaced += 1;
+    this.#replace();
+  }
+
+  /** A fresh worker in place of one that was stopped: the pool keeps its size. */
+  #replace() {
+    if (this.#closed || this.#broken) return;
+    if (this.#workers.size < this.size) this.#startWorker();
+    this.#dispatch();
+  }
+
+  #remove(worker) {
+    clearTimeout(worker.idleTimer);
+    worker.state = "gone";
+    worker.piece = null;
+    this.#workers.delete(worker);
+    try {
+      worker.handle?.terminate();
+    } catch {
+      // Already gone.
+    }
+  }
+
+  #releaseIdle() {
+    for (const worker of this.#workers) {
+      if (worker.state !== "idle" || worker.idleTimer !== undefined) continue;
+      worker.idleTimer = setTimeout(() => {
+        worker.idleTimer = undefined;
+        if (worker.state === "idle" && this.#workers.size > this.minSize) this.#remove(worker);
+      }, this.idleTimeoutMs);
+    }
+  }
+}
+
+function crashError(message, stack) {
+  const crash = String(message).replace(/\s*\n\s*/g, " ");
+  const error = typedError("EngineCrashedError",
+    `a worker crashed and was replaced (${crash}); only its task failed, the pool goes on`);
+  error.crash = crash;
+  if (stack) error.workerStack = stack;
+  return error;
+}

@@ -1,0 +1,281 @@
+// The processes backend: the catalogue's workloads on isolated workers, each running its own
+// instance of the build without shared memory (webpar_single.js). It works on any page. A job
+// whose workload `splits` is cut into parts (4 per worker), handed out one at a time to
+// whichever worker is free, and the parts' checksums are added up here; any other job runs
+// whole on one worker. What crosses between the page and the workers is counted: messages,
+// bytes copied, bytes transferred.
+import { IsolatedWorkers } from "./isolated.js";
+import { typedError } from "./sync.js";
+
+const MASK = (1n << 64n) - 1n;
+/** Parts per worker: enough for a worker that finishes early to take another. */
+const PARTS_PER_WORKER = 4;
+const MAX_PARTS = 4096;
+
+/** The non-shared build, compiled once on the page and sent to every worker. */
+let compiled = null;
+export function compileSingleBuild() {
+  compiled ??= (async () => {
+    const url = new URL("./webpar_single_bg.wasm", import.meta.url);
+    try {
+      return await WebAssembly.compileStreaming(fetch(url));
+    } catch {
+      // A server that sends another Content-Type than application/wasm.
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+      return WebAssembly.compile(await response.arrayBuffer());
+    }
+  })();
+  compiled.catch(() => { compiled = null; });
+  return compiled;
+}
+
+/**
+ * One worker of the processes backend. Written literally as `new Worker(new URL(...), ...)`
+ * so that bundlers emit the worker script and the bindings it imports as a chunk of its own.
+ */
+function createProcessWorker() {
+  return new Worker(new URL("./webpar-process.js", import.meta.url), {
+    type: "module",
+    name: "webpar-process",
+  });
+}
+
+/** Bytes that structured clone copies for `value` (typed arrays, buffers, strings; Blobs are shared, not copied). */
+export function copiedBytes(value, depth = 0) {
+  if (value === null || value === undefined || depth > 4) return 0;
+  if (typeof value === "string") return value.length * 2;
+  if (typeof value !== "object") return 8;
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (value instanceof ArrayBuffer) return value.byteLength;
+  if (typeof Blob !== "undefined" && value instanceof Blob) return 0;
+  let total = 0;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) total += copiedBytes(item, depth + 1);
+  return total;
+}
+
+/** The buffers a list of transferables gives up. */
+function transferredBytes(transfer) {
+  return transfer.reduce((sum, t) => sum + (t instanceof ArrayBuffer ? t.byteLength : 0), 0);
+}
+
+function callbackError(thrown) {
+  return typedError("CallbackError",
+    `onProgress threw (${thrown?.message ?? thrown}); the job was stopped; err.cause is what it threw`, thrown);
+}
+
+function median(sorted) {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export class ProcessPool {
+  #workers;
+  #splits;
+
+  /**
+   * `size` workers at most; `splits(name)` tells whether a workload splits into parts;
+   * `module` is the compiled non-shared build.
+   */
+  /** Parts per worker of a splitting job. */
+  #partsPerWorker;
+  /** What a split run reports as its mode. */
+  #splitMode;
+
+  /**
+   * `partsPerWorker` (default 4) cuts a splitting job finer: the sequential backend's one
+   * in-page "worker" runs many small parts, yielding to the page's event loop between them.
+   */
+  constructor({
+    size, minSize = 0, idleTimeoutMs = 30_000, module, splits, createWorker = createProcessWorker,
+    partsPerWorker = PARTS_PER_WORKER, splitMode = "processes",
+  }) {
+    this.#splits = splits;
+    this.#partsPerWorker = partsPerWorker;
+    this.#splitMode = splitMode;
+    this.#workers = new IsolatedWorkers({
+      size, minSize, idleTimeoutMs, what: "process pool",
+      spawn: createWorker,
+      startMessage: () => ({ message: { type: "webpar:start", module } }),
+    });
+  }
+
+  get size() {
+    return this.#workers.size;
+  }
+
+  /** Starts every worker now; resolves with the milliseconds it took. */
+  async warm() {
+    const started = performance.now();
+    await this.#workers.warm();
+    return performance.now() - started;
+  }
+
+  stats() {
+    return this.#workers.stats();
+  }
+
+  close() {
+    this.#workers.close();
+  }
+
+  /**
+   * Runs a job: `mode` "processes" (split into parts when the workload splits) or
+   * "sequential" (whole, on one worker), `repeats` times. Resolves with a RunReport that
+   * also says what crossed: `messages`, `bytesCopied`, `bytesTransferred`, `parts`.
+   */
+  async run(name, params, {
+    mode = "processes", repeats = 1, signal, timeoutMs, onProgress, transfer = [], crashForTests, lanes,
+  } = {}) {
+    const hasInput = params !== null && typeof params === "object" && "input" in params;
+    const split = mode === "processes" && !hasInput && this.#splits(name);
+    const of = split ? Math.min(MAX_PARTS, this.size * this.#partsPerWorker) : 1;
+    if (transfer.length > 0 && (repeats > 1 || of > 1)) {
+      throw typedError("InvalidParamsError", "transfer gives the buffers to one worker: use it with repeats: 1 on a whole job");
+    }
+    const controller = new AbortController();
+    const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    let timer;
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => controller.abort(typedError("TimeoutError",
+        `${name} took longer than ${timeoutMs} ms; its workers were stopped and replaced`)), timeoutMs);
+    }
+    const sentBytes = copiedBytes(params);
+    // Measured now: once posted, the given buffers are detached here.
+    const givenBytes = transferredBytes(transfer);
+    const times = [];
+    const checksums = new Set();
+    const used = new Set();
+    let last;
+    let messages = 0;
+    let bytesCopied = 0;
+    let bytesTransferred = 0;
+    let callbackThrew;
+    try {
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        const started = performance.now();
+        // Each part reports its fraction of the whole job (parts share the job's total), so
+        // the job's progress is their sum.
+        const fractions = new Float64Array(of);
+        let shown = 0;
+        const show = (ended = false) => {
+          // 1 means the job has ended: only the last part's result says so.
+          const fraction = ended ? 1 : Math.min(0.999, fractions.reduce((a, b) => a + b, 0));
+          if (fraction <= shown) return;
+          shown = fraction;
+          if (callbackThrew !== undefined) return;
+          try {
+            onProgress?.((repeat + fraction) / repeats);
+          } catch (thrown) {
+            // As on threads: the job stops, and rejects with CallbackError.
+            callbackThrew = { thrown };
+            controller.abort(callbackError(thrown));
+          }
+        };
+        let results;
+        try {
+          results = await this.#parts(of, lanes ?? of, (index) => this.#workers.run(
+            { name, params, part: split ? [index, of] : undefined, crash: crashForTests },
+            {
+              signal: stop, transfer, onWorker: (id) => used.add(id),
+              onEvent: (fraction) => {
+                fractions[index] = Math.max(fractions[index], Number(fraction) || 0);
+                show();
+              },
+            },
+          ), (done) => show(done === of));
+        } catch (error) {
+          // One part failed: the others of this job stop too.
+          controller.abort(error);
+          if (callbackThrew !== undefined) throw callbackError(callbackThrew.thrown);
+          throw stop.aborted && stop.reason?.name === "TimeoutError" ? stop.reason : error;
+        }
+        times.push(performance.now() - started);
+        let sum = 0n;
+        for (const result of results) sum = (sum + BigInt(result.checksum)) & MASK;
+        checksums.add(sum.toString());
+        last = { results, sum };
+        messages += 2 * of;
+        bytesCopied += of * sentBytes - givenBytes;
+        bytesTransferred += givenBytes;
+        for (const result of results) bytesTransferred += result.output ? copiedBytes(result.output) : 0;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const first = last.results[0];
+    const report = {
+      workload: name,
+      params: first.params,
+      mode: mode === "processes" ? this.#splitMode : mode,
+      threads: split ? this.size : 1,
+      threadsUsed: Math.max(1, used.size),
+      checksum: last.sum.toString(),
+      deterministic: checksums.size === 1,
+      timesMs: times,
+      medianMs: median(sorted),
+      minMs: sorted[0],
+      maxMs: sorted[sorted.length - 1],
+      meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+      backend: "processes",
+      parts: of,
+      messages,
+      bytesCopied: Math.max(0, bytesCopied),
+      bytesTransferred,
+    };
+    if (first.output !== undefined) {
+      report.output = first.output;
+      report.copy = first.copy;
+    }
+    if (callbackThrew !== undefined) {
+      // onProgress threw at the very end: the result is kept on the error.
+      const error = callbackError(callbackThrew.thrown);
+      error.result = report;
+      throw error;
+    }
+    return report;
+  }
+
+  /**
+   * Runs `part(index)` for every index of `0..of`, at most `lanes` at once (a sweep's k
+   * workers); resolves with the results in index order, rejects with the first failure.
+   */
+  #parts(of, lanes, part, onDone) {
+    const results = new Array(of);
+    let next = 0;
+    let active = 0;
+    let done = 0;
+    return new Promise((resolve, reject) => {
+      const launch = () => {
+        while (active < lanes && next < of) {
+          const index = next++;
+          active += 1;
+          part(index).then((result) => {
+            results[index] = result;
+            active -= 1;
+            done += 1;
+            onDone(done);
+            if (done === of) resolve(results);
+            else launch();
+          }, reject);
+        }
+      };
+      launch();
+    });
+  }
+
+  /**
+   * Runs each item whole on a worker, spread over the pool, for runner.map: one result per
+   * item (the output, or the checksum of generated params) or the item's own Error.
+   */
+  async runBatch(name, items, { signal } = {}) {
+    return Promise.all(items.map((params) => this.#workers.run({ name, params }, { signal }).then(
+      (result) => result.output ?? result.checksum,
+      (error) => {
+        if (error?.name === "AbortError" || error?.name === "PoolBrokenError" || error?.name === "PoolClosedError") throw error;
+        return error;
+      },
+    )));
+  }
+}

@@ -1,0 +1,76 @@
+// A worker of webpar's processes backend, as the package ships it: an isolated worker with
+// its own instance of the build without shared memory. processes.js creates it with
+// `new Worker(new URL("./webpar-process.js", import.meta.url), { type: "module" })`, which
+// bundlers recognise. Protocol (isolated.js): "webpar:start" with the compiled module, then
+// one "webpar:run" at a time; it answers "webpar:done", "webpar:failed" or, when its
+// instance trapped, "webpar:crashed" (the page then terminates and replaces it).
+import init, { crashForTests, lastPanic, runInProcess } from "./webpar_single.js";
+import { flatten } from "./isolated.js";
+
+let crashed = false;
+function reportCrash(error) {
+  if (crashed) return;
+  crashed = true;
+  let panic;
+  try {
+    panic = lastPanic();
+  } catch {
+    // The instance is past reading.
+  }
+  postMessage({
+    type: "webpar:crashed",
+    message: panic ?? `${error?.name ?? "Error"}: ${error?.message ?? error}`,
+    stack: error?.stack,
+  });
+}
+// A trap inside the engine's futures surfaces here, not at the await below.
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  reportCrash(event.error ?? new Error(event.message));
+});
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  reportCrash(event.reason);
+});
+
+/** The output's buffers: they are the worker's to give up, so they move instead of being copied. */
+function buffersOf(value, out = [], depth = 0) {
+  if (value === null || typeof value !== "object" || depth > 3) return out;
+  if (ArrayBuffer.isView(value)) {
+    if (!out.includes(value.buffer)) out.push(value.buffer);
+  } else {
+    for (const item of Array.isArray(value) ? value : Object.values(value)) buffersOf(item, out, depth + 1);
+  }
+  return out;
+}
+
+self.addEventListener("message", async ({ data }) => {
+  if (data?.type === "webpar:start") {
+    try {
+      await init({ module_or_path: data.module });
+    } catch (error) {
+      postMessage({ type: "webpar:start-failed", message: `${error?.name}: ${error?.message}` });
+      return;
+    }
+    postMessage({ type: "webpar:ready" });
+    return;
+  }
+  if (data?.type !== "webpar:run") return;
+  const { id, name, params, part, crash } = data;
+  try {
+    if (crash !== undefined) crashForTests(crash);
+    // At most 10 progress messages a second: the page adds the parts' fractions up.
+    let last = 0;
+    const onProgress = (fraction) => {
+      const now = performance.now();
+      if (now - last < 100) return;
+      last = now;
+      postMessage({ type: "webpar:progress", id, value: fraction });
+    };
+    const result = await runInProcess(name, params, part, onProgress);
+    postMessage({ type: "webpar:done", id, result }, buffersOf(result.output));
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) reportCrash(error);
+    else postMessage({ type: "webpar:failed", id, error: flatten(error) });
+  }
+});
