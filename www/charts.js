@@ -19,7 +19,7 @@ export function drawComparison(comparison) {
     type: "bar",
     data: {
       labels: comparison.runs.map((run) => `${run.mode} (${run.threads} thread${run.threads > 1 ? "s" : ""})`),
-      datasets: [{ label: "median ms", data: comparison.runs.map((run) => run.medianMs), backgroundColor: ["#8a99bd", "#2456c7"] }],
+      datasets: [{ label: "median ms", data: comparison.runs.map((run) => run.medianMs), backgroundColor: ["#8a99bd", "#2456c7", "#b8661a"] }],
     },
     options: {
       maintainAspectRatio: false,

@@ -3,6 +3,11 @@
 // use it too. An app writes its own, importing progress and transfer from "webpar/task".
 import { progress, transfer } from "./pkg/task.js";
 
+/** Its argument: a task of no work, whose time is the pool's round trip (the benchmark's). */
+export function identity(value) {
+  return value;
+}
+
 /** The n-th Fibonacci number, the slow way: pure CPU. */
 export function fib(n) {
   return n < 2 ? n : fib(n - 1) + fib(n - 2);
@@ -27,8 +32,8 @@ export function countingBytes(length) {
 export function busy(ms) {
   const start = performance.now();
   let reported = 0;
-  while (performance.now() - start < ms) {
-    const step = Math.floor(((performance.now() - start) / ms) * 10);
+  for (let elapsed = 0; elapsed < ms; elapsed = performance.now() - start) {
+    const step = Math.floor((elapsed / ms) * 10);
     if (step > reported) {
       reported = step;
       progress(step / 10);

@@ -182,3 +182,23 @@ test("your data: files picked are hashed, the Mandelbrot set is drawn from the p
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("on threads, a comparison can add isolated workers: three modes, equal checksums, what crossed", async () => {
+  const { page, problems } = await readyPage();
+  assert.equal(await page.getAttribute("#status", "data-backend"), "threads");
+  await page.selectOption("#workload", "countdown");
+  await page.fill("#param-n", "50000000");
+  await page.fill("#repeats", "2");
+  await page.check("#with-processes");
+  await page.click("#run");
+  await page.waitForSelector("#run:not([disabled])", { timeout: 120_000 });
+  assert.equal(await page.textContent("#error"), "");
+  const rows = await tableCells(page, "#results-table");
+  assert.deepEqual(rows.map((r) => r.mode), ["sequential", "parallel", "processes"]);
+  assert.equal(new Set(rows.map((r) => r.checksum)).size, 1);
+  assert.equal(rows[1].moved, "shared memory");
+  assert.match(rows[2].moved, /^\d+ messages/);
+  assert.match(await page.textContent("#peers"), /In wasm there is no GIL: parallel [\d.]+×, processes [\d.]+× here/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -5,7 +5,7 @@
 //
 // The engine (`runOne`, `runBatch`) does the work; this module only schedules it. Every
 // Promise made here settles: on success, failure, cancel, deadline, close or crash.
-import { typedError } from "./sync.js";
+import { describeThrown, typedError } from "./sync.js";
 
 /** Tasks waiting in the queue before `submit` rejects with QueueFullError (`maxQueue`). */
 export const DEFAULT_MAX_QUEUE = 10_000;
@@ -47,7 +47,7 @@ export function readOptions(options, known, what) {
   } catch (err) {
     if (err?.name === "InvalidParamsError") throw err;
     throw invalid(
-      `${what} threw while it was read (${err?.message ?? err}); err.cause is what it threw`,
+      `${what} threw while it was read (${describeThrown(err)}); err.cause is what it threw`,
       "options", err);
   }
   return read;

@@ -5,7 +5,7 @@
 //
 // Every Promise made here settles: on a result, an error, cancel, timeout, a crash, a failed
 // start, close, or a broken pool.
-import { typedError } from "./sync.js";
+import { describeThrown, typedError } from "./sync.js";
 
 /** Crashes within CRASH_WINDOW_MS that break a pool. */
 const CRASH_LIMIT = 5;
@@ -30,24 +30,18 @@ export function revive(sent, fallbackName = "Error") {
 
 /** What a worker posts for an error: every own field that structured clone keeps. */
 export function flatten(error) {
-  if (!(error instanceof Error)) {
-    return { name: "Error", message: String(error), thrown: describeThrown(error) };
-  }
-  const out = { name: error.name, message: error.message, stack: error.stack };
-  for (const key of Object.keys(error)) {
-    const value = error[key];
-    if (value === null || ["string", "number", "boolean"].includes(typeof value)) out[key] = value;
-  }
-  if (error.cause !== undefined) out.cause = describeThrown(error.cause);
-  return out;
-}
-
-function describeThrown(value) {
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (!(error instanceof Error)) return { name: "Error", message: describeThrown(error) };
   try {
-    return typeof value === "object" ? JSON.stringify(value) : String(value);
+    const out = { name: String(error.name), message: String(error.message), stack: String(error.stack) };
+    for (const key of Object.keys(error)) {
+      const value = error[key];
+      if (value === null || ["string", "number", "boolean"].includes(typeof value)) out[key] = value;
+    }
+    if (error.cause !== undefined) out.cause = describeThrown(error.cause);
+    return out;
   } catch {
-    return Object.prototype.toString.call(value);
+    // An error whose fields throw while they are read.
+    return { name: "Error", message: describeThrown(error) };
   }
 }
 

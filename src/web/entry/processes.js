@@ -5,7 +5,7 @@
 // whole on one worker. What crosses between the page and the workers is counted: messages,
 // bytes copied, bytes transferred.
 import { IsolatedWorkers } from "./isolated.js";
-import { typedError } from "./sync.js";
+import { describeThrown, typedError } from "./sync.js";
 
 const MASK = (1n << 64n) - 1n;
 /** Parts per worker: enough for a worker that finishes early to take another. */
@@ -61,7 +61,7 @@ function transferredBytes(transfer) {
 
 function callbackError(thrown) {
   return typedError("CallbackError",
-    `onProgress threw (${thrown?.message ?? thrown}); the job was stopped; err.cause is what it threw`, thrown);
+    `onProgress threw (${describeThrown(thrown)}); the job was stopped; err.cause is what it threw`, thrown);
 }
 
 function median(sorted) {
@@ -127,7 +127,15 @@ export class ProcessPool {
   async run(name, params, {
     mode = "processes", repeats = 1, signal, timeoutMs, onProgress, transfer = [], crashForTests, lanes,
   } = {}) {
-    const hasInput = params !== null && typeof params === "object" && "input" in params;
+    let hasInput;
+    let sentBytes;
+    try {
+      hasInput = params !== null && typeof params === "object" && "input" in params;
+      sentBytes = copiedBytes(params);
+    } catch (thrown) {
+      throw typedError("InvalidParamsError",
+        `params threw while they were read (${describeThrown(thrown)}); err.cause is what it threw`, thrown);
+    }
     const split = mode === "processes" && !hasInput && this.#splits(name);
     const of = split ? Math.min(MAX_PARTS, this.size * this.#partsPerWorker) : 1;
     if (transfer.length > 0 && (repeats > 1 || of > 1)) {
@@ -140,7 +148,6 @@ export class ProcessPool {
       timer = setTimeout(() => controller.abort(typedError("TimeoutError",
         `${name} took longer than ${timeoutMs} ms; its workers were stopped and replaced`)), timeoutMs);
     }
-    const sentBytes = copiedBytes(params);
     // Measured now: once posted, the given buffers are detached here.
     const givenBytes = transferredBytes(transfer);
     const times = [];

@@ -6,6 +6,17 @@
 // first come, first served (FIFO). Errors carry a stable `name`, like every webpar error.
 
 /** An Error with a stable `name`, as every webpar error has (the entry module uses it too). */
+/** What a thrown value says, whatever it is (a Symbol, a Proxy, an object without toString). */
+export function describeThrown(value) {
+  try {
+    if (value instanceof Error) return value.message;
+    if (value !== null && typeof value === "object") return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 export function typedError(name, message, cause) {
   const error = new Error(message, cause === undefined ? undefined : { cause });
   error.name = name;

@@ -4,6 +4,7 @@
 // (and the pool is made with `() => new Worker(new URL("./tasks.js", import.meta.url),
 // { type: "module" })`, the form every bundler follows).
 import { flatten } from "./isolated.js";
+import { describeThrown } from "./sync.js";
 
 // Shared through the worker's global object, so that two copies of this module (a bundler
 // may make them) still agree on the task that runs.
@@ -43,7 +44,7 @@ export function listen(load) {
     const reason = event.reason;
     postMessage({
       type: "webpar:crashed",
-      message: `unhandled rejection: ${reason?.name ?? "Error"}: ${reason?.message ?? reason}`,
+      message: `unhandled rejection: ${reason instanceof Error ? reason.name : "Error"}: ${describeThrown(reason)}`,
       stack: reason?.stack,
     });
   });

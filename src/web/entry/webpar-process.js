@@ -6,6 +6,7 @@
 // instance trapped, "webpar:crashed" (the page then terminates and replaces it).
 import init, { crashForTests, lastPanic, runInProcess } from "./webpar_single.js";
 import { flatten } from "./isolated.js";
+import { describeThrown } from "./sync.js";
 
 let crashed = false;
 function reportCrash(error) {
@@ -19,7 +20,7 @@ function reportCrash(error) {
   }
   postMessage({
     type: "webpar:crashed",
-    message: panic ?? `${error?.name ?? "Error"}: ${error?.message ?? error}`,
+    message: panic ?? `${error instanceof Error ? error.name : "Error"}: ${describeThrown(error)}`,
     stack: error?.stack,
   });
 }

@@ -12,7 +12,7 @@
 //    `this`; here every Promise-returning method rejects instead, with a typed error that says
 //    what to do, and `free()` may be called twice. It sends CPU jobs to the backend picked.
 import * as core from "./webpar_core.js";
-import { typedError } from "./sync.js";
+import { describeThrown, typedError } from "./sync.js";
 import {
   Executor, TaskGroup, invalid, iterableOption, mapChunks, readOptions, signalOption,
   submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
@@ -50,7 +50,13 @@ function createWorker() {
  * that failed. Without those options it is the bindings' own init (module_or_path).
  */
 export default function init(options) {
-  if (!asksForBackend(options)) return core.default(options);
+  let asks;
+  try {
+    asks = asksForBackend(options);
+  } catch (thrown) {
+    return Promise.reject(invalid(`init's options threw while they were read (${describeThrown(thrown)}); err.cause is what it threw`, "options", thrown));
+  }
+  if (!asks) return core.default(options);
   return startBackend(options, {
     instantiate: (arg) => core.default(arg),
     startThreads: (threads) => initThreadPool(threads),
