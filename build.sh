@@ -24,6 +24,10 @@ SINGLE_FLAGS="-C target-feature=+bulk-memory,+mutable-globals,+simd128 -C link-a
 ENTRY_FILES=(src/web/entry/{webpar,webpar-worker,webpar-process,webpar-task,sync,executor,backend,processes,isolated,worker-pool,task}.js)
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
+# The second engine of the browser tests: Debian's Firefox ESR, driven by geckodriver.
+FIREFOX=/usr/bin/firefox-esr
+GECKODRIVER_VERSION=0.37.1
+GECKODRIVER=${CARGO_HOME:-$HOME/.cargo}/bin/geckodriver
 export CARGO_TERM_COLOR=never
 
 say() { printf '\n== %s\n' "$*"; }
@@ -78,13 +82,18 @@ setup() {
 }
 
 # Chromium and its driver from Debian: the browser of the tests and the benchmarks (not
-# needed to build or serve). Browsers cannot be downloaded by npm tools here; Debian's build is
-# the one we use.
+# needed to build or serve); Firefox ESR from Debian and geckodriver from crates.io, the
+# second engine of the tests. Browsers cannot be downloaded by npm tools here; Debian's builds
+# are the ones we use.
 setup_browser() {
-  if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
-    say "setup: Chromium"
+  if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ] || [ ! -x "$FIREFOX" ]; then
+    say "setup: Chromium and Firefox ESR"
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr
+  fi
+  if [ "$("$GECKODRIVER" --version 2>/dev/null | awk 'NR == 1 { print $2 }')" != "$GECKODRIVER_VERSION" ]; then
+    say "setup: geckodriver"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION"
   fi
 }
 
@@ -130,6 +139,11 @@ build_example() {
   rm -rf www/examples/levenshtein && mkdir -p www/examples/levenshtein
   wasm-bindgen --target web --out-dir www/examples/levenshtein --out-name webpar_core \
     "target/$TARGET/release/webpar_levenshtein.wasm"
+  # And without shared memory, for the processes backend's workers.
+  RUSTFLAGS="$SINGLE_FLAGS" cargo +stable build -p webpar-levenshtein --lib --release \
+    --target "$TARGET" --target-dir target/single
+  wasm-bindgen --target web --out-dir www/examples/levenshtein --out-name webpar_single \
+    "target/single/$TARGET/release/webpar_levenshtein.wasm"
   cp "${ENTRY_FILES[@]}" www/examples/levenshtein/
 }
 
@@ -230,11 +244,17 @@ test_all() {
   # The runner sets COOP/COEP itself; webdriver.json passes Chromium the flags it needs here.
   # Every test binary, as `wasm-pack test` would: web_*.rs, plus the pure-logic files that
   # also run natively; native-only files compile to nothing here.
-  cargo_suite "browser" env CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo_suite "browser" env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
+    WEBPAR_API="$BASE_URL" cargo "+$NIGHTLY" test --release --target "$TARGET" --tests
+  say "browser tests (wasm-bindgen-test, headless Firefox ESR, threads on)"
+  cargo_suite "browser (Firefox ESR)" env -u CHROMEDRIVER GECKODRIVER="$GECKODRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
     WEBPAR_API="$BASE_URL" cargo "+$NIGHTLY" test --release --target "$TARGET" --tests
   say "end-to-end tests (playwright-core, Chromium, dev server)"
   node_suite "end-to-end" env BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" \
     node --test --test-concurrency=1 tests/e2e/
+  say "end-to-end tests in Firefox ESR (geckodriver: threads and processes)"
+  node_suite "end-to-end (Firefox ESR)" env BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" \
+    FIREFOX="$FIREFOX" GECKODRIVER="$GECKODRIVER" node --test --test-concurrency=1 tests/firefox/
   kill $SERVER_PID 2>/dev/null || true
 
   echo

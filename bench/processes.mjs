@@ -94,7 +94,7 @@ async function crashTimes() {
 /** In the page: createWorkerPool against workerpool, the same trivial task. */
 async function workerPools(threads) {
   const { createWorkerPool } = await import("/pkg/webpar.js");
-  const ours = createWorkerPool("/tasks.js", { size: threads });
+  const ours = createWorkerPool("/tasks.js", { size: threads, maxQueue: 100_000 });
   const theirs = self.workerpool.pool("/bench/js-peers.js", { maxWorkers: threads, workerType: "web" });
   await ours.warm();
   await Promise.all(Array.from({ length: threads }, () => theirs.exec("identity", [0])));

@@ -60,3 +60,17 @@ test("a downstream crate's workload is in the catalogue and runs in every mode",
   assert.equal(seen.builtIn, true);
   assert.equal(seen.bad, "InvalidParamsError length");
 });
+
+test("a downstream crate's workload splits across isolated workers on a page without isolation", { timeout: 120_000 }, async () => {
+  const seen = await inPage(async () => {
+    const { default: init, Runner } = await import("/examples/levenshtein/webpar.js");
+    const started = await init({ backend: "auto", processes: 2 });
+    const runner = new Runner();
+    const split = await runner.run("levenshtein", { words: 3000, length: 11 });
+    const whole = await runner.run("levenshtein", { words: 3000, length: 11 }, { mode: "sequential" });
+    return { backend: started.backend, split: [split.mode, split.parts, split.checksum], whole: whole.checksum };
+  }, { isolated: false });
+  assert.equal(seen.backend, "processes");
+  assert.deepEqual(seen.split.slice(0, 2), ["processes", 8]);
+  assert.equal(seen.split[2], seen.whole);
+});
