@@ -1,12 +1,13 @@
-// What an app does with webpar: start the pool, run a workload on generated data and on the
-// app's own data, map over many inputs, make I/O calls. The same entry of every app under
-// tests/consumers/: the test copies it in as the app's main.js.
-import init, { initThreadPool, Runner } from "webpar";
+// What an app does with webpar: start a backend (threads where the page is cross-origin
+// isolated, else isolated workers), run a workload on generated data and on the app's own
+// data, map over many inputs, make I/O calls, and run its own function on a worker pool. The
+// same entry of every app under tests/consumers/: the test copies it in as the app's main.js,
+// with tasks.js beside it.
+import init, { createWorkerPool, Runner } from "webpar";
 
 const out = document.getElementById("out");
 try {
-  await init();
-  const threads = await initThreadPool(2);
+  const started = await init({ backend: "auto", threads: 2, processes: 2 });
   const runner = new Runner();
   const primes = await runner.run("primes", { below: 1_000_000 });
   const sorted = await runner.run("sort", { input: new Float64Array([3, 1, 2]) });
@@ -15,9 +16,13 @@ try {
     mapped += Number(count);
   }
   const io = await runner.io({ calls: 200, latencyMs: 5, concurrency: 50 });
+  // The app's own function on isolated workers, its worker script bundled like any other.
+  const pool = createWorkerPool(() => new Worker(new URL("./tasks.js", import.meta.url), { type: "module" }), { size: 2 });
+  const doubled = await pool.submit("double", [21]);
+  await pool.close();
   const result = {
-    threads, checksum: primes.checksum, threadsUsed: primes.threadsUsed,
-    sorted: [...sorted.output], mapped, ioSucceeded: io.succeeded,
+    backend: started.backend, threads: started.threads ?? started.processes, checksum: primes.checksum,
+    threadsUsed: primes.threadsUsed, sorted: [...sorted.output], mapped, ioSucceeded: io.succeeded, doubled,
   };
   out.textContent = JSON.stringify(result);
   document.body.dataset.result = JSON.stringify(result);

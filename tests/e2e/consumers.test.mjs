@@ -1,7 +1,8 @@
 // Fresh bundler apps install the packed package (./build.sh pack) and use it: Vite's dev
 // server, Vite's production build served by `vite preview`, and webpack 5's production build
-// served as static files, all with COOP/COEP as the README says; each page starts the pool,
-// runs a workload and makes I/O calls in headless Chromium. The apps live in tests/consumers/
+// served as static files, with COOP/COEP as the README says (threads) and the production
+// builds also without them (isolated workers); each page starts a backend, runs a workload,
+// makes I/O calls and runs a bundled task worker, in headless Chromium. The apps live in tests/consumers/
 // (their shared entry is tests/consumers/main.js) and are copied to a temporary folder first.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -25,6 +26,7 @@ function installApp(name) {
     filter: (src) => !/node_modules|dist/.test(src.slice(root.length)),
   });
   cpSync(join(root, "tests/consumers/main.js"), join(dir, "main.js"));
+  cpSync(join(root, "tests/consumers/tasks.js"), join(dir, "tasks.js"));
   const npm = (...args) => execFileSync("npm", [...args, "--no-audit", "--no-fund"], { cwd: dir, stdio: "pipe" });
   npm("ci");
   npm("install", "--no-save", join(root, "target", tarball));
@@ -56,8 +58,11 @@ function stop(child) {
   try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
 }
 
-/** Serves `dir` as static files with the isolation headers, as any web server can. */
-function serveStatic(dir) {
+/**
+ * Serves `dir` as static files, as any web server can: with the isolation headers, or
+ * (`isolated: false`) without them, as most sites are served.
+ */
+function serveStatic(dir, { isolated = true } = {}) {
   const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
   const server = createServer((request, response) => {
     const path = new URL(request.url, "http://x").pathname;
@@ -65,8 +70,10 @@ function serveStatic(dir) {
       const body = readFileSync(join(dir, path === "/" ? "index.html" : path));
       response.writeHead(200, {
         "Content-Type": types[extname(path || ".html")] ?? "text/html",
-        "Cross-Origin-Opener-Policy": "same-origin",
-        "Cross-Origin-Embedder-Policy": "require-corp",
+        ...(isolated ? {
+          "Cross-Origin-Opener-Policy": "same-origin",
+          "Cross-Origin-Embedder-Policy": "require-corp",
+        } : {}),
       });
       response.end(body);
     } catch {
@@ -96,7 +103,12 @@ async function runApp(url) {
   }
 }
 
-const expected = { threads: 2, checksum: "78498", threadsUsed: 2, sorted: [1, 2, 3], mapped: 29, ioSucceeded: 200 };
+const expected = {
+  backend: "threads", threads: 2, checksum: "78498", threadsUsed: 2, sorted: [1, 2, 3], mapped: 29,
+  ioSucceeded: 200, doubled: 42,
+};
+// Served without COOP/COEP, the same app runs on isolated workers.
+const expectedOpen = { ...expected, backend: "processes" };
 
 test("the README gives the bundler configurations exactly as the tested apps have them", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -130,6 +142,16 @@ test("a Vite app installs the packed package and runs it, in dev and in a produc
       stop(child);
     }
   });
+
+  await t.test("the production build served without COOP/COEP runs on isolated workers", async () => {
+    const { url, server } = await serveStatic(join(dir, "dist"), { isolated: false });
+    try {
+      const seen = await runApp(url);
+      assert.deepEqual(seen, { isolated: false, error: null, result: expectedOpen, problems: [] }, JSON.stringify(seen));
+    } finally {
+      server.close();
+    }
+  });
 });
 
 test("a webpack 5 app installs the packed package and runs it from its production build", { timeout: 600_000 }, async () => {
@@ -137,11 +159,14 @@ test("a webpack 5 app installs the packed package and runs it from its productio
   const dir = installApp("webpack");
   execFileSync(join(dir, "node_modules/.bin/webpack"), [], { cwd: dir, stdio: "pipe" });
   cpSync(join(dir, "public/index.html"), join(dir, "dist/index.html"));
-  const { url, server } = await serveStatic(join(dir, "dist"));
-  try {
-    const seen = await runApp(url);
-    assert.deepEqual(seen, { isolated: true, error: null, result: expected, problems: [] }, JSON.stringify(seen));
-  } finally {
-    server.close();
+  for (const isolated of [true, false]) {
+    const { url, server } = await serveStatic(join(dir, "dist"), { isolated });
+    try {
+      const seen = await runApp(url);
+      assert.deepEqual(seen, { isolated, error: null, result: isolated ? expected : expectedOpen, problems: [] },
+        JSON.stringify(seen));
+    } finally {
+      server.close();
+    }
   }
 });
