@@ -46,6 +46,69 @@ export function flatten(error) {
 }
 
 /**
+ * The worker's side of the protocol, for every kind of isolated worker: `start(message)` runs
+ * once "webpar:start" arrives (answered "webpar:ready" or "webpar:start-failed"), then
+ * `run(message)` for each "webpar:run", one at a time, resolving with `{ result, transfer }`
+ * ("webpar:done") or throwing the task's error ("webpar:failed"). A trap
+ * (WebAssembly.RuntimeError), an error outside any task or an unhandled rejection is the
+ * worker's crash ("webpar:crashed", once; the page replaces the worker), described by
+ * `crashMessage(error)` when it knows better.
+ */
+export function speak({ start, run, crashMessage = () => undefined }) {
+  let crashed = false;
+  const crash = (error, fallback) => {
+    if (crashed) return;
+    crashed = true;
+    let message;
+    try {
+      message = crashMessage(error);
+    } catch {
+      // The instance is past reading.
+    }
+    postMessage({
+      type: "webpar:crashed",
+      message: message ?? fallback ?? `${error instanceof Error ? error.name : "Error"}: ${describeThrown(error)}`,
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+  };
+  self.addEventListener("error", (event) => {
+    event.preventDefault();
+    crash(event.error, event.message);
+  });
+  self.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    crash(event.reason, `unhandled rejection: ${describeThrown(event.reason)}`);
+  });
+  self.addEventListener("message", async ({ data }) => {
+    if (data?.type === "webpar:start") {
+      try {
+        await start(data);
+      } catch (error) {
+        postMessage({ type: "webpar:start-failed", message: `${error?.name}: ${describeThrown(error)}` });
+        return;
+      }
+      postMessage({ type: "webpar:ready" });
+      return;
+    }
+    if (data?.type !== "webpar:run") return;
+    const { id } = data;
+    try {
+      const { result, transfer = [] } = await run(data);
+      try {
+        postMessage({ type: "webpar:done", id, result }, transfer);
+      } catch (error) {
+        const failed = new Error(`the task's value cannot be sent back to the page (${describeThrown(error)}); return plain data, typed arrays or buffers`);
+        failed.name = "DataCloneError";
+        throw failed;
+      }
+    } catch (error) {
+      if (error instanceof WebAssembly.RuntimeError) crash(error);
+      else postMessage({ type: "webpar:failed", id, error: flatten(error) });
+    }
+  });
+}
+
+/**
  * The workers of one pool. `spawn()` makes a Worker; `startMessage()` is what it is sent
  * first (it answers "webpar:ready" or "webpar:start-failed"). Work goes to the first idle
  * worker, in the order it was asked for; workers start on demand up to `size`, and an idle
@@ -61,6 +124,7 @@ export class IsolatedWorkers {
   #crashes = [];
   #broken = null;
   #closed = false;
+  #idleTimer = undefined;
   #counts = { messages: 0, crashes: 0, replaced: 0, started: 0 };
 
   constructor({ size, minSize = 0, idleTimeoutMs = 30_000, spawn, startMessage, what }) {
@@ -140,6 +204,8 @@ export class IsolatedWorkers {
   /** Terminates every worker; what is queued or running rejects with PoolClosedError. */
   close() {
     this.#closed = true;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
     const error = typedError("PoolClosedError", `the ${this.#what} was closed before this task finished`);
     this.#failAll(error);
   }
@@ -155,7 +221,7 @@ export class IsolatedWorkers {
   #startWorker() {
     const worker = {
       id: ++this.#counts.started, state: "starting", piece: null, tasks: 0, since: performance.now(),
-      idleTimer: undefined,
+      idleSince: 0,
     };
     let ready;
     worker.ready = new Promise((resolve) => { ready = resolve; });
@@ -181,6 +247,7 @@ export class IsolatedWorkers {
           ready();
           if (worker.state === "starting") {
             worker.state = "idle";
+            worker.idleSince = performance.now();
             this.#dispatch();
           }
           break;
@@ -222,6 +289,7 @@ export class IsolatedWorkers {
       if (worker.piece) this.#settle(worker.piece, typedError("DataCloneError", "the worker's answer could not be read (structured clone failed)"));
       worker.piece = null;
       worker.state = "idle";
+      worker.idleSince = performance.now();
       this.#dispatch();
     });
     try {
@@ -251,8 +319,6 @@ export class IsolatedWorkers {
         return;
       }
       const piece = this.#queue.shift();
-      clearTimeout(idle.idleTimer);
-      idle.idleTimer = undefined;
       idle.state = "busy";
       idle.piece = piece;
       piece.worker = idle;
@@ -264,6 +330,7 @@ export class IsolatedWorkers {
         // The payload could not be cloned: this piece fails, the worker is fine.
         idle.piece = null;
         idle.state = "idle";
+        idle.idleSince = performance.now();
         this.#settle(piece, error?.name === "DataCloneError" ? error
           : typedError("DataCloneError", `the task's arguments cannot be sent to a worker: ${error?.message}`, error));
       }
@@ -277,6 +344,7 @@ export class IsolatedWorkers {
     worker.piece = null;
     worker.tasks += 1;
     worker.state = "idle";
+    worker.idleSince = performance.now();
     if (data.type === "webpar:done") this.#settle(piece, null, data.result);
     else this.#settle(piece, revive(data.error));
     this.#dispatch();
@@ -350,7 +418,6 @@ export class IsolatedWorkers {
   }
 
   #remove(worker) {
-    clearTimeout(worker.idleTimer);
     worker.state = "gone";
     worker.piece = null;
     this.#workers.delete(worker);
@@ -361,14 +428,27 @@ export class IsolatedWorkers {
     }
   }
 
+  /**
+   * Lets idle workers go after `idleTimeoutMs`, down to `minSize`: one timer for the pool, set
+   * for the first worker due (not a timer per task: a busy pool sets none).
+   */
   #releaseIdle() {
+    if (this.#idleTimer !== undefined || this.#closed) return;
+    let due = Infinity;
     for (const worker of this.#workers) {
-      if (worker.state !== "idle" || worker.idleTimer !== undefined) continue;
-      worker.idleTimer = setTimeout(() => {
-        worker.idleTimer = undefined;
-        if (worker.state === "idle" && this.#workers.size > this.minSize) this.#remove(worker);
-      }, this.idleTimeoutMs);
+      if (worker.state === "idle") due = Math.min(due, worker.idleSince + this.idleTimeoutMs);
     }
+    if (due === Infinity) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      const now = performance.now();
+      for (const worker of [...this.#workers]) {
+        if (this.#workers.size <= this.minSize) break;
+        // A timer may fire a little early: a worker not yet due waits for the next one.
+        if (worker.state === "idle" && now - worker.idleSince >= this.idleTimeoutMs) this.#remove(worker);
+      }
+      this.#releaseIdle();
+    }, Math.max(0, due - performance.now()));
   }
 }
 

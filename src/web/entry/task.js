@@ -3,8 +3,7 @@
 // with its URL), or, in a bundled app, is itself the worker script and calls `serve({ ... })`
 // (and the pool is made with `() => new Worker(new URL("./tasks.js", import.meta.url),
 // { type: "module" })`, the form every bundler follows).
-import { flatten } from "./isolated.js";
-import { describeThrown } from "./sync.js";
+import { speak } from "./isolated.js";
 
 // Shared through the worker's global object, so that two copies of this module (a bundler
 // may make them) still agree on the task that runs.
@@ -29,64 +28,33 @@ export function serve(tasks) {
 }
 
 /**
- * The worker's protocol (see isolated.js): `load(startMessage)` resolves with the object of
- * task functions once "webpar:start" arrives; then one "webpar:run" at a time.
+ * The worker's protocol (isolated.js's `speak`): `load(startMessage)` resolves with the
+ * object of task functions once "webpar:start" arrives; then one task at a time.
  */
 export function listen(load) {
   let tasks = null;
-  // An error outside any task (a timer's callback that throws, say) is this worker's crash.
-  self.addEventListener("error", (event) => {
-    event.preventDefault();
-    postMessage({ type: "webpar:crashed", message: event.message, stack: event.error?.stack });
-  });
-  self.addEventListener("unhandledrejection", (event) => {
-    event.preventDefault();
-    const reason = event.reason;
-    postMessage({
-      type: "webpar:crashed",
-      message: `unhandled rejection: ${reason instanceof Error ? reason.name : "Error"}: ${describeThrown(reason)}`,
-      stack: reason?.stack,
-    });
-  });
-  self.addEventListener("message", async ({ data }) => {
-    if (data?.type === "webpar:start") {
+  speak({
+    start: async (data) => {
+      tasks = await load(data);
+    },
+    run: async ({ id, fn, args }) => {
+      globalThis[CURRENT] = id;
       try {
-        tasks = await load(data);
-      } catch (error) {
-        postMessage({ type: "webpar:start-failed", message: `${error?.name}: ${error?.message}` });
-        return;
+        const task = tasks?.[fn];
+        if (typeof task !== "function") {
+          const names = Object.keys(tasks ?? {}).filter((key) => typeof tasks[key] === "function");
+          const error = new TypeError(`the task module has no function ${JSON.stringify(fn)}; its functions: ${names.join(", ") || "none"}`);
+          error.name = "UnknownTaskError";
+          throw error;
+        }
+        const result = await task(...args);
+        if (result !== null && typeof result === "object" && result[TRANSFER] === true) {
+          return { result: result.value, transfer: result.list ?? [] };
+        }
+        return { result };
+      } finally {
+        globalThis[CURRENT] = null;
       }
-      postMessage({ type: "webpar:ready" });
-      return;
-    }
-    if (data?.type !== "webpar:run") return;
-    const { id, fn, args } = data;
-    globalThis[CURRENT] = id;
-    try {
-      const task = tasks?.[fn];
-      if (typeof task !== "function") {
-        const names = Object.keys(tasks ?? {}).filter((key) => typeof tasks[key] === "function");
-        const error = new TypeError(`the task module has no function ${JSON.stringify(fn)}; its functions: ${names.join(", ") || "none"}`);
-        error.name = "UnknownTaskError";
-        throw error;
-      }
-      let result = await task(...args);
-      let list = [];
-      if (result !== null && typeof result === "object" && result[TRANSFER] === true) {
-        list = result.list ?? [];
-        result = result.value;
-      }
-      try {
-        postMessage({ type: "webpar:done", id, result }, list);
-      } catch (error) {
-        const failed = new Error(`the task's value cannot be sent back to the page (${error?.message}); return plain data, typed arrays or buffers`);
-        failed.name = "DataCloneError";
-        throw failed;
-      }
-    } catch (error) {
-      postMessage({ type: "webpar:failed", id, error: flatten(error) });
-    } finally {
-      globalThis[CURRENT] = null;
-    }
+    },
   });
 }

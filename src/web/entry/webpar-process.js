@@ -5,34 +5,7 @@
 // one "webpar:run" at a time; it answers "webpar:done", "webpar:failed" or, when its
 // instance trapped, "webpar:crashed" (the page then terminates and replaces it).
 import init, { crashForTests, lastPanic, runInProcess } from "./webpar_single.js";
-import { flatten } from "./isolated.js";
-import { describeThrown } from "./sync.js";
-
-let crashed = false;
-function reportCrash(error) {
-  if (crashed) return;
-  crashed = true;
-  let panic;
-  try {
-    panic = lastPanic();
-  } catch {
-    // The instance is past reading.
-  }
-  postMessage({
-    type: "webpar:crashed",
-    message: panic ?? `${error instanceof Error ? error.name : "Error"}: ${describeThrown(error)}`,
-    stack: error?.stack,
-  });
-}
-// A trap inside the engine's futures surfaces here, not at the await below.
-self.addEventListener("error", (event) => {
-  event.preventDefault();
-  reportCrash(event.error ?? new Error(event.message));
-});
-self.addEventListener("unhandledrejection", (event) => {
-  event.preventDefault();
-  reportCrash(event.reason);
-});
+import { speak } from "./isolated.js";
 
 /** The output's buffers: they are the worker's to give up, so they move instead of being copied. */
 function buffersOf(value, out = [], depth = 0) {
@@ -45,20 +18,9 @@ function buffersOf(value, out = [], depth = 0) {
   return out;
 }
 
-self.addEventListener("message", async ({ data }) => {
-  if (data?.type === "webpar:start") {
-    try {
-      await init({ module_or_path: data.module });
-    } catch (error) {
-      postMessage({ type: "webpar:start-failed", message: `${error?.name}: ${error?.message}` });
-      return;
-    }
-    postMessage({ type: "webpar:ready" });
-    return;
-  }
-  if (data?.type !== "webpar:run") return;
-  const { id, name, params, part, crash } = data;
-  try {
+speak({
+  start: (data) => init({ module_or_path: data.module }),
+  run: async ({ id, name, params, part, crash }) => {
     if (crash !== undefined) crashForTests(crash);
     // At most 10 progress messages a second: the page adds the parts' fractions up.
     let last = 0;
@@ -69,9 +31,8 @@ self.addEventListener("message", async ({ data }) => {
       postMessage({ type: "webpar:progress", id, value: fraction });
     };
     const result = await runInProcess(name, params, part, onProgress);
-    postMessage({ type: "webpar:done", id, result }, buffersOf(result.output));
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) reportCrash(error);
-    else postMessage({ type: "webpar:failed", id, error: flatten(error) });
-  }
+    return { result, transfer: buffersOf(result.output) };
+  },
+  // A panic's message and location, recorded by the panic hook before the trap.
+  crashMessage: () => lastPanic(),
 });
