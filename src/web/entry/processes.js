@@ -64,9 +64,17 @@ function callbackError(thrown) {
     `onProgress threw (${describeThrown(thrown)}); the job was stopped; err.cause is what it threw`, thrown);
 }
 
-function median(sorted) {
+/** The timing fields of a RunReport from its repeats' milliseconds. */
+export function timings(times) {
+  const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return {
+    timesMs: times,
+    medianMs: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2,
+    minMs: sorted[0],
+    maxMs: sorted[sorted.length - 1],
+    meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+  };
 }
 
 export class ProcessPool {
@@ -210,7 +218,6 @@ export class ProcessPool {
     } finally {
       clearTimeout(timer);
     }
-    const sorted = [...times].sort((a, b) => a - b);
     const first = last.results[0];
     const report = {
       workload: name,
@@ -220,11 +227,7 @@ export class ProcessPool {
       threadsUsed: Math.max(1, used.size),
       checksum: last.sum.toString(),
       deterministic: checksums.size === 1,
-      timesMs: times,
-      medianMs: median(sorted),
-      minMs: sorted[0],
-      maxMs: sorted[sorted.length - 1],
-      meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+      ...timings(times),
       backend: "processes",
       parts: of,
       messages,

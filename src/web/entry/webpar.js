@@ -18,6 +18,7 @@ import {
   submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
 } from "./executor.js";
 import { asksForBackend, capabilities, current, processPool, startBackend } from "./backend.js";
+import { timings } from "./processes.js";
 
 export * from "./webpar_core.js";
 // What the page can run: threads, processes, sequential, and why not.
@@ -66,16 +67,23 @@ export default function init(options) {
 
 /** Whether workload `name` splits into parts (processes backend); false for unknown names. */
 function splitsOf(name) {
-  let catalogue;
-  try {
-    catalogue = new core.Runner();
-    return catalogue.workloads().some((w) => w.name === name && w.splits);
-  } catch {
-    return false;
-  } finally {
-    catalogue?.free();
+  // Read from the catalogue once, not on every run; again only for a name it did not have
+  // (a workload registered since).
+  if (!splitting?.has(name)) {
+    let catalogue;
+    try {
+      catalogue = new core.Runner();
+      splitting = new Map(catalogue.workloads().map((w) => [w.name, w.splits]));
+    } catch {
+      return false;
+    } finally {
+      catalogue?.free();
+    }
   }
+  return splitting.get(name) === true;
 }
+/** Workload name -> whether it splits, as splitsOf last read the catalogue. */
+let splitting = null;
 
 /**
  * Where a job of `options.mode` goes: "processes" when it asks for processes, or when the
@@ -557,14 +565,9 @@ async function compareOnPool(runner, name, params, options, modes, onPool) {
     }
   }
   const runs = reports.map((list) => {
-    const times = list.map((report) => report.medianMs);
-    const sorted = [...times].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    const medianMs = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     const last = list[list.length - 1];
     return {
-      ...last, timesMs: times, medianMs, minMs: sorted[0], maxMs: sorted[sorted.length - 1],
-      meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+      ...last, ...timings(list.map((report) => report.medianMs)),
       deterministic: list.every((report) => report.checksum === last.checksum && report.deterministic),
     };
   });
