@@ -21,7 +21,7 @@ WASM=target/$TARGET/release/webpar.wasm
 SINGLE_WASM=target/single/$TARGET/release/webpar.wasm
 SINGLE_FLAGS="-C target-feature=+bulk-memory,+mutable-globals,+simd128 -C link-arg=--max-memory=1073741824"
 # The package's hand-written modules (src/web/entry/), beside the generated bindings.
-ENTRY_FILES=(src/web/entry/{webpar,webpar-worker,webpar-process,webpar-task,sync,executor,backend,processes,isolated,worker-pool,task}.js)
+ENTRY_FILES=(src/web/entry/{webpar,webpar-worker,webpar-process,webpar-task,sync,executor,backend,processes,isolated,worker-pool,task,restart}.js)
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
 # The second engine of the browser tests: Debian's Firefox ESR, driven by geckodriver.
@@ -110,7 +110,10 @@ build() {
   RUSTFLAGS="$SINGLE_FLAGS" cargo +stable build --lib --release --target "$TARGET" \
     --target-dir target/single
   rm -rf www/pkg
-  wasm-bindgen --target web --out-dir www/pkg --out-name webpar_core "$WASM"
+  # --experimental-reset-state-function: the entry makes a new instance after a crash
+  # (src/web/entry/restart.js).
+  wasm-bindgen --target web --experimental-reset-state-function --out-dir www/pkg \
+    --out-name webpar_core "$WASM"
   wasm-bindgen --target web --out-dir www/pkg --out-name webpar_single "$SINGLE_WASM"
   cp "${ENTRY_FILES[@]}" src/web/entry/webpar.d.ts src/web/entry/task.d.ts www/pkg/
   # www/pkg is also the npm package: its package.json, with the crate's version.
@@ -137,7 +140,8 @@ build_example() {
   say "build examples/levenshtein"
   cargo "+$NIGHTLY" build -p webpar-levenshtein --lib --release --target "$TARGET"
   rm -rf www/examples/levenshtein && mkdir -p www/examples/levenshtein
-  wasm-bindgen --target web --out-dir www/examples/levenshtein --out-name webpar_core \
+  wasm-bindgen --target web --experimental-reset-state-function \
+    --out-dir www/examples/levenshtein --out-name webpar_core \
     "target/$TARGET/release/webpar_levenshtein.wasm"
   # And without shared memory, for the processes backend's workers.
   RUSTFLAGS="$SINGLE_FLAGS" cargo +stable build -p webpar-levenshtein --lib --release \

@@ -39,6 +39,7 @@ try {
   rows.push(...await page.evaluate(executorBench, threads));
   rows.push(...await page.evaluate(abortLatencies));
   for (const k of [...new Set([1, threads])]) rows.push(await poolReadyTime(k));
+  rows.push(...await engineRestartTimes(threads));
   await servePLimit(page);
   rows.push(...await page.evaluate(ioBench));
   rows.push(...await page.evaluate(ioStalls));
@@ -301,6 +302,47 @@ async function poolReadyTime(k) {
   await fresh.close();
   console.log(`initThreadPool(${k}) ready in ${ms.toFixed(1)} ms`);
   return { kind: "overhead", overhead: "init_thread_pool_ms", where: "wasm", threads: k, value: ms };
+}
+
+/**
+ * The threads engine's restart after a crash, on a fresh page: from a panic on a pool thread
+ * to the running job's rejection, and to the next job's result on the new engine (module
+ * instance and pool of the same size); the keeper's own restart time beside them.
+ */
+async function engineRestartTimes(threads) {
+  const fresh = await context.newPage();
+  await fresh.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
+  await fresh.goto(new URL("/", process.env.BASE_URL).href);
+  const times = await fresh.evaluate(async (threads) => {
+    const { default: init, Runner } = await import("/pkg/webpar.js");
+    await init({ backend: "threads", threads });
+    const runner = new Runner();
+    const toRejection = [];
+    const toNextResult = [];
+    const restart = [];
+    for (let i = 0; i < 5; i++) {
+      // A job that runs for seconds, going when the crash comes.
+      const running = runner.run("primes", { below: 40_000_000 }, { mode: "sequential" }).catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const start = performance.now();
+      runner.run("empty", {}, { crashForTests: "panic" }).catch(() => {});
+      await running;
+      toRejection.push(performance.now() - start);
+      await runner.run("countdown", { n: 1 });
+      toNextResult.push(performance.now() - start);
+      restart.push(runner.stats().engine.lastRestartMs);
+    }
+    const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+    return { toRejection: median(toRejection), toNextResult: median(toNextResult), restart: median(restart) };
+  }, threads);
+  await fresh.close();
+  console.log(`threads engine restart (${threads} threads): job rejected after ${times.toRejection.toFixed(1)} ms, ` +
+    `next result after ${times.toNextResult.toFixed(1)} ms (restart ${times.restart.toFixed(1)} ms)`);
+  return [
+    { kind: "overhead", overhead: "engine_crash_to_rejection_ms", where: "wasm", threads, value: times.toRejection },
+    { kind: "overhead", overhead: "engine_crash_to_next_result_ms", where: "wasm", threads, value: times.toNextResult },
+    { kind: "overhead", overhead: "engine_restart_ms", where: "wasm", threads, value: times.restart },
+  ];
 }
 
 /** Serves p-limit and its queue to the page as ES modules (bench only: not in the demo). */

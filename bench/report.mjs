@@ -58,6 +58,8 @@ const overheadLines = [
     : `hashing an app's 64 x 1 MiB (SHA-256): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool with crypto.subtle (the browser's native SHA-256) ${r.js_workerpool_ms.toFixed(1)} ms`),
   ...overhead("init_thread_pool_ms").map((r) => `initThreadPool(${r.threads}) ready: ${r.value.toFixed(1)} ms`),
   ...overhead("process_pool_ready_ms").map((r) => `init({ backend: "processes", processes: ${r.threads} }) ready (compile, ${r.threads} workers instantiated): ${r.value.toFixed(1)} ms`),
+  one("engine_restart_ms") && `a panic on a pool thread (threads backend, ${overhead("engine_restart_ms")[0].threads} threads): the running job rejected after ${one("engine_crash_to_rejection_ms").toFixed(1)} ms, ` +
+    `the engine restarted (new module instance and pool, no reload) in ${one("engine_restart_ms").toFixed(1)} ms, the next job's result after ${one("engine_crash_to_next_result_ms").toFixed(1)} ms`,
   one("process_crash_to_rejection_ms") && `a panic in a process worker: its task rejected after ${one("process_crash_to_rejection_ms").toFixed(1)} ms, the next job's result on the replacement after ${one("process_crash_to_next_result_ms").toFixed(1)} ms`,
   ...rows.filter((r) => r.kind === "worker_pool").map((r) =>
     `the app's own JS functions on ${r.workers} isolated workers, a task that returns its argument: createWorkerPool ${r.webpar_round_trip_us.toFixed(1)} µs per task awaited one at a time, ` +

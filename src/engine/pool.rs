@@ -238,8 +238,9 @@ fn crashed_error() -> Error {
     Error::new(
         ErrorKind::EngineCrashed,
         format!(
-            "the engine crashed ({cause}) and cannot run more jobs; reload the page to \
-             start a new engine (this is a bug: please report it with the job that caused it)"
+            "the engine crashed ({cause}): the jobs running then fail, run them again (the \
+             package's Runner restarts the engine by itself; bare bindings need a page \
+             reload). This is a bug: please report it with the job that caused it"
         ),
     )
 }
@@ -273,17 +274,25 @@ pub fn install_crash_hook() {
     INSTALL.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if let Ok(mut message) = CRASH_MESSAGE.try_lock() {
-                message.get_or_insert_with(|| info.to_string());
-            }
-            CRASHED.store(true, Ordering::Release);
-            // The panicking thread may hold the lock: only try, never wait.
-            if let Ok(mut pending) = PENDING.try_lock() {
-                for (_, reply) in std::mem::take(&mut *pending) {
-                    let _ = reply.send(Err(crashed_error()));
-                }
-            }
+            crashed(&info.to_string());
             previous(info);
         }));
     });
+}
+
+/// Marks the engine crashed because of `cause` (kept if it is the first) and answers every
+/// pending job with [`ErrorKind::EngineCrashed`]: what the panic hook does before the trap,
+/// and what the page does when a pool thread trapped without a panic (an `unreachable`,
+/// memory exhausted), before it makes a new engine. Never waits: a thread that crashed may
+/// hold a lock, and then the pending jobs are left to the caller.
+pub fn crashed(cause: &str) {
+    if let Ok(mut message) = CRASH_MESSAGE.try_lock() {
+        message.get_or_insert_with(|| cause.to_string());
+    }
+    CRASHED.store(true, Ordering::Release);
+    if let Ok(mut pending) = PENDING.try_lock() {
+        for (_, reply) in std::mem::take(&mut *pending) {
+            let _ = reply.send(Err(crashed_error()));
+        }
+    }
 }

@@ -134,6 +134,36 @@ pub fn last_panic() -> Option<String> {
 #[wasm_bindgen(js_name = crashForTests)]
 pub fn crash_for_tests(kind: &str) {
     pool::install_crash_hook();
+    crash(kind);
+}
+
+/// Crashes one thread of the running thread pool on purpose (threads backend), in the ways of
+/// [`crash_for_tests`], for the tests of the engine's restart. Never call it in an app.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = crashPoolForTests)]
+pub fn crash_pool_for_tests(kind: String) {
+    pool::install_crash_hook();
+    pool::spawn(move || crash(&kind));
+}
+
+/// Whether this instance's engine crashed (a panic was recorded): the package's entry then
+/// restarts it.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = engineCrashed)]
+pub fn engine_crashed() -> bool {
+    pool::is_crashed()
+}
+
+/// Marks this instance's engine crashed with `cause` and fails its pending jobs with
+/// `EngineCrashedError`: the package's entry calls it when a pool thread trapped without a
+/// panic, before it makes a new instance.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = engineCrashedBy)]
+pub fn engine_crashed_by(cause: &str) {
+    pool::crashed(cause);
+}
+
+fn crash(kind: &str) {
     match kind {
         "unreachable" => std::process::abort(),
         "oom" => {

@@ -1,7 +1,8 @@
 // Starts the Web Workers of the thread pool (imported by the generated bindings).
 //
 // Each worker says it is listening, gets the module and the shared memory, instantiates the
-// module on it, says it is ready, then runs one rayon thread until the page goes away. Where the worker scripts come from:
+// module on it, says it is ready, then runs one rayon thread until the page goes away (or
+// says it crashed). Where the worker scripts come from:
 // - `createWorker` given (the package's entry module passes one): it returns
 //   `new Worker(new URL("./webpar-worker.js", import.meta.url), { type: "module" })`, the form
 //   bundlers (Vite, webpack) recognise, so they emit the worker as its own chunk with the
@@ -13,6 +14,8 @@ const LOADED = "webpar:pool-thread-loaded";
 const START = "webpar:start-pool-thread";
 const READY = "webpar:pool-thread-ready";
 const FAILED = "webpar:pool-thread-failed";
+// The thread trapped once running (the entry's restart.js listens for it).
+const CRASHED = "webpar:pool-thread-crashed";
 
 // Kept so the workers are never collected while the pool lives (a Firefox bug collects
 // workers that share a memory but are not referenced:
@@ -36,7 +39,11 @@ export function servePoolThread(bindings) {
       return;
     }
     postMessage({ type: READY });
-    glue.webpar_run_pool_thread();
+    try {
+      glue.webpar_run_pool_thread();
+    } catch (error) {
+      postMessage({ type: CRASHED, message: `${error?.name}: ${error?.message}` });
+    }
   });
   // Only now can the start message be heard: a message posted before the listener existed
   // could be dispatched to nobody (a worker whose script is wrapped, e.g. by a test runner,

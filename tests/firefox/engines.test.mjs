@@ -1,5 +1,6 @@
 // The threads and processes backends in a second engine, Firefox ESR (webdriver.mjs): on a
-// cross-origin isolated page threads run with the checksums of sequential and processes; on
+// cross-origin isolated page threads run with the checksums of sequential and processes, and
+// the engine restarts after a pool thread traps; on
 // a page without isolation every workload runs on processes with the checksums of
 // sequential, a crash fails only its task, a timeout replaces the worker, and the JS worker
 // pool runs the app's functions.
@@ -32,6 +33,15 @@ test("Firefox ESR, isolated page: threads, with the checksums of sequential and 
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
     out.aborted = await runner.run("primes", { below: 1_000_000_000 }, { signal: controller.signal }).then(() => "ran", (e) => e.name);
+    // A trap on a pool thread: the running job fails, the engine restarts, the next jobs run.
+    const expected = (await runner.run("primes", small.primes)).checksum;
+    const pending = runner.run("primes", { below: 1_000_000_000 }, { mode: "sequential" }).then(() => "ran", (e) => e.name);
+    await runner.run("empty", {}, { crashForTests: "unreachable" }).catch(() => {});
+    out.crashed = await pending;
+    const next = await Promise.all(Array.from({ length: 20 }, () => runner.run("primes", small.primes)));
+    out.next = next.filter((report) => report.checksum === expected).length;
+    out.engine = runner.stats().engine;
+    out.threadsAfter = runner.threads;
     return out;
   }, SMALL);
   assert.equal(seen.isolated, true);
@@ -43,6 +53,10 @@ test("Firefox ESR, isolated page: threads, with the checksums of sequential and 
     assert.equal(modes, "sequential,parallel,processes", name);
   }
   assert.equal(seen.aborted, "AbortError");
+  assert.equal(seen.crashed, "EngineCrashedError");
+  assert.equal(seen.next, 20);
+  assert.equal(seen.engine.restarts, 1);
+  assert.equal(seen.threadsAfter, 2);
 });
 
 test("Firefox ESR, page without isolation: processes, crashes contained, timeouts replace the worker", async () => {

@@ -2,7 +2,8 @@
 // `new Worker(new URL("./webpar-worker.js", import.meta.url), { type: "module" })`, which
 // bundlers recognise: they emit this file as a chunk of its own with the bindings it imports.
 // It speaks the protocol of src/web/workers.js: say it is listening, wait for the start
-// message, instantiate the module on the shared memory, say ready, run one pool thread.
+// message, instantiate the module on the shared memory, say ready, run one pool thread, and
+// say so if it crashes.
 import init, { webpar_run_pool_thread } from "./webpar_core.js";
 
 self.addEventListener("message", async function onStart({ data }) {
@@ -15,6 +16,12 @@ self.addEventListener("message", async function onStart({ data }) {
     return;
   }
   postMessage({ type: "webpar:pool-thread-ready" });
-  webpar_run_pool_thread();
+  try {
+    webpar_run_pool_thread();
+  } catch (error) {
+    // The thread trapped (a panic, an unreachable, memory exhausted): the page restarts the
+    // engine (restart.js).
+    postMessage({ type: "webpar:pool-thread-crashed", message: `${error?.name}: ${error?.message}` });
+  }
 });
 postMessage({ type: "webpar:pool-thread-loaded" });

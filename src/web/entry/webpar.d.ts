@@ -271,6 +271,24 @@ export interface RunnerStats {
   memory: MemoryUsage;
   /** The process pool, on the processes and sequential backends. */
   processes?: IsolatedPoolStats;
+  /** The threads engine's restarts after crashes. */
+  engine: EngineStats;
+}
+/**
+ * The threads engine's restarts: after a panic or trap on a pool thread, webpar makes a new
+ * instance of the module and a new pool of the same size, without a page reload.
+ */
+export interface EngineStats {
+  /** Restarts so far. */
+  restarts: number;
+  /** How long the last restart took (new instance and pool ready), ms. */
+  lastRestartMs?: number;
+  /** What the last crash said (the panic's message and location, or the trap). */
+  lastCrash?: string;
+  /** Whether a restart is under way (jobs wait for it). */
+  restarting: boolean;
+  /** Why a restart failed (every job then rejects with EngineCrashedError), or null. */
+  broken: string | null;
 }
 /** A pool of isolated workers: its settings, counts and each worker. */
 export interface IsolatedPoolStats {
@@ -398,7 +416,7 @@ export class WorkerPool implements AsyncDisposable {
   warm(): Promise<void>;
   /** Refuses new tasks; resolves once every task has settled, then ends the workers. */
   close(options?: { cancelPending?: boolean }): Promise<void>;
-  stats(): Omit<RunnerStats, "memory" | "processes"> & { pool: IsolatedPoolStats };
+  stats(): Omit<RunnerStats, "memory" | "processes" | "engine"> & { pool: IsolatedPoolStats };
   [Symbol.asyncDispose](): Promise<void>;
 }
 /** A TaskGroup of a WorkerPool. */

@@ -19,6 +19,7 @@ import {
 } from "./executor.js";
 import { asksForBackend, capabilities, current, processPool, startBackend } from "./backend.js";
 import { timings } from "./processes.js";
+import { EngineKeeper } from "./restart.js";
 
 export * from "./webpar_core.js";
 // What the page can run: threads, processes, sequential, and why not.
@@ -40,6 +41,9 @@ function createWorker() {
     name: "webpar-worker",
   });
 }
+
+/** The threads engine's keeper: restarts it after a crash (restart.js). */
+const engine = new EngineKeeper(core, createWorker);
 
 /**
  * Instantiates the module. Given `{ backend, threads, processes, idleTimeoutMs }`, it also
@@ -107,6 +111,20 @@ function routeOf(options) {
   return { pool: false };
 }
 
+/** The test-only `crashForTests` of a job on the thread pool, read once; undefined if absent. */
+function crashOption(options) {
+  let kind;
+  try {
+    kind = options?.crashForTests;
+  } catch {
+    return undefined;
+  }
+  if (kind !== undefined && !["panic", "unreachable", "oom"].includes(kind)) {
+    throw invalid("option \"crashForTests\" (tests of crash recovery only) must be \"panic\", \"unreachable\" or \"oom\"", "crashForTests");
+  }
+  return kind;
+}
+
 /** Reads the options of a job on the process pool (those of Runner.run, and `transfer`). */
 function processOptions(options, mode) {
   const read = readOptions(options,
@@ -120,9 +138,7 @@ function processOptions(options, mode) {
   if (read.transfer !== undefined && !Array.isArray(read.transfer)) {
     throw invalid("option \"transfer\" must be an array of ArrayBuffers the caller gives up", "transfer");
   }
-  if (read.crashForTests !== undefined && !["panic", "unreachable", "oom"].includes(read.crashForTests)) {
-    throw invalid("option \"crashForTests\" (tests of crash recovery only) must be \"panic\", \"unreachable\" or \"oom\"", "crashForTests");
-  }
+  crashOption(read);
   return {
     mode,
     repeats: wholeOption(read.repeats, "repeats", 1, 1000, 1),
@@ -139,12 +155,14 @@ function processOptions(options, mode) {
  * (default `navigator.hardwareConcurrency`); see `startThreadPool` for every rule.
  */
 export function initThreadPool(threads) {
-  return core.startThreadPool(threads, createWorker);
+  return engine.startPool(threads);
 }
 
 export class Runner {
   /** The generated runner; undefined once freed. */
   #core;
+  /** The engine generation #core belongs to: after a restart a new one is made. */
+  #generation = engine.generation;
   /** The queue in front of the pool (submit, map, group). */
   #executor;
 
@@ -173,6 +191,10 @@ export class Runner {
     if (self.#core === undefined) {
       throw typedError("RunnerFreedError",
         `runner.${method}() was called after runner.free(); make a new Runner() to go on`);
+    }
+    if (self.#generation !== engine.generation) {
+      self.#core = new core.Runner();
+      self.#generation = engine.generation;
     }
     return self.#core;
   }
@@ -219,8 +241,8 @@ export class Runner {
     }
     const { mode, ...scheduling } = read;
     return this.#executor.enqueue((signal, onProgress, timeoutMs) => {
-      const runner = Runner.#open(this, method);
-      return Runner.#route(runner, name, params, { mode, signal, timeoutMs, onProgress });
+      Runner.#open(this, method);
+      return Runner.#route(() => Runner.#open(this, method), name, params, { mode, signal, timeoutMs, onProgress });
     }, { ...scheduling, limited });
   }
 
@@ -236,7 +258,7 @@ export class Runner {
   map(name, inputs, options) {
     const read = readOptions(options,
       ["ordered", "chunkSize", "concurrency", "buffer", "signal", "mode"], "map's options");
-    const runner = Runner.#open(this, "map");
+    Runner.#open(this, "map");
     const chunkSize = wholeOption(read.chunkSize, "chunkSize", 1, 1 << 20, 1);
     const concurrency = wholeOption(read.concurrency, "concurrency", 1, 4096, this.#executor.maxRunning);
     const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 2 * concurrency * chunkSize);
@@ -249,7 +271,7 @@ export class Runner {
         Runner.#open(this, "map");
         return (await processPool(splitsOf)).runBatch(name, items, { signal });
       }
-      : (items, signal) => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal });
+      : (items, signal) => engine.call(() => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal }));
     return mapChunks({
       executor, send, inputs, chunkSize, concurrency, buffer,
       ordered: read.ordered ?? true, signal: read.signal,
@@ -285,7 +307,7 @@ export class Runner {
       retryBaseMs: read.retryBaseMs, chunkSize: read.chunkSize,
     };
     for (const key of Object.keys(spec)) if (spec[key] === undefined) delete spec[key];
-    const io = (full, options) => Runner.#open(this, "mapAsync").io(full, options);
+    const io = (full, options) => engine.call(() => Runner.#open(this, "mapAsync").io(full, options));
     return mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered: read.ordered ?? true, signal: read.signal });
   }
 
@@ -322,13 +344,14 @@ export class Runner {
 
   /**
    * What the runner has done: tasks queued, running, completed, failed and cancelled; run
-   * and queue-wait time percentiles (ms, last 4096 tasks); wasm memory in use.
+   * and queue-wait time percentiles (ms, last 4096 tasks); wasm memory in use; `engine`: the
+   * threads engine's restarts after crashes (count, last restart's ms and cause, broken).
    */
   stats() {
     Runner.#open(this, "stats");
     const pool = current()?.pool;
     return {
-      ...this.#executor.stats(), memory: core.memoryUsage(),
+      ...this.#executor.stats(), memory: core.memoryUsage(), engine: engine.stats(),
       ...(pool ? { processes: pool.stats() } : {}),
     };
   }
@@ -361,15 +384,30 @@ export class Runner {
    * `bytesTransferred`, and takes `transfer` (buffers of the input the caller gives up).
    */
   run(name, params, options) {
-    return Runner.#promise(this, "run", (runner) => Runner.#route(runner, name, params, options));
+    return Runner.#promise(this, "run", () => Runner.#route(() => Runner.#open(this, "run"), name, params, options));
   }
 
-  /** Runs a job where its mode and the backend say: the thread pool, or the process pool. */
-  static #route(runner, name, params, options) {
+  /**
+   * Runs a job where its mode and the backend say: the thread pool, or the process pool.
+   * `open()` gives the current generated runner (a new one after the engine restarted).
+   */
+  static #route(open, name, params, options) {
     const route = routeOf(options);
-    if (!route.pool) return runner.run(name, params, options);
+    if (!route.pool) {
+      const crash = crashOption(options);
+      let rest = options;
+      if (crash !== undefined) {
+        rest = { ...options };
+        delete rest.crashForTests;
+      }
+      return engine.call(() => {
+        const job = open().run(name, params, rest);
+        if (crash !== undefined) core.crashPoolForTests(crash);
+        return job;
+      });
+    }
     const read = processOptions(options, route.mode);
-    runner.validate(name, params);
+    open().validate(name, params);
     return processPool(splitsOf).then((pool) => pool.run(name, params, read));
   }
 
@@ -380,7 +418,7 @@ export class Runner {
    * "processes"]` adds isolated workers beside threads; `speedups` then has one ratio per mode.
    */
   compare(name, params, options) {
-    return Runner.#promise(this, "compare", async (runner) => {
+    return Runner.#promise(this, "compare", async () => {
       let modes;
       let rest = options;
       try {
@@ -397,8 +435,9 @@ export class Runner {
         !modes.slice(1).every((m) => ["parallel", "processes", "sequential"].includes(m))) {
         throw invalid(`option "modes" must list "sequential" first, then "parallel" and/or "processes", got ${String(modes)}`, "modes");
       }
-      if (!onPool && modes.length === 2 && modes[1] === "parallel") return runner.compare(name, params, rest);
-      return compareOnPool(runner, name, params, rest, modes, onPool);
+      const open = () => Runner.#open(this, "compare");
+      if (!onPool && modes.length === 2 && modes[1] === "parallel") return engine.call(() => open().compare(name, params, rest));
+      return compareOnPool(open, name, params, rest, modes, onPool);
     });
   }
 
@@ -411,14 +450,14 @@ export class Runner {
     return Runner.#promise(this, "sweep", (runner) => {
       const backend = current()?.backend;
       if (backend === "processes" || backend === "sequential") return sweepOnPool(runner, name, params, options);
-      return runner.sweep(name, params, options);
+      return engine.call(() => Runner.#open(this, "sweep").sweep(name, params, options));
     });
   }
   io(spec, options) {
-    return Runner.#promise(this, "io", (runner) => runner.io(spec, options));
+    return Runner.#promise(this, "io", () => engine.call(() => Runner.#open(this, "io").io(spec, options)));
   }
   pipeline(spec, options) {
-    return Runner.#promise(this, "pipeline", (runner) => runner.pipeline(spec, options));
+    return Runner.#promise(this, "pipeline", () => engine.call(() => Runner.#open(this, "pipeline").pipeline(spec, options)));
   }
 
   /**
@@ -428,7 +467,8 @@ export class Runner {
   free() {
     const runner = Runner.#isRunner(this) ? this.#core : Runner.#open(this, "free");
     this.#core = undefined;
-    runner?.free();
+    // A runner of an engine since restarted is gone with that engine.
+    if (this.#generation === engine.generation) runner?.free();
   }
 
   [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {
@@ -540,16 +580,17 @@ async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered
  * others' after one warm-up each; the report has the shape of the bindings' Comparison, with
  * `speedups` per mode beside `speedup` (of the last mode).
  */
-async function compareOnPool(runner, name, params, options, modes, onPool) {
+async function compareOnPool(open, name, params, options, modes, onPool) {
   const read = readOptions(options, ["repeats", "signal", "timeoutMs", "onProgress"], "compare's options");
   const repeats = wholeOption(read.repeats, "repeats", 1, 1000, 5);
   signalOption(read.signal);
-  runner.validate(name, params);
+  open().validate(name, params);
   const pool = (onPool || modes.includes("processes")) ? await processPool(splitsOf) : null;
   const once = (mode, repeatsNow) => {
     const common = { signal: read.signal, timeoutMs: read.timeoutMs };
-    if (mode === "parallel" && !onPool) return runner.run(name, params, { ...common, mode: "parallel", repeats: repeatsNow });
-    if (mode === "sequential" && !onPool) return runner.run(name, params, { ...common, mode: "sequential", repeats: repeatsNow });
+    if ((mode === "parallel" || mode === "sequential") && !onPool) {
+      return engine.call(() => open().run(name, params, { ...common, mode, repeats: repeatsNow }));
+    }
     return pool.run(name, params, { ...common, mode: mode === "parallel" ? "processes" : mode, repeats: repeatsNow });
   };
   for (const mode of modes) await once(mode, 1);
