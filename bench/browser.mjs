@@ -38,6 +38,7 @@ try {
   rows.push(...await page.evaluate(roundTrips, ROUND_TRIPS));
   rows.push(...await page.evaluate(executorBench, threads));
   rows.push(...await page.evaluate(abortLatencies));
+  rows.push(...await page.evaluate(picklingLesson, repeats));
   for (const k of [...new Set([1, threads])]) rows.push(await poolReadyTime(k));
   rows.push(...await engineRestartTimes(threads));
   await servePLimit(page);
@@ -302,6 +303,44 @@ async function poolReadyTime(k) {
   await fresh.close();
   console.log(`initThreadPool(${k}) ready in ${ms.toFixed(1)} ms`);
   return { kind: "overhead", overhead: "init_thread_pool_ms", where: "wasm", threads: k, value: ms };
+}
+
+/**
+ * In the page: the pickling lesson. One app's Int32Array of 20 M integers summed
+ * sequentially, on threads and on isolated workers, timed from the call to the result in
+ * hand (median of `repeats`), with the bytes each mode copied and the messages it sent.
+ */
+async function picklingLesson(repeats) {
+  const { Runner } = await import("/pkg/webpar.js");
+  const runner = new Runner();
+  const n = 20_000_000;
+  const values = new Int32Array(n);
+  for (let i = 0; i < n; i++) values[i] = (i % 2001) - 1000;
+  const rows = [];
+  for (const mode of ["sequential", "parallel", "processes"]) {
+    await runner.run("sum", { input: values }, { mode });
+    const times = [];
+    let report;
+    for (let r = 0; r < repeats; r++) {
+      const start = performance.now();
+      report = await runner.run("sum", { input: values }, { mode });
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    const onWorkers = report.backend === "processes";
+    rows.push({
+      kind: "pickling", mode: mode === "parallel" ? "threads" : mode, where: "wasm", n, bytes: 4 * n,
+      threads: report.threads, call_to_result_ms: times[times.length >> 1], copy_in_ms: report.copy.inMs,
+      bytes_copied: (onWorkers ? report.bytesCopied : 0) + report.copy.inBytes,
+      messages: onWorkers ? report.messages : 0, sum: String(report.output.sum),
+    });
+  }
+  const [first] = rows;
+  for (const row of rows) {
+    console.log(`pickling lesson, sum of ${n} Int32: ${row.mode} ${row.call_to_result_ms.toFixed(1)} ms ` +
+      `(${(first.call_to_result_ms / row.call_to_result_ms).toFixed(2)}x), ${row.bytes_copied} bytes copied, ${row.messages} messages`);
+  }
+  return rows;
 }
 
 /**

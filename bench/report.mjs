@@ -92,6 +92,16 @@ console.log(markdownTable(table));
 if (openTable.length > 1) console.log(`\nOn a page without COOP/COEP (the processes backend):\n${markdownTable(openTable)}`);
 console.log(`\n${machineLine}\n`);
 for (const line of overheadLines) console.log(line);
+// The pickling lesson: one app array summed in each mode, call to result in hand.
+const pickling = rows.filter((r) => r.kind === "pickling");
+const picklingTable = [["mode", "call to result ms", "vs sequential", "copying in ms", "bytes copied", "messages", "sum"]];
+for (const row of pickling) {
+  picklingTable.push([row.mode === "processes" ? `processes (${row.threads})` : row.mode === "threads" ? `threads (${row.threads})` : row.mode,
+    row.call_to_result_ms.toFixed(1), (pickling[0].call_to_result_ms / row.call_to_result_ms).toFixed(2) + "x",
+    row.copy_in_ms.toFixed(1), row.bytes_copied.toLocaleString("en"), row.messages, row.sum]);
+}
+if (pickling.length) console.log(`\npickling lesson:\n${markdownTable(picklingTable)}`);
+
 console.log("");
 for (const line of ioLines) console.log(line);
 
@@ -115,6 +125,16 @@ ${markdownTable(table)}
 shared memory, as many as threads), split into parts the workers take as they come free;
 *copied MiB* is what structured clone copied to them. Workloads that do not split (sort,
 nbody, wordcount) run whole on one worker there.
+
+## Threads share, processes copy: the pickling lesson
+
+${pickling.length ? `The \`sum\` of an app's Int32Array of ${pickling[0].n.toLocaleString("en")} integers
+(${(pickling[0].bytes / 1048576).toFixed(0)} MiB), timed from the call to the result in hand. Threads copy
+the array once into the memory they share; isolated workers each get a slice, cut out of the
+array on the page and copied again into the worker's own memory (what Python's processes pay
+to pickle their arguments).
+
+${markdownTable(picklingTable)}` : "(not measured in this run)"}
 
 ## The processes backend on a page without COOP/COEP
 

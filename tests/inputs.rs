@@ -36,6 +36,7 @@ fn f64s(n: usize, seed: u64) -> Vec<f64> {
 fn every_workload_with_an_input_form_has_a_case_here() {
     let covered = [
         "sort",
+        "sum",
         "sha256",
         "mandelbrot",
         "matmul",
@@ -51,6 +52,46 @@ fn every_workload_with_an_input_form_has_a_case_here() {
             "{}: add a test of its input form",
             workload.name
         );
+    }
+}
+
+#[test]
+fn sum_adds_every_integer_type_exactly_in_every_mode_and_part() {
+    let n = 200_003; // several chunks, and a short last one
+    let ints: Vec<i32> = (0..n)
+        .map(|i| (mix(i as u64) >> 33) as i32 - (1 << 30))
+        .collect();
+    let exact: i64 = ints.iter().map(|&v| i64::from(v)).sum();
+    let uints: Vec<u32> = ints.iter().map(|&v| v as u32).collect();
+    let uexact: i64 = uints.iter().map(|&v| i64::from(v)).sum();
+    let wide: Vec<u64> = (0..n).map(|i| mix(i as u64)).collect();
+    let wrapped = wide.iter().fold(0u64, |a, &v| a.wrapping_add(v)) as i64;
+    for (values, expected) in [
+        (Numbers::I32(ints), exact),
+        (Numbers::U32(uints), uexact),
+        (
+            Numbers::I64(wide.iter().map(|&v| v as i64).collect()),
+            wrapped,
+        ),
+        (Numbers::U64(wide), wrapped),
+    ] {
+        let input = Input::Sum(values.clone());
+        assert_eq!(run_all_modes(&input), Produced::Total(expected));
+        // Parts add up (wrapping) to the whole, however the array is cut.
+        for of in [1u32, 2, 3, 7, 64] {
+            let parts = (0..of).fold(0u64, |total, index| {
+                let part =
+                    webpar::kernels::sum::total(&values, &Ctx::new(), Mode::Part { index, of });
+                total.wrapping_add(part.unwrap() as u64)
+            });
+            assert_eq!(parts as i64, expected, "{of} parts");
+        }
+    }
+    for floats in [Numbers::F64(vec![1.5]), Numbers::F32(vec![1.5])] {
+        let err = Input::Sum(floats)
+            .run(&Ctx::new(), Mode::Sequential)
+            .unwrap_err();
+        assert!(err.message().contains("integers"), "{}", err.message());
     }
 }
 

@@ -195,7 +195,10 @@ pub static WORKLOADS: &[Workload] = &[
             1 << 36,
             25_000_000,
         )],
-        input: None,
+        input: Some(
+            "Int32Array | Uint32Array | BigInt64Array | BigUint64Array -> { sum: bigint } \
+             (wrapping at 2^64)",
+        ),
         splits: true,
         memory: |v| kernels::sum::memory_bytes(&kernels::sum::Params { n: v[0] }),
         kernel: |v, ctx, mode| {

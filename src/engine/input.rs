@@ -14,7 +14,7 @@ use crate::kernels::matmul::{self, Matrix};
 use crate::kernels::nbody::{self, Bodies};
 use crate::kernels::sort::{self, Numbers};
 use crate::kernels::wordcount::{self, WordCounts};
-use crate::kernels::{primes, sha256};
+use crate::kernels::{primes, sha256, sum};
 use crate::Error;
 
 /// An app's data for one workload, validated.
@@ -22,6 +22,8 @@ use crate::Error;
 pub enum Input {
     /// Numbers to sort.
     Sort(Numbers),
+    /// Integers to add up.
+    Sum(Numbers),
     /// Messages to hash.
     Sha256(Vec<Vec<u8>>),
     /// A viewport to render.
@@ -55,6 +57,8 @@ pub enum Input {
 pub enum Produced {
     /// The numbers, sorted ascending, in their input type.
     Sorted(Numbers),
+    /// The sum of the integers (wrapping at 2^64).
+    Total(i64),
     /// One SHA-256 digest per message.
     Digests(Vec<[u8; 32]>),
     /// RGBA pixels, row-major.
@@ -84,6 +88,7 @@ impl Produced {
         let floats = |n: usize| n as u64 * 8;
         match self {
             Produced::Sorted(values) => values.len() as u64 * values.element_bytes(),
+            Produced::Total(_) => 8,
             Produced::Digests(digests) => digests.len() as u64 * 32,
             Produced::Image { rgba, .. } => rgba.len() as u64,
             Produced::Product(m) => floats(m.data.len()),
@@ -103,6 +108,7 @@ impl Input {
     pub fn workload(&self) -> &'static str {
         match self {
             Input::Sort(_) => "sort",
+            Input::Sum(_) => "sum",
             Input::Sha256(_) => "sha256",
             Input::Mandelbrot(_) => "mandelbrot",
             Input::Matmul(..) => "matmul",
@@ -120,6 +126,7 @@ impl Input {
                 let len = values.len() as u64;
                 sort::numbers_memory_bytes(len) + len * values.element_bytes()
             }
+            Input::Sum(_) => 0,
             Input::Sha256(messages) => messages.len() as u64 * 32,
             Input::Mandelbrot(view) => view.image_bytes(),
             Input::Matmul(a, b) => (a.rows as u64) * (b.cols as u64) * 8,
@@ -136,7 +143,7 @@ impl Input {
     /// Sizes of the input, for reports (e.g. `{ "n": 1000 }` for `sort`).
     pub fn sizes(&self) -> BTreeMap<&'static str, u64> {
         let pairs: Vec<(&'static str, u64)> = match self {
-            Input::Sort(values) => vec![("n", values.len() as u64)],
+            Input::Sort(values) | Input::Sum(values) => vec![("n", values.len() as u64)],
             Input::Sha256(messages) => vec![
                 ("messages", messages.len() as u64),
                 ("bytes", messages.iter().map(|m| m.len() as u64).sum()),
@@ -184,6 +191,10 @@ impl Input {
                 let mut sorted = values.clone();
                 let checksum = sort::sort_numbers(&mut sorted, ctx, mode)?;
                 (Produced::Sorted(sorted), checksum)
+            }
+            Input::Sum(values) => {
+                let total = sum::total(values, ctx, mode)?;
+                (Produced::Total(total), total as u64)
             }
             Input::Sha256(messages) => {
                 let (digests, checksum) = sha256::digests(messages, ctx, mode)?;

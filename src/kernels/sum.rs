@@ -1,4 +1,5 @@
-//! `sum`: build an array of `n` u64 (all ones) in wasm memory, then add it up.
+//! `sum`: build an array of `n` u64 (all ones) in wasm memory, then add it up; or add up an
+//! app's integers ([`total`]).
 //!
 //! Memory-bound: the array's `8·n` bytes stream out to memory, so the speedup is bounded by
 //! memory bandwidth, not by cores. The array is allocated with `try_reserve_exact`, so a size the memory cannot
@@ -6,7 +7,7 @@
 
 use std::mem::MaybeUninit;
 
-use super::{sum_chunks_mut, Output};
+use super::{sort::Numbers, sum_chunks, sum_chunks_mut, Output};
 use crate::engine::{Ctx, Mode};
 use crate::{Error, ErrorKind};
 
@@ -61,6 +62,52 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     // processes writes only its share): it frees the memory without reading it.
     drop(values);
     Ok(Output { checksum })
+}
+
+/// Adds up an app's integers in `mode` (their chunks spread over the threads, or this part's
+/// share of them): the sum wraps around at 2^64, as `wrapping_add` does, so that every mode
+/// and every way of cutting the array gives the same bits. Returns the sum as `i64`.
+///
+/// ```
+/// use webpar::{engine::{Ctx, Mode}, kernels::{sort::Numbers, sum}};
+/// let values = Numbers::I32((-500..=1000).collect());
+/// assert_eq!(sum::total(&values, &Ctx::new(), Mode::Parallel)?, 375_250);
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::InvalidParams`] for floating-point numbers (their sum depends on the order of
+/// the additions); [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] when cancelled.
+pub fn total(values: &Numbers, ctx: &Ctx, mode: Mode) -> Result<i64, Error> {
+    fn add<T: Copy + Sync>(
+        values: &[T],
+        ctx: &Ctx,
+        mode: Mode,
+        wide: fn(T) -> u64,
+    ) -> Result<u64, Error> {
+        ctx.set_total(values.len() as u64);
+        let chunks = values.len().div_ceil(ELEMENTS_PER_CHUNK) as u64;
+        sum_chunks(chunks, mode, |index| {
+            ctx.check()?;
+            let start = index as usize * ELEMENTS_PER_CHUNK;
+            let chunk = &values[start..values.len().min(start + ELEMENTS_PER_CHUNK)];
+            let total = chunk.iter().fold(0u64, |acc, &v| acc.wrapping_add(wide(v)));
+            ctx.checkpoint(chunk.len() as u64)?;
+            Ok(total)
+        })
+    }
+    let bits = match values {
+        Numbers::I32(v) => add(v, ctx, mode, |x| i64::from(x) as u64)?,
+        Numbers::U32(v) => add(v, ctx, mode, u64::from)?,
+        Numbers::I64(v) => add(v, ctx, mode, |x| x as u64)?,
+        Numbers::U64(v) => add(v, ctx, mode, |x| x)?,
+        Numbers::F64(_) | Numbers::F32(_) => {
+            return Err(Error::invalid(
+                "sum: input must hold integers; floating-point sums depend on the order of the                  additions, so the modes could disagree: scale and round to integers first",
+            ))
+        }
+    };
+    Ok(bits as i64)
 }
 
 fn too_big(params: &Params) -> Error {

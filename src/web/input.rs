@@ -46,6 +46,9 @@ const BLOB_SLICE: f64 = 8.0 * 1024.0 * 1024.0;
 /// The typed arrays `sort` takes.
 const SORTABLE: &str = "a Float64Array, Float32Array, Int32Array, Uint32Array, BigInt64Array or \
                         BigUint64Array";
+/// The typed arrays `sum` takes: integers only (a float sum depends on the order of the
+/// additions, so the modes could disagree).
+const SUMMABLE: &str = "an Int32Array, Uint32Array, BigInt64Array or BigUint64Array (integers)";
 
 /// Bytes of an app's value, not copied yet.
 pub(super) enum Bytes {
@@ -70,6 +73,7 @@ impl Bytes {
 /// A checked input, not copied yet.
 pub(super) enum Plan {
     Sort(&'static str, Uint8Array, usize),
+    Sum(&'static str, Uint8Array, usize),
     Sha256(Vec<Bytes>),
     Ready(Input),
     Matmul([(Uint8Array, usize, usize); 2]),
@@ -131,6 +135,32 @@ pub(super) fn plan(
             non_empty(len, "input", "sort: input")?;
             Plan::Sort(static_kind(&kind), bytes, len)
         }
+        "sum" => {
+            let kind = kind_of(input)?;
+            let size = match kind.as_str() {
+                "BigInt64Array" | "BigUint64Array" => 8,
+                "Int32Array" | "Uint32Array" => 4,
+                _ => {
+                    return Err(invalid(
+                        "input",
+                        format!(
+                            "sum: input must be {SUMMABLE}, got {}{}",
+                            what_is(input, &kind),
+                            if kind.starts_with("Float") {
+                                ": a float sum depends on the order of the additions, so \
+                                 scale and round to integers first"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ))
+                }
+            };
+            let bytes = view_of(input, &kind, "input")?;
+            let len = bytes.length() as usize / size;
+            non_empty(len, "input", "sum: input")?;
+            Plan::Sum(static_kind(&kind), bytes, len)
+        }
         "sha256" => Plan::Sha256(byte_items(input, "sha256", true)?),
         "wordcount" => {
             let top = match siblings.first() {
@@ -179,7 +209,7 @@ impl Plan {
     /// Bytes the copy of the input takes in wasm memory.
     fn bytes(&self) -> u64 {
         match self {
-            Plan::Sort(_, bytes, _) => u64::from(bytes.length()),
+            Plan::Sort(_, bytes, _) | Plan::Sum(_, bytes, _) => u64::from(bytes.length()),
             Plan::Sha256(items) | Plan::Wordcount(items, _) => items.iter().map(Bytes::len).sum(),
             Plan::Ready(_) => 0,
             Plan::Matmul(pair) => pair.iter().map(|m| u64::from(m.0.length())).sum(),
@@ -197,6 +227,7 @@ impl Plan {
     fn working_bytes(&self) -> u64 {
         match self {
             Plan::Sort(_, bytes, len) => u64::from(bytes.length()) + *len as u64 * 16,
+            Plan::Sum(..) => 0,
             Plan::Sha256(items) => items.len() as u64 * 32,
             Plan::Wordcount(items, _) => items.iter().map(Bytes::len).sum::<u64>() * 2,
             Plan::Ready(input) => input.working_bytes(),
@@ -235,14 +266,8 @@ impl Plan {
         );
         let input = match self {
             Plan::Ready(input) => input,
-            Plan::Sort(kind, bytes, len) => Input::Sort(match kind {
-                "Float64Array" => Numbers::F64(copied(&bytes, len)?),
-                "Float32Array" => Numbers::F32(copied(&bytes, len)?),
-                "Int32Array" => Numbers::I32(copied(&bytes, len)?),
-                "Uint32Array" => Numbers::U32(copied(&bytes, len)?),
-                "BigInt64Array" => Numbers::I64(copied(&bytes, len)?),
-                _ => Numbers::U64(copied(&bytes, len)?),
-            }),
+            Plan::Sort(kind, bytes, len) => Input::Sort(numbers(kind, &bytes, len)?),
+            Plan::Sum(kind, bytes, len) => Input::Sum(numbers(kind, &bytes, len)?),
             Plan::Sha256(items) => Input::Sha256(load_all(items).await?),
             Plan::Wordcount(items, top) => Input::Wordcount {
                 texts: load_all(items).await?,
@@ -304,6 +329,18 @@ pub(super) struct Loaded {
     pub(super) copy_ms: f64,
     /// Bytes copied in.
     pub(super) bytes: u64,
+}
+
+/// Copies the `len` numbers of a typed array of `kind` (its bytes) into [`Numbers`].
+fn numbers(kind: &str, bytes: &Uint8Array, len: usize) -> Result<Numbers, Error> {
+    Ok(match kind {
+        "Float64Array" => Numbers::F64(copied(bytes, len)?),
+        "Float32Array" => Numbers::F32(copied(bytes, len)?),
+        "Int32Array" => Numbers::I32(copied(bytes, len)?),
+        "Uint32Array" => Numbers::U32(copied(bytes, len)?),
+        "BigInt64Array" => Numbers::I64(copied(bytes, len)?),
+        _ => Numbers::U64(copied(bytes, len)?),
+    })
 }
 
 /// Copies `len` elements of type `T` from `bytes` into a new vector: one copy.
@@ -804,6 +841,7 @@ pub(super) fn output_to_js(output: Produced) -> JsValue {
             Numbers::I64(v) => typed_copy!(js_sys::BigInt64Array, &v[..]).into(),
             Numbers::U64(v) => typed_copy!(js_sys::BigUint64Array, &v[..]).into(),
         },
+        Produced::Total(total) => object(&[("sum", js_sys::BigInt::from(total).into())]),
         Produced::Digests(digests) => digests
             .iter()
             .map(|digest| {

@@ -44,6 +44,12 @@ export interface Workload {
 /** The typed arrays `sort` takes (and gives back, sorted). */
 export type SortInput =
   | Float64Array | Float32Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+/** The integers `sum` adds up (exactly, wrapping at 2^64 like Rust's `wrapping_add`). */
+export type SumInput = Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+/** What `sum` gives back. */
+export interface SumOutput {
+  sum: bigint;
+}
 /** Bytes `sha256` and `wordcount` take: strings are read as UTF-8. */
 export type BytesInput = ArrayBuffer | SharedArrayBuffer | ArrayBufferView | Blob | string;
 /** A viewport of `mandelbrot`; `scale` is complex units per pixel. */
@@ -85,6 +91,7 @@ export interface NbodyInput {
 /** An app's data for a workload's `input` form. */
 export type WorkloadInput =
   | SortInput
+  | SumInput
   | BytesInput
   | BytesInput[]
   | MandelbrotInput
@@ -138,6 +145,7 @@ export type SortOutput =
 /** The real output of a job on an app's data. */
 export type WorkloadOutput =
   | SortOutput
+  | SumOutput
   | Digest[]
   | Image
   | MatrixData

@@ -2,7 +2,7 @@
 // validation errors, and no console or page errors.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, readyPage as openReady, tableCells } from "./browser.mjs";
+import { BASE_URL, OPEN_URL, launch, open, readyPage as openReady, tableCells } from "./browser.mjs";
 
 const readyPage = () => openReady(context);
 
@@ -202,4 +202,42 @@ test("on threads, a comparison can add isolated workers: three modes, equal chec
   assert.match(await page.textContent("#peers"), /In wasm there is no GIL: parallel [\d.]+×, processes [\d.]+× here/);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test("the pickling lesson sums one array in every mode, isolated and not: same sum, what each mode copied", async () => {
+  const n = 300_000;
+  let expected = 0n;
+  for (let i = 0; i < n; i++) expected += BigInt((i % 2001) - 1000);
+  for (const base of [BASE_URL, OPEN_URL]) {
+    const { page, problems } = await open(context, "/", base);
+    await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+    const isolated = await page.evaluate(() => crossOriginIsolated);
+    await page.fill("#sum-n", "12");
+    await page.click("#sum-array");
+    assert.match(await page.textContent("#data-error"), /^InvalidParamsError: the number of integers must be/);
+    assert.equal(await page.getAttribute("#sum-n", "aria-invalid"), "true");
+    await page.fill("#sum-n", String(n));
+    await page.click("#sum-array");
+    await page.waitForSelector("#pickling[data-done]", { timeout: 120_000 });
+    assert.equal(await page.getAttribute("#pickling", "data-done"), "true");
+    assert.equal(await page.textContent("#data-error"), "");
+    const rows = await tableCells(page, "#pickling-table");
+    assert.deepEqual(rows.map((r) => r.mode.replace(/\d+/g, "k")), isolated
+      ? ["sequential", "threads (k)", "processes (k slices)"]
+      : ["sequential (one worker)", "processes (k slices)"], base);
+    for (const row of rows) assert.equal(row.sum, expected.toString(), `${base} ${row.mode}`);
+    const bytes = (row) => Number(row.copied.replaceAll(",", ""));
+    const processes = rows[rows.length - 1];
+    // Slices cut out of the array, then each copied into its worker's memory: twice the array.
+    assert.equal(bytes(processes), 2 * 4 * n);
+    assert.ok(Number(processes.messages) >= 4);
+    if (isolated) {
+      // Threads copy it once, into the memory they share, and send no messages.
+      assert.equal(bytes(rows[1]), 4 * n);
+      assert.equal(rows[1].messages, "0");
+    }
+    assert.match(await page.textContent("#pickling-info"), /every mode computed the same sum/);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });

@@ -147,6 +147,53 @@ test("an app's data runs on processes too, and transferred buffers move instead 
   assert.equal(result.items[2], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 });
 
+test("sum of an app's integers: the page cuts the array into one slice per worker; every mode agrees", async () => {
+  const result = await inPage(async (webpar) => {
+    await webpar.default({ backend: "threads", threads: 2 });
+    const runner = new webpar.Runner();
+    const n = 1_000_003;
+    const ints = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 200_001 - 100_000);
+    let exact = 0n;
+    for (const v of ints) exact += BigInt(v);
+    const out = {};
+    for (const mode of ["sequential", "parallel", "processes"]) {
+      const report = await runner.run("sum", { input: ints }, { mode });
+      out[mode] = {
+        sum: report.output.sum === exact, type: typeof report.output.sum, checksum: report.checksum,
+        parts: report.parts, copied: report.bytesCopied, moved: report.bytesTransferred, params: report.params,
+      };
+    }
+    // 64-bit integers wrap around at 2^64 in every mode alike.
+    const wide = BigUint64Array.from({ length: 10_001 }, (_, i) => (1n << 63n) + BigInt(i));
+    const wrapped = [];
+    for (const mode of ["sequential", "parallel", "processes"]) wrapped.push((await runner.run("sum", { input: wide }, { mode })).output.sum);
+    const reasons = [];
+    for (const input of [new Float64Array(10), [1, 2, 3], new Int32Array(0)]) {
+      reasons.push(await runner.run("sum", { input }, { mode: "processes" }).then(() => "ran", (e) => `${e.name}: ${e.message}`));
+    }
+    const given = Int32Array.from(ints);
+    reasons.push(await runner.run("sum", { input: given }, { mode: "processes", transfer: [given.buffer] }).then(() => "ran", (e) => e.name));
+    return { out, n, wrapped: wrapped.map(String), reasons };
+  });
+  const { sequential, parallel, processes } = result.out;
+  for (const report of [sequential, parallel, processes]) {
+    assert.equal(report.sum, true);
+    assert.equal(report.type, "bigint");
+    assert.equal(report.checksum, sequential.checksum);
+    assert.deepEqual(report.params, { n: result.n });
+  }
+  assert.equal(processes.parts, 2, "one slice per worker");
+  assert.equal(processes.copied, 4 * result.n, "each element copied once into its slice");
+  assert.equal(processes.moved, 4 * result.n + 16, "the slices moved, the two sums back");
+  let wrapped = 0n;
+  for (let i = 0n; i < 10_001n; i++) wrapped += (1n << 63n) + i;
+  assert.deepEqual(result.wrapped, Array(3).fill(BigInt.asIntN(64, wrapped).toString()));
+  assert.match(result.reasons[0], /^InvalidParamsError: sum: input must be an Int32Array, Uint32Array, BigInt64Array or BigUint64Array \(integers\), got a Float64Array.*round to integers/);
+  assert.match(result.reasons[1], /^InvalidParamsError: sum: input must be/);
+  assert.match(result.reasons[2], /^InvalidParamsError: .*empty/);
+  assert.equal(result.reasons[3], "InvalidParamsError", "transfer gives a whole buffer to one worker");
+});
+
 test("cancel and timeout stop a running job by replacing its worker; the pool keeps its size", async () => {
   const result = await inPage(async (webpar) => {
     await webpar.default({ backend: "processes", processes: 2 });
