@@ -6,6 +6,26 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inPage } from "./browser.mjs";
 
+test("a progress callback that throws stops its task with CallbackError, as on Runner; the pool goes on", async () => {
+  const result = await inPage(async (webpar) => {
+    const pool = webpar.createWorkerPool(new URL("/tasks.js", location.href), { size: 1 });
+    const thrown = new RangeError("no progress for you");
+    const failed = await pool.submit("busy", [60_000], { onProgress: () => { throw thrown; } })
+      .then(() => null, (err) => ({ name: err.name, message: err.message, cause: err.cause === thrown }));
+    const next = await pool.submit("fib", [20]);
+    const stats = pool.stats();
+    await pool.close();
+    return { failed, next, replaced: stats.pool.replaced, failedCount: stats.failed };
+  }, { isolated: false });
+  assert.equal(result.failed.name, "CallbackError");
+  assert.match(result.failed.message, /^onProgress threw \(no progress for you\); the task was stopped/);
+  assert.equal(result.failed.cause, true);
+  assert.equal(result.next, 6765);
+  // Stopped at its first progress report, not run for its minute: its worker was replaced.
+  assert.equal(result.replaced, 1, "its worker was terminated and replaced");
+  assert.equal(result.failedCount, 1);
+});
+
 test("submit, map, progress and transfer on the app's own task module", async () => {
   const result = await inPage(async (webpar) => {
     const pool = webpar.createWorkerPool(new URL("/tasks.js", location.href), { size: 2 });

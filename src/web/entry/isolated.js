@@ -171,7 +171,8 @@ export class IsolatedWorkers {
             ? signal.reason : typedError("AbortError", `the ${this.#what}'s task was aborted before it started`, signal.reason));
           return;
         }
-        const onAbort = () => stop(signal.reason?.name === "TimeoutError" ? signal.reason
+        // A timeout, or a callback of the caller's that threw, is its own reason.
+        const onAbort = () => stop(["TimeoutError", "CallbackError"].includes(signal.reason?.name) ? signal.reason
           : typedError("AbortError", `the ${this.#what}'s task was aborted`, signal.reason));
         signal.addEventListener("abort", onAbort, { once: true });
         piece.unlisten = () => signal.removeEventListener("abort", onAbort);

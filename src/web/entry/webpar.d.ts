@@ -392,7 +392,10 @@ export interface WorkerPoolOptions {
 export interface WorkerSubmitOptions extends Omit<SubmitOptions, "mode" | "onProgress"> {
   /** Buffers of the arguments the caller gives up: moved to the worker, not copied. */
   transfer?: Transferable[];
-  /** What the task sends with progress(value) from "webpar/task". */
+  /**
+   * What the task sends with progress(value) from "webpar/task". If it throws, the task is
+   * stopped (its worker replaced) and rejects with CallbackError, err.cause what it threw.
+   */
   onProgress?: (value: any) => void;
 }
 /**

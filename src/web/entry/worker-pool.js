@@ -3,7 +3,7 @@
 // asCompleted/wait, close, `await using`. A task past its time, or cancelled while it runs,
 // has its worker terminated and replaced; a worker that crashes takes only its task down.
 import { IsolatedWorkers } from "./isolated.js";
-import { typedError } from "./sync.js";
+import { describeThrown, typedError } from "./sync.js";
 import {
   Executor, TaskGroup, invalid, iterableOption, mapChunks, readOptions, signalOption,
   submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
@@ -101,9 +101,24 @@ export class WorkerPool {
       return this.#executor.rejected(error);
     }
     const { transfer = [], onProgress, ...scheduling } = read;
-    return this.#executor.enqueue((signal, _fraction, timeoutMs) => this.#workers.run(
-      { fn, args }, { transfer, signal, timeoutMs, onEvent: onProgress },
-    ), { ...scheduling, limited });
+    return this.#executor.enqueue((signal, _fraction, timeoutMs) => {
+      if (onProgress === undefined) return this.#workers.run({ fn, args }, { transfer, signal, timeoutMs });
+      // As on Runner: a progress callback that throws stops the task (its worker is replaced)
+      // and the Task rejects with CallbackError, err.cause being what it threw.
+      const stopped = new AbortController();
+      const onEvent = (value) => {
+        if (stopped.signal.aborted) return;
+        try {
+          onProgress(value);
+        } catch (thrown) {
+          stopped.abort(typedError("CallbackError",
+            `onProgress threw (${describeThrown(thrown)}); the task was stopped; err.cause is what it threw`, thrown));
+        }
+      };
+      return this.#workers.run({ fn, args }, {
+        transfer, signal: AbortSignal.any([signal, stopped.signal]), timeoutMs, onEvent,
+      });
+    }, { ...scheduling, limited });
   }
 
   /**
