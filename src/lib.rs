@@ -12,6 +12,8 @@ pub mod engine;
 mod error;
 pub mod io;
 pub mod kernels;
+pub mod lab;
+pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

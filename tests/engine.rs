@@ -290,3 +290,47 @@ fn the_parts_of_a_split_job_add_up_to_its_checksum() {
         }
     }
 }
+
+#[test]
+fn a_job_cancelled_while_it_waits_for_a_thread_fails_at_once_and_never_runs() {
+    use std::future::Future;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Barrier};
+    use std::task::{Context, Poll};
+    use webpar::engine::run_task;
+
+    // Every thread of the pool waits at a barrier: the next job cannot start.
+    let threads = rayon::current_num_threads();
+    let gate = Arc::new(Barrier::new(threads + 1));
+    for _ in 0..threads {
+        let gate = Arc::clone(&gate);
+        webpar::engine::pool::spawn(move || {
+            gate.wait();
+        });
+    }
+    let job = Job::new();
+    let ran = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&ran);
+    let mut waiting = Box::pin(run_task(Mode::Sequential, &job, native_clock, move |_| {
+        flag.store(true, Ordering::SeqCst);
+        Ok(webpar::kernels::Output { checksum: 1 })
+    }));
+    let waker = futures::task::noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    assert!(
+        waiting.as_mut().poll(&mut cx).is_pending(),
+        "queued behind the busy threads"
+    );
+    job.cancel(StopReason::Abort);
+    match waiting.as_mut().poll(&mut cx) {
+        Poll::Ready(Err(err)) => assert_eq!(err.kind(), webpar::ErrorKind::Aborted),
+        other => panic!(
+            "the cancelled job did not fail at once: {:?}",
+            other.map(|r| r.map(|_| ()))
+        ),
+    }
+    gate.wait();
+    // The threads are free again; the withdrawn work never runs.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert!(!ran.load(Ordering::SeqCst));
+}

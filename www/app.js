@@ -5,6 +5,7 @@ import { recordRun, setUpHistory } from "./history.js";
 import { describePeers, loadPeers } from "./peers.js";
 import { setUpIo } from "./io.js";
 import { setUpData } from "./data.js";
+import { setUpLab } from "./lab.js";
 import { tableRow } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -49,6 +50,7 @@ async function main() {
   buildForm(runner.workloads(), await loadPeers());
   setUpIo(runner, { recordRun, showError: showIoError });
   setUpData(runner);
+  setUpLab(runner, { recordRun });
   $("#app").hidden = false;
   document.body.dataset.ready = "true";
 }

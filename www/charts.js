@@ -30,6 +30,29 @@ export function drawComparison(comparison) {
   });
 }
 
+/**
+ * A lab report's chart: column `chart.y` of every row, labelled by column `chart.x`. The
+ * canvas is an image whose text alternative is the table beside it.
+ */
+export function drawLab(report) {
+  const { x, y } = report.chart;
+  const canvas = document.getElementById("lab-chart");
+  canvas.setAttribute("aria-label", `${y} by ${x}; the same numbers are in the table above`);
+  draw("lab-chart", {
+    type: "bar",
+    data: {
+      labels: report.rows.map((row) => String(row[x])),
+      datasets: [{ label: y, data: report.rows.map((row) => Number(row[y]) || 0), backgroundColor: "#2456c7" }],
+    },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      indexAxis: "y",
+      plugins: { legend: { display: false }, title: { display: true, text: `${y} by ${x}` } },
+    },
+  });
+}
+
 /** Fills the sweep table and draws speedup against threads: measured, ideal and Amdahl's fit. */
 export function drawSweep(sweep) {
   const params = Object.entries(sweep.params).map(([k, v]) => `${k}=${v.toLocaleString()}`);

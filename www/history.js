@@ -22,6 +22,7 @@ export function recordRun(kind, result) {
 const formatParams = (params) => Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ");
 
 function summary(kind, result) {
+  if (kind === "lab") return `${result.report.rows.length} rows: ${result.report.columns.join(", ")}`;
   if (kind === "io") {
     return `${result.concurrent.calls} calls at concurrency ${result.concurrent.concurrency}: ` +
       `${result.concurrent.makespanMs.toFixed(0)} ms, ${result.concurrent.ratioToIdeal?.toFixed(3) ?? "–"}× the ideal`;
@@ -48,7 +49,12 @@ export function toCsv(entries) {
   const rows = [];
   for (const entry of entries) {
     const base = [entry.index, entry.at, entry.kind, entry.workload, formatParams(entry.params)];
-    if (entry.kind === "io") {
+    if (entry.kind === "lab") {
+      for (const row of entry.report.rows) {
+        const label = row[entry.report.chart.x];
+        rows.push([...base, String(label), row.threads ?? row.workers ?? "", "", row.ms ?? "", "", "", row.speedup ?? "", ""]);
+      }
+    } else if (entry.kind === "io") {
       for (const run of ["sequential", "concurrent"]) {
         const r = entry[run];
         rows.push([...base, run, "", r.concurrency, r.makespanMs, "", "", "", ""]);

@@ -2,6 +2,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Waker;
 
 use crate::engine::{spin_lock, Ctx, StopReason};
 use crate::Error;
@@ -23,6 +24,8 @@ pub struct Job {
     runs: AtomicU64,
     runs_done: AtomicU64,
     current: Mutex<Option<Arc<Ctx>>>,
+    /// Woken when the job is cancelled: a caller waiting for a run that has not started.
+    stop_waker: Mutex<Option<Waker>>,
 }
 
 impl Job {
@@ -40,6 +43,15 @@ impl Job {
     /// start. The first reason given wins.
     pub fn cancel(&self, reason: StopReason) {
         self.flag.cancel(reason);
+        let waker = spin_lock(&self.stop_waker).take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Wakes `waker` when the job is cancelled (the last one registered).
+    pub(crate) fn wake_on_stop(&self, waker: &Waker) {
+        *spin_lock(&self.stop_waker) = Some(waker.clone());
     }
 
     /// Whether the job may go on.

@@ -56,7 +56,14 @@ pub fn install(threads: rayon::ThreadPool) -> Result<(), Error> {
 /// assert_eq!(receive.recv().unwrap(), 42);
 /// ```
 pub fn spawn(work: impl FnOnce() + Send + 'static) {
+    spawn_claim(work);
+}
+
+/// As [`spawn`], and returns the job's claim, which [`Claim::withdraw`] can take back while
+/// no thread has started it.
+pub(crate) fn spawn_claim(work: impl FnOnce() + Send + 'static) -> Arc<Claim> {
     let claim = Claim::new(Box::new(work));
+    let handle = Arc::clone(&claim);
     {
         let mut unstarted = lock(&UNSTARTED);
         // Jobs mostly start in order: dropping the started ones at the front keeps the list
@@ -78,15 +85,24 @@ pub fn spawn(work: impl FnOnce() + Send + 'static) {
         (Some(threads), None) => threads.spawn(work),
         (None, _) => rayon::spawn(work),
     }
+    handle
 }
 
 /// A job that starts once, on whichever thread claims it first: a pool thread that pops it
 /// from rayon's queue, or one that [`help`]s between two chunks of another job.
-struct Claim(Mutex<Option<Work>>);
+pub(crate) struct Claim(Mutex<Option<Work>>);
 
 impl Claim {
     fn new(work: Work) -> Arc<Claim> {
         Arc::new(Claim(Mutex::new(Some(work))))
+    }
+
+    /// Takes the work back if no thread has started it (never waits): true if it will not
+    /// run.
+    pub(crate) fn withdraw(&self) -> bool {
+        self.0
+            .try_lock()
+            .is_ok_and(|mut work| work.take().is_some())
     }
 
     /// Whether a thread took the work (a thread taking it right now counts as not yet).
@@ -257,6 +273,11 @@ pub(crate) fn register(reply: Reply) -> Result<u64, Error> {
     }
     pending.insert(id, reply);
     Ok(id)
+}
+
+/// Forgets job `id`, whose work was withdrawn before it started: no result will come.
+pub(crate) fn forget(id: u64) {
+    lock(&PENDING).remove(&id);
 }
 
 /// Hands the result of job `id` to its waiter.

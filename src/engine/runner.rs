@@ -5,6 +5,10 @@
 //! responsive: nothing ever waits synchronously for the pool (calling a parallel kernel
 //! synchronously there freezes the page, and rayon spin-waits on it, reaching only ~1.3x).
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+
 use futures_channel::oneshot;
 
 use crate::engine::{
@@ -142,7 +146,7 @@ where
     let (reply, result) = oneshot::channel();
     let id = pool::register(reply)?;
     let ctx = job.start_run();
-    pool::spawn(move || {
+    let claim = pool::spawn_claim(move || {
         let start = clock();
         let outcome = task(&ctx);
         let elapsed_ms = clock() - start;
@@ -156,12 +160,29 @@ where
             }),
         );
     });
-    let timed = result.await.unwrap_or_else(|_| {
-        Err(Error::new(
-            ErrorKind::EngineCrashed,
-            "the job's thread stopped without a result; reload the page to restart the engine",
-        ))
-    })?;
+    let mut result = result;
+    // A job cancelled while it still waits for a thread is taken back and fails at once; one
+    // that started stops at its next checkpoint and answers through `result`.
+    let timed = std::future::poll_fn(|cx| {
+        if let Poll::Ready(answer) = Pin::new(&mut result).poll(cx) {
+            return Poll::Ready(answer.unwrap_or_else(|_| {
+                Err(Error::new(
+                    ErrorKind::EngineCrashed,
+                    "the job's thread stopped without a result; the engine restarts: run it again",
+                ))
+            }));
+        }
+        // Registered before the check: a cancel after it wakes this future again.
+        job.wake_on_stop(cx.waker());
+        if let Err(stopped) = job.check() {
+            if claim.withdraw() {
+                pool::forget(id);
+                return Poll::Ready(Err(stopped));
+            }
+        }
+        Poll::Pending
+    })
+    .await?;
     job.finish_run();
     Ok(timed)
 }

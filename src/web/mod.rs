@@ -9,6 +9,7 @@ mod errors;
 mod input;
 mod io;
 mod js;
+mod lab;
 mod memory;
 mod pipeline;
 mod pool;

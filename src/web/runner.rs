@@ -670,7 +670,7 @@ pub(super) fn parse_options(
 /// # Errors
 /// The job's error; `CallbackError` (with what was thrown as `cause`) when `onProgress`
 /// threw, even after the job finished: then `err.result` holds the result.
-async fn controlled<T, F, Fut>(
+pub(super) async fn controlled<T, F, Fut>(
     controls: Controls,
     work: F,
     input: Option<Loaded>,

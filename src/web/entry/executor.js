@@ -400,7 +400,8 @@ export class Executor {
     task.status = "running";
     let timeoutMs = entry.timeoutMs;
     if (entry.deadline !== undefined) {
-      const left = Math.max(0, entry.deadline - entry.started);
+      // Whole milliseconds, at least 1: what the engine's timeoutMs takes.
+      const left = Math.max(1, Math.ceil(entry.deadline - entry.started));
       timeoutMs = timeoutMs === undefined ? left : Math.min(timeoutMs, left);
     }
     const onProgress = (fraction, calls) => {
@@ -416,8 +417,14 @@ export class Executor {
     });
     promise.then(
       (value) => this.#finish(entry, "fulfilled", value),
-      (err) => this.#finish(entry, err?.name === "AbortError" ? "cancelled" : "rejected",
-        entry.cancelledBy ?? err),
+      (err) => {
+        // A deadline that stopped the running work: the task failed with it, not cancelled.
+        if (entry.timedOut !== undefined && err?.name === "AbortError") {
+          this.#finish(entry, "rejected", entry.timedOut);
+          return;
+        }
+        this.#finish(entry, err?.name === "AbortError" ? "cancelled" : "rejected", entry.cancelledBy ?? err);
+      },
     );
   }
 
@@ -430,6 +437,7 @@ export class Executor {
       return true;
     }
     if (task.status === "running") {
+      if (reason.name === "TimeoutError") entry.timedOut ??= reason;
       entry.cancelledBy ??= reason.name === "TimeoutError" ? undefined : reason;
       entry.controller.abort(reason);
     }

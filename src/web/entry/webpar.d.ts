@@ -1,7 +1,7 @@
 export * from "./webpar_core.js";
 import type { InitInput, InitOutput } from "./webpar_core.js";
 import type {
-  CompareOptions, Comparison, IoOptions, IoReport, IoSpec, JobControls, MemoryUsage, Mode,
+  CompareOptions, Comparison, IoOptions, IoReport, IoSpec, JobControls, LabExperiment, LabReport, MemoryUsage, Mode,
   Params, PipelineReport, PipelineSpec, RunOptions, RunReport, Sweep, SweepOptions, Workload,
   WorkloadOutput,
 } from "./webpar_core.js";
@@ -254,6 +254,15 @@ export interface Percentiles {
   p95: number | null;
   p99: number | null;
 }
+/** Options of `runner.lab`. */
+export interface LabOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+/** A lab report, with the columns its chart plots (labels from `x`, values from `y`). */
+export interface LabResult extends LabReport {
+  chart: { x: string; y: string };
+}
 /** What a runner has done (`runner.stats()`). */
 export interface RunnerStats {
   queued: number;
@@ -327,6 +336,14 @@ export class Runner implements Disposable, AsyncDisposable {
   /** What this page can run (as init saw it). */
   readonly capabilities: Capabilities;
   workloads(): Workload[];
+  /** The lab's experiments (see runner.lab). */
+  labs(): LabExperiment[];
+  /**
+   * Runs a lab experiment with its params (missing ones take their defaults): the threads
+   * ones (race, locks, queue) on the pool of a cross-origin isolated page, one at a time;
+   * the others on the public API, on any backend.
+   */
+  lab(name: string, params?: Record<string, number>, options?: LabOptions): Promise<LabResult>;
   validate(name: string, params: Params): void;
   run(name: string, params: Params, options?: RunOptions): Promise<RunReport>;
   compare(name: string, params: Params, options?: CompareOptions): Promise<Comparison>;

@@ -20,6 +20,7 @@ import {
 import { asksForBackend, capabilities, current, processPool, startBackend } from "./backend.js";
 import { timings } from "./processes.js";
 import { EngineKeeper } from "./restart.js";
+import { labParams, runLab } from "./lab.js";
 
 export * from "./webpar_core.js";
 // What the page can run: threads, processes, sequential, and why not.
@@ -375,6 +376,45 @@ export class Runner {
   }
 
   workloads() { return Runner.#open(this, "workloads").workloads(); }
+
+  /** The lab's experiments: name, title, what each shows, where it runs ("threads" or "js"), params. */
+  labs() { return Runner.#open(this, "labs").labExperiments(); }
+
+  /**
+   * Runs lab experiment `name` with `params` (missing ones take their defaults) and resolves
+   * with its report: `{ experiment, params, columns, rows, chart }`. Options: `signal`,
+   * `timeoutMs`. The threads experiments (race, locks, queue) need a cross-origin isolated
+   * page and run one at a time; the others run on any backend.
+   */
+  lab(name, params, options) {
+    return Runner.#promise(this, "lab", async () => {
+      const read = readOptions(options, ["signal", "timeoutMs"], "lab's options");
+      signalOption(read.signal);
+      if (read.timeoutMs !== undefined && !(Number.isInteger(read.timeoutMs) && read.timeoutMs >= 1 && read.timeoutMs <= 86_400_000)) {
+        throw invalid(`option "timeoutMs" must be a whole number of milliseconds in 1..=86400000, got ${String(read.timeoutMs)}`, "timeoutMs");
+      }
+      const experiments = Runner.#open(this, "lab").labExperiments();
+      const experiment = experiments.find((e) => e.name === name);
+      if (experiment === undefined) {
+        throw typedError("UnknownWorkloadError",
+          `no lab experiment ${JSON.stringify(String(name))}; the experiments are ${experiments.map((e) => e.name).join(", ")}`);
+      }
+      const checked = labParams(experiment, params);
+      const timeout = read.timeoutMs === undefined ? undefined : AbortSignal.timeout(read.timeoutMs);
+      const signal = timeout === undefined ? read.signal : AbortSignal.any([read.signal, timeout].filter(Boolean));
+      try {
+        return await runLab(this, experiment, checked, {
+          signal,
+          onThreads: (given, { signal: stop }) => engine.call(() => Runner.#open(this, "lab").labRun(name, given, { signal: stop })),
+        });
+      } catch (error) {
+        if (timeout?.aborted && !read.signal?.aborted) {
+          throw typedError("TimeoutError", `the lab experiment "${name}" took longer than ${read.timeoutMs} ms and was stopped`, error);
+        }
+        throw error;
+      }
+    });
+  }
   validate(name, params) { return Runner.#open(this, "validate").validate(name, params); }
 
   /**
