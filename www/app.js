@@ -6,7 +6,7 @@ import { describePeers, loadPeers } from "./peers.js";
 import { setUpIo } from "./io.js";
 import { setUpData } from "./data.js";
 import { setUpLab } from "./lab.js";
-import { tableRow } from "./dom.js";
+import { announce, numberField, tableRow } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
 const status = $("#status");
@@ -62,7 +62,12 @@ function setUpPoolSize(threads, cores, unit) {
     select.add(new Option(`${size} ${size > 1 ? unit : unit.replace(/e?s$/, "")}${size > cores ? " (oversubscribed)" : ""}`, String(size)));
   }
   select.value = String(threads);
+  // Choosing a size changes nothing yet: the button that reloads the page says so.
+  const apply = $("#pool-size-apply");
   select.addEventListener("change", () => {
+    apply.disabled = select.value === String(threads);
+  });
+  apply.addEventListener("click", () => {
     const url = new URL(location.href);
     url.searchParams.set("threads", select.value);
     location.assign(url);
@@ -89,20 +94,9 @@ function buildForm(workloads, peers) {
 }
 
 function paramField(param) {
-  const label = document.createElement("label");
-  label.innerHTML = `<span></span>
-    <input type="number" step="1" required>
-    <span class="param-help"></span>
-    <span class="field-error"></span>`;
-  label.querySelector("span").textContent = param.name;
-  const input = label.querySelector("input");
-  Object.assign(input, { name: param.name, id: `param-${param.name}`, value: param.default });
-  input.min = String(param.min);
-  input.max = String(param.max);
-  label.querySelector(".param-help").textContent =
-    `${param.description}; ${param.min.toLocaleString()} to ${param.max.toLocaleString()}`;
-  label.querySelector(".field-error").dataset.errorFor = param.name;
-  return label;
+  const box = numberField(param, "param");
+  box.querySelector(".field-error").dataset.errorFor = param.name;
+  return box;
 }
 
 /** Reads the form; an empty field becomes NaN, which validation reports like any bad value. */
@@ -157,6 +151,7 @@ async function start(workload, kind, peers) {
     if (kind === "sweep") {
       const sweep = await runner.sweep(workload.name, params, options);
       drawSweep(sweep);
+      announce(`Scaling sweep done: ${sweep.rows.length} thread counts, best ${Math.max(...sweep.rows.map((r) => r.speedup)).toFixed(2)} times as fast.`);
       recordRun("sweep", sweep);
     } else {
       const modes = $("#with-processes").checked && runner.backend === "threads"
@@ -259,4 +254,7 @@ function showComparison(comparison, peers) {
   $("#peers").textContent = [describePeers(peers, comparison), lesson(comparison)].filter(Boolean).join(" ");
   $("#results").hidden = false;
   drawComparison(comparison);
+  announce(`${$("#results-title").textContent}: ` + comparison.runs.map((run, index) =>
+    `${run.mode} ${fmt(run.medianMs)} ms${index > 0 ? `, ${(comparison.speedups?.[run.mode] ?? comparison.speedup).toFixed(2)} times as fast` : ""}`).join("; ") +
+    (comparison.checksumsMatch ? "; checksums match." : "; checksums differ."));
 }

@@ -1,7 +1,7 @@
 // The I/O panel: sequential (C = 1) against concurrent calls, live progress, the ideal, and
 // the fetch-then-compute pipeline.
 import { Chart } from "chart.js";
-import { tableRow } from "./dom.js";
+import { announce, tableRow } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
 /** Calls of the sequential baseline: enough to time one call, few enough to wait for. */
@@ -119,6 +119,7 @@ function showIo(sequential, concurrent, delivered, spec) {
       `(throughput × latency, measured); the rest waited in the browser's queue. Use HTTP/2 or several hosts to go further.`
     : "";
   $("#io-results").hidden = false;
+  announce(`I/O run done. ${$("#io-summary").textContent}`);
 }
 
 function drawTimeline(series) {

@@ -2,7 +2,7 @@
 // runner.lab(name, params), shown as a table and a chart with what it shows, and recorded in
 // the session's history.
 import { drawLab } from "./charts.js";
-import { tableRow } from "./dom.js";
+import { announce, numberField, tableRow } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -20,7 +20,7 @@ export function setUpLab(runner, { recordRun }) {
   select.addEventListener("change", () => {
     const experiment = current();
     $("#lab-explanation").textContent = experiment.explanation;
-    $("#lab-params").replaceChildren(...experiment.params.map(field));
+    $("#lab-params").replaceChildren(...experiment.params.map((param) => numberField(param, "lab-param")));
     $("#lab-error").textContent = "";
   });
   select.dispatchEvent(new Event("change"));
@@ -40,6 +40,7 @@ export function setUpLab(runner, { recordRun }) {
       show(experiment, report);
       recordRun("lab", { workload: experiment.name, params: report.params, report });
       $("#lab-status").textContent = `“${experiment.title}” finished: ${report.rows.length} rows below.`;
+      announce(`${experiment.title}: ${report.rows.length} rows of results.`);
     } catch (err) {
       $("#lab-error").textContent = `${err.name}: ${err.message}`;
       $("#lab-status").textContent = `“${experiment.title}” stopped: ${err.name}.`;
@@ -61,31 +62,13 @@ function setBusy(busy, message) {
   }
 }
 
-/** A number field of a param, its range as help text outside the label's name. */
-function field(param) {
-  const label = document.createElement("label");
-  label.innerHTML = `<span></span><input type="number" step="1" required><span class="param-help"></span><span class="field-error"></span>`;
-  label.querySelector("span").textContent = param.name;
-  const input = label.querySelector("input");
-  Object.assign(input, { name: param.name, id: `lab-param-${param.name}`, value: param.default });
-  input.min = String(param.min);
-  input.max = String(param.max);
-  const help = label.querySelector(".param-help");
-  help.id = `lab-help-${param.name}`;
-  help.textContent = `${param.description}; ${param.min.toLocaleString("en")} to ${param.max.toLocaleString("en")}`;
-  const error = label.querySelector(".field-error");
-  error.id = `lab-error-${param.name}`;
-  input.setAttribute("aria-describedby", `${help.id} ${error.id}`);
-  return label;
-}
-
 /** The form's params, or null (with the field's error shown) if one is out of range. */
 function readParams(experiment) {
   const params = {};
   let ok = true;
   for (const param of experiment.params) {
     const input = document.getElementById(`lab-param-${param.name}`);
-    const error = document.getElementById(`lab-error-${param.name}`);
+    const error = document.getElementById(`lab-param-${param.name}-error`);
     const value = input.value === "" ? NaN : Number(input.value);
     if (!Number.isInteger(value) || value < param.min || value > param.max) {
       error.textContent = `a whole number from ${param.min.toLocaleString("en")} to ${param.max.toLocaleString("en")}`;

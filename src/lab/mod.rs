@@ -118,7 +118,7 @@ pub const EXPERIMENTS: &[Experiment] = &[
         runs: "js",
         params: &[
             ParamSpec::integer("n", "integers in the array", 1_000, 100_000_000, 20_000_000),
-            ParamSpec::integer("tasks", "tiny tasks for map", 100, 1_000_000, 100_000),
+            ParamSpec::integer("tasks", "tiny tasks for map", 100, 1_000_000, 20_000),
         ],
     },
     Experiment {

@@ -59,6 +59,8 @@ test(`the README's JS examples run and print what they promise (${isolated ? "is
     assert.equal(logs[26], isolated ? "backend: threads" : "backend: processes (threads: the page is not cross-origin isolated)");
     assert.match(logs[27], /^processes: 78498 primes in \d+ parts, \d+ messages$/);
     assert.equal(logs[28], "fib(25) = 75025; map: 55 6765 832040; ValidationError on email; EngineCrashedError, then 55");
+    assert.equal(logs[29], "lab: gil, race, locks, queue, pickling, asyncio, exceptions");
+    assert.equal(logs[30], "completion order 3,2,1,0: the reverse of submission");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
