@@ -5,6 +5,8 @@
 //!   each; the most threads seen inside at once must be at most n.
 //! - Event: k - 1 threads wait; one sets it after a pause; a waiter that wakes before the set
 //!   would be counted (there must be none), and the latest wake-up after the set is timed.
+//! - ReentrantLock: k threads take it three levels deep `rounds` times each; more than one
+//!   thread inside would be counted, and a holder taking it again must not wait.
 //! - Barrier: k threads run `rounds` phases; a thread that starts phase p + 1 while another
 //!   has not finished phase p would be counted (there must be none).
 
@@ -14,7 +16,7 @@ use std::sync::Barrier;
 
 use super::{check_threads, together, Cell, LabReport};
 use crate::engine::{Clock, Ctx};
-use crate::sync::{Event, Semaphore};
+use crate::sync::{Event, ReentrantLock, Semaphore};
 use crate::Error;
 
 /// Work inside the semaphore's section: long enough for threads to meet there.
@@ -136,6 +138,51 @@ pub fn run(
         ("usPerUse", (wake_ms * 1e3).into()),
     ]);
     ctx.check()?;
+
+    // ReentrantLock: three nested holds per entry.
+    let reentrant = ReentrantLock::new();
+    let inside = AtomicUsize::new(0);
+    let most = AtomicUsize::new(0);
+    let start = clock();
+    together(k, |_| {
+        for round in 0..rounds {
+            if round % 1024 == 0 && ctx.check().is_err() {
+                return;
+            }
+            let _outer = reentrant.lock();
+            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            {
+                let _again = reentrant.lock();
+                let _deepest = reentrant.lock();
+                section_work();
+            }
+            inside.fetch_sub(1, Ordering::SeqCst);
+        }
+    });
+    let ms = clock() - start;
+    ctx.check()?;
+    let seen = most.load(Ordering::SeqCst);
+    report.row(vec![
+        ("primitive", "ReentrantLock".into()),
+        ("setting", Cell::Text(format!("{k} threads, 3 levels deep"))),
+        (
+            "observed",
+            Cell::Text(format!(
+                "at most {seen} inside; every nested lock taken at once"
+            )),
+        ),
+        (
+            "invariant",
+            "one holder at a time, who may lock again".into(),
+        ),
+        ("holds", (seen <= 1).into()),
+        ("ms", ms.into()),
+        (
+            "usPerUse",
+            (ms * 1e3 / (3 * k as u64 * rounds).max(1) as f64).into(),
+        ),
+    ]);
 
     // Barrier: k threads, `rounds` phases.
     let barrier = Barrier::new(k);

@@ -75,11 +75,12 @@ pub const EXPERIMENTS: &[Experiment] = &[
     },
     Experiment {
         name: "locks",
-        title: "Semaphore, Event, Barrier on the pool",
+        title: "Semaphore, Event, RLock, Barrier on the pool",
         explanation: "A semaphore of n permits never lets more than n threads in at once, and the \
                       section slows as n shrinks; an event holds every waiter until it is set; a \
-                      barrier keeps any thread from starting a phase before all finished the \
-                      last. Each costs a lock and a wake-up per use.",
+                      reentrant lock lets its holder lock again but nobody else in; a barrier \
+                      keeps any thread from starting a phase before all finished the last. Each \
+                      costs a lock and a wake-up per use.",
         runs: "threads",
         params: &[
             ParamSpec::integer("threads", "threads taking part", 1, 256, 2),

@@ -1,6 +1,7 @@
 //! Blocking coordination between the pool's threads, for the lab's experiments and for
 //! kernels that need more than rayon's fork-join: a counting [`Semaphore`], a one-shot
-//! [`Event`] and a bounded [`WorkQueue`] with `task_done`/`join`, Python's `queue.Queue`.
+//! [`Event`], a [`ReentrantLock`] (Python's `RLock`; std's is not stable yet) and a bounded
+//! [`WorkQueue`] with `task_done`/`join`, Python's `queue.Queue`.
 //! `Mutex`, `Barrier` and atomics come from `std`, which has them; these are built on its
 //! `Mutex` and `Condvar`, whose waits on wasm are `memory.atomic.wait32` on a pool thread.
 //!
@@ -9,6 +10,7 @@
 
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::ThreadId;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -116,6 +118,68 @@ impl Event {
                 .changed
                 .wait(set)
                 .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// A lock its holder may take again (Python's `threading.RLock`): other threads wait until
+/// the holder has released it as many times as it took it.
+///
+/// ```
+/// use webpar::sync::ReentrantLock;
+/// let lock = ReentrantLock::new();
+/// let outer = lock.lock();
+/// let inner = lock.lock(); // the same thread: no deadlock
+/// assert_eq!(lock.depth(), 2);
+/// drop(inner);
+/// drop(outer);
+/// assert_eq!(lock.depth(), 0);
+/// ```
+#[derive(Debug, Default)]
+pub struct ReentrantLock {
+    /// The holder and how many times it holds the lock.
+    state: Mutex<(Option<ThreadId>, usize)>,
+    released: Condvar,
+}
+
+/// One hold of a [`ReentrantLock`]: released when dropped.
+#[derive(Debug)]
+pub struct ReentrantGuard<'a>(&'a ReentrantLock);
+
+impl ReentrantLock {
+    /// An unheld lock.
+    pub fn new() -> Self {
+        ReentrantLock::default()
+    }
+
+    /// Takes the lock: at once if this thread holds it, else once nobody does.
+    pub fn lock(&self) -> ReentrantGuard<'_> {
+        let me = std::thread::current().id();
+        let mut state = lock(&self.state);
+        while state.0.is_some_and(|holder| holder != me) {
+            state = self
+                .released
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        state.0 = Some(me);
+        state.1 += 1;
+        ReentrantGuard(self)
+    }
+
+    /// How many times the holder holds it (0: free).
+    pub fn depth(&self) -> usize {
+        lock(&self.state).1
+    }
+}
+
+impl Drop for ReentrantGuard<'_> {
+    fn drop(&mut self) {
+        let mut state = lock(&self.0.state);
+        state.1 -= 1;
+        if state.1 == 0 {
+            state.0 = None;
+            self.0.released.notify_one();
         }
     }
 }

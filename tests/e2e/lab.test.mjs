@@ -43,9 +43,10 @@ test("every experiment runs on threads and keeps its invariants", async () => {
     [["Mutex", 0, true], ["atomic fetch_add", 0, true], ["per-thread counts, summed", 0, true]]);
 
   assert.deepEqual(locks.rows.map((r) => [r.primitive, r.holds]),
-    [["Semaphore", true], ["Semaphore", true], ["Event", true], ["Barrier", true]]);
+    [["Semaphore", true], ["Semaphore", true], ["Event", true], ["ReentrantLock", true], ["Barrier", true]]);
   assert.equal(locks.rows[0].observed, "at most 1 inside");
-  assert.match(locks.rows[3].observed, /^0 phase starts before the last phase ended$/);
+  assert.equal(locks.rows[3].observed, "at most 1 inside; every nested lock taken at once");
+  assert.match(locks.rows[4].observed, /^0 phase starts before the last phase ended$/);
 
   assert.deepEqual(queue.rows.map((r) => r.capacity), [1, 8, 64, 1024]);
   for (const row of queue.rows) {
