@@ -297,7 +297,10 @@ export class ProcessPool {
     return new Promise((resolve, reject) => {
       const launch = () => {
         while (active < lanes && next < of) {
-          const index = next++;
+          // Last part first: where the work per chunk grows with its index (primes' trial
+          // divisions), the biggest parts start first and the small ones fill in at the end
+          // (longest first); with even work the order does not matter.
+          const index = of - 1 - next++;
           active += 1;
           part(index).then((result) => {
             results[index] = result;
