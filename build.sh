@@ -271,15 +271,31 @@ bench() {
   setup
   setup_browser
   build
-  say "bench: native"
   mkdir -p target/bench
-  cargo run --release --example bench_native -- target/bench/native.json
+  # The machine's load before and after (load average, CPU time counters with steal time):
+  # the report says whether the run was taken on a busy machine.
+  cat /proc/loadavg /proc/stat > target/bench/load-start.txt 2>/dev/null || true
+  # The native anchor is the best native build: for this CPU (its SIMD, SHA instructions),
+  # in a target dir of its own. The portable build (baseline x86-64) and sha2's software
+  # backend run beside it, to tell what the CPU's instructions are worth.
+  say "bench: native (host CPU)"
+  RUSTFLAGS="-C target-cpu=native" cargo run --release --example bench_native \
+    --target-dir target/native-host -- target/bench/native.json
+  say "bench: native (portable)"
+  WEBPAR_BENCH_WHERE=native-portable cargo run --release --example bench_native -- \
+    target/bench/native-portable.json
+  say "bench: native sha256 (sha2's software backend)"
+  WEBPAR_BENCH_WHERE=native-soft-sha RUSTFLAGS="-C target-cpu=native" cargo run --release \
+    --example bench_native --features sha2/force-soft --target-dir target/native-soft -- \
+    target/bench/native-soft.json 5 sha256
   say "bench: headless Chromium"
   start_server
   BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" node bench/browser.mjs target/bench/browser.json
   kill $SERVER_PID 2>/dev/null || true
+  cat /proc/loadavg /proc/stat > target/bench/load-end.txt 2>/dev/null || true
   say "bench: results"
-  node bench/report.mjs target/bench/native.json target/bench/browser.json target/bench/results.json
+  node bench/report.mjs target/bench/native.json target/bench/browser.json target/bench/results.json \
+    target/bench/native-portable.json target/bench/native-soft.json
 }
 
 case "${1:-}" in

@@ -1,18 +1,51 @@
 // Merges the native and browser benchmark rows: prints one table and the overhead rows,
 // writes them to OUT.json, and writes docs/benchmarks.md and docs/benchmarks.json (committed;
 // the demo page shows the peer numbers from the latter).
-// Usage: node bench/report.mjs NATIVE.json BROWSER.json OUT.json
-import { readFileSync, writeFileSync } from "node:fs";
+// Usage: node bench/report.mjs NATIVE.json BROWSER.json OUT.json [MORE_NATIVE.json ...]
+// (the portable and sha2-software native rows; missing files are skipped). The machine's load
+// is read from load-start.txt and load-end.txt beside OUT.json when they are there.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { cpus } from "node:os";
 
-const [nativePath, browserPath, out] = process.argv.slice(2);
-const native = JSON.parse(readFileSync(nativePath, "utf8"));
+const [nativePath, browserPath, out, ...moreNative] = process.argv.slice(2);
+const native = [nativePath, ...moreNative].filter((path) => existsSync(path))
+  .flatMap((path) => JSON.parse(readFileSync(path, "utf8")));
 const browser = JSON.parse(readFileSync(browserPath, "utf8"));
 const rows = [...browser.rows, ...native];
 const machine = {
   cores: cpus().length, cpu: cpus()[0]?.model?.trim() ?? "unknown CPU", browser: browser.browser,
   browser_cores: browser.cores, pool_threads: browser.threads, date: new Date().toISOString().slice(0, 10),
+  load: machineLoad(dirname(out)),
 };
+
+/**
+ * The load average before the run, and the share of CPU time stolen by the hypervisor and
+ * spent busy during it, from /proc snapshots taken by build.sh. A machine already loaded at
+ * the start, or with steal time, makes every ratio less certain: the report says so.
+ */
+function machineLoad(dir) {
+  const read = (name) => existsSync(join(dir, name)) ? readFileSync(join(dir, name), "utf8") : null;
+  const start = read("load-start.txt"), end = read("load-end.txt");
+  if (!start || !end) return null;
+  const cpuLine = (text) => text.split("\n").find((line) => line.startsWith("cpu "))?.trim().split(/\s+/).slice(1).map(Number);
+  const [a, b] = [cpuLine(start), cpuLine(end)];
+  if (!a || !b) return null;
+  const delta = b.map((v, i) => v - (a[i] ?? 0));
+  const total = delta.reduce((sum, v) => sum + v, 0) || 1;
+  // user nice system idle iowait irq softirq steal ...
+  const idle = delta[3] + (delta[4] ?? 0);
+  const loadBefore = Number(start.trim().split(/\s+/)[0]);
+  const cores = cpus().length;
+  const stealShare = (delta[7] ?? 0) / total;
+  return {
+    load_average_before: loadBefore,
+    load_average_after: Number(end.trim().split(/\s+/)[0]),
+    busy_share: 1 - idle / total,
+    steal_share: stealShare,
+    busy_before: loadBefore > 0.25 * cores || stealShare > 0.02,
+  };
+}
 
 const runs = rows.filter((r) => r.kind === "run" || r.kind === "peer");
 // Rows of the isolated page unless `page` is given ("not isolated": the processes backend).
@@ -22,8 +55,8 @@ const ms = (row) => (row ? row.median_ms.toFixed(1) : "-");
 const ratio = (a, b) => (a && b ? (a.median_ms / b.median_ms).toFixed(2) + "x" : "-");
 
 const header = ["workload", "wasm seq ms", "threads ms", "speedup", "processes ms", "speedup",
-  "copied MiB", "native seq ms", "native par ms", "wasm/native (1 thread)", "JS workerpool par ms",
-  "webpar vs JS", "checksums"];
+  "copied MiB", "native seq ms", "native par ms", "wasm/native (1 thread)", "portable seq ms",
+  "wasm/portable", "JS workerpool par ms", "webpar vs JS", "checksums"];
 const table = [header];
 const openHeader = ["workload", "seq ms (1 worker)", "processes ms", "speedup", "parts", "messages", "copied bytes"];
 const openTable = [openHeader];
@@ -35,10 +68,12 @@ for (const workload of [...new Set(runs.map((r) => r.workload))]) {
   const os = find(workload, "sequential", "wasm", "not isolated"), ox = find(workload, "processes", "wasm", "not isolated");
   const ns = find(workload, "sequential", "native"), np = find(workload, "parallel", "native");
   const js = find(workload, "parallel", "js");
-  const checksums = new Set([ws, wp, wx, os, ox, ns, np, js].filter(Boolean).map((r) => r.checksum));
+  const ps = find(workload, "sequential", "native-portable"), pp = find(workload, "parallel", "native-portable");
+  const soft = [find(workload, "sequential", "native-soft-sha"), find(workload, "parallel", "native-soft-sha")];
+  const checksums = new Set([ws, wp, wx, os, ox, ns, np, ps, pp, ...soft, js].filter(Boolean).map((r) => r.checksum));
   differ ||= checksums.size !== 1;
-  table.push([workload, ms(ws), ms(wp), ratio(ws, wp), ms(wx), ratio(ws, wx), mib(wx), ms(ns), ms(np), ratio(ws, ns), ms(js),
-    js ? ratio(js, wp) : "-", checksums.size === 1 ? "equal" : "DIFFER"]);
+  table.push([workload, ms(ws), ms(wp), ratio(ws, wp), ms(wx), ratio(ws, wx), mib(wx), ms(ns), ms(np), ratio(ws, ns),
+    ms(ps), ratio(ws, ps), ms(js), js ? ratio(js, wp) : "-", checksums.size === 1 ? "equal" : "DIFFER"]);
   if (ox) openTable.push([workload, ms(os), ms(ox), ratio(os, ox), ox.parts, ox.messages, ox.bytes_copied]);
 }
 
@@ -58,6 +93,12 @@ const overheadLines = [
     : `hashing an app's 64 x 1 MiB (SHA-256): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool with crypto.subtle (the browser's native SHA-256) ${r.js_workerpool_ms.toFixed(1)} ms`),
   ...overhead("init_thread_pool_ms").map((r) => `initThreadPool(${r.threads}) ready: ${r.value.toFixed(1)} ms`),
   ...overhead("process_pool_ready_ms").map((r) => `init({ backend: "processes", processes: ${r.threads} }) ready (compile, ${r.threads} workers instantiated): ${r.value.toFixed(1)} ms`),
+  (() => {
+    const [ss, sp] = [find("sha256", "sequential", "native-soft-sha"), find("sha256", "parallel", "native-soft-sha")];
+    const [hs, ws] = [find("sha256", "sequential", "native"), find("sha256", "sequential", "wasm")];
+    return ss && hs && ws && `sha256 natively with sha2's software backend (no SHA instructions): ${ms(ss)} ms sequential, ${ms(sp)} ms in parallel; ` +
+      `wasm on 1 thread is ${ratio(ws, ss)} of it, and ${ratio(ws, hs)} of the native build that uses the CPU's SHA instructions`;
+  })(),
   one("engine_restart_ms") && `a panic on a pool thread (threads backend, ${overhead("engine_restart_ms")[0].threads} threads): the running job rejected after ${one("engine_crash_to_rejection_ms").toFixed(1)} ms, ` +
     `the engine restarted (new module instance and pool, no reload) in ${one("engine_restart_ms").toFixed(1)} ms, the next job's result after ${one("engine_crash_to_next_result_ms").toFixed(1)} ms`,
   one("process_crash_to_rejection_ms") && `a panic in a process worker: its task rejected after ${one("process_crash_to_rejection_ms").toFixed(1)} ms, the next job's result on the replacement after ${one("process_crash_to_next_result_ms").toFixed(1)} ms`,
@@ -86,8 +127,11 @@ const markdownTable = (t) => {
   const line = (row) => "| " + row.map((cell, i) => String(cell).padEnd(widths[i])).join(" | ") + " |";
   return [line(t[0]), "|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|", ...t.slice(1).map(line)].join("\n");
 };
+const load = machine.load;
 const machineLine = `${machine.cores} cores (${machine.cpu}), ${machine.browser} headless, pool of ${machine.pool_threads} threads, ` +
-  `medians of ${runs[0]?.repeats} repeats, ${machine.date}`;
+  `medians of ${runs[0]?.repeats} repeats, ${machine.date}` + (load ? `; load average ${load.load_average_before.toFixed(2)} before the run, ` +
+  `CPU busy ${(load.busy_share * 100).toFixed(0)}% and stolen ${(load.steal_share * 100).toFixed(1)}% during it` +
+  (load.busy_before ? " — taken on a busy machine: treat its ratios as rough" : "") : "");
 console.log(markdownTable(table));
 if (openTable.length > 1) console.log(`\nOn a page without COOP/COEP (the processes backend):\n${markdownTable(openTable)}`);
 console.log(`\n${machineLine}\n`);
@@ -114,7 +158,9 @@ Machine: ${machineLine}.
 
 Every workload at its catalogue defaults. *wasm* is webpar in headless Chromium (sequential: one
 pool thread; parallel: the whole pool); *native* is the same Rust kernels natively (sequential,
-and rayon's global pool); *JS workerpool* is the same algorithm in plain JS on a
+and rayon's global pool), built for this CPU (\`-C target-cpu=native\`: its SIMD and SHA
+instructions), the best native build; *portable* is the native build for the baseline x86-64
+target, without them; *JS workerpool* is the same algorithm in plain JS on a
 [workerpool](https://www.npmjs.com/package/workerpool) pool of the same size in the same page.
 All of them produce the same checksum (last column). *webpar vs JS* is JS time / webpar
 parallel time.

@@ -3,7 +3,10 @@
 //!
 //! Usage: `cargo run --release --example bench_native -- [OUT.json] [REPEATS] [WORKLOAD...]`;
 //! prints one line per workload and mode, and writes the rows as JSON to OUT.json when given
-//! (`-` for none). With workload names, only those run.
+//! (`-` for none). With workload names, only those run. `WEBPAR_BENCH_WHERE` names the build
+//! in the rows' `where` (default `native`): `./build.sh bench` runs it three ways, for the
+//! host CPU (`native`), for the baseline target (`native-portable`) and with sha2's software
+//! backend (`native-soft-sha`).
 
 #[cfg(not(target_arch = "wasm32"))]
 use futures::executor::block_on;
@@ -18,6 +21,7 @@ fn main() {
         .next()
         .map_or(5, |r| r.parse().expect("REPEATS is a whole number"));
     let only: Vec<String> = args.collect();
+    let build = std::env::var("WEBPAR_BENCH_WHERE").unwrap_or_else(|_| "native".into());
     let mut rows = Vec::new();
     for workload in WORKLOADS {
         if workload.params.is_empty() {
@@ -31,7 +35,7 @@ fn main() {
             .unwrap_or_else(|err| panic!("{}: {err}", workload.name));
         for run in &cmp.runs {
             println!(
-                "{:<12} {:<10} threads {:>2}  median {:>9.2} ms  checksum {}",
+                "{build} {:<12} {:<10} threads {:>2}  median {:>9.2} ms  checksum {}",
                 run.workload,
                 run.mode.name(),
                 run.threads,
@@ -42,7 +46,7 @@ fn main() {
                 "kind": "run",
                 "workload": run.workload,
                 "mode": run.mode.name(),
-                "where": "native",
+                "where": build,
                 "threads": run.threads,
                 "threads_used": run.threads_used,
                 "median_ms": run.summary.median_ms,
