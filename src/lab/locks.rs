@@ -27,6 +27,26 @@ fn section_work() {
     }
 }
 
+/// k threads each enter a short section `rounds` times through `enter()` (whose guard is held
+/// while inside); returns the most threads seen inside at once. Stops early when cancelled.
+fn most_inside<G>(k: usize, rounds: u64, ctx: &Ctx, enter: impl Fn() -> G + Sync) -> usize {
+    let inside = AtomicUsize::new(0);
+    let most = AtomicUsize::new(0);
+    together(k, |_| {
+        for round in 0..rounds {
+            if round % 1024 == 0 && ctx.check().is_err() {
+                return;
+            }
+            let _guard = enter();
+            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            section_work();
+            inside.fetch_sub(1, Ordering::SeqCst);
+        }
+    });
+    most.load(Ordering::SeqCst)
+}
+
 /// Runs the experiment; see the module docs.
 ///
 /// # Errors
@@ -56,23 +76,9 @@ pub fn run(
     for permits in 1..=k {
         ctx.check()?;
         let semaphore = Semaphore::new(permits);
-        let inside = AtomicUsize::new(0);
-        let most = AtomicUsize::new(0);
         let start = clock();
-        together(k, |_| {
-            for round in 0..rounds {
-                if round % 1024 == 0 && ctx.check().is_err() {
-                    return;
-                }
-                let _permit = semaphore.acquire();
-                let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
-                most.fetch_max(now, Ordering::SeqCst);
-                section_work();
-                inside.fetch_sub(1, Ordering::SeqCst);
-            }
-        });
+        let seen = most_inside(k, rounds, ctx, || semaphore.acquire());
         let ms = clock() - start;
-        let seen = most.load(Ordering::SeqCst);
         report.row(vec![
             ("primitive", "Semaphore".into()),
             (
@@ -141,28 +147,13 @@ pub fn run(
 
     // ReentrantLock: three nested holds per entry.
     let reentrant = ReentrantLock::new();
-    let inside = AtomicUsize::new(0);
-    let most = AtomicUsize::new(0);
     let start = clock();
-    together(k, |_| {
-        for round in 0..rounds {
-            if round % 1024 == 0 && ctx.check().is_err() {
-                return;
-            }
-            let _outer = reentrant.lock();
-            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
-            most.fetch_max(now, Ordering::SeqCst);
-            {
-                let _again = reentrant.lock();
-                let _deepest = reentrant.lock();
-                section_work();
-            }
-            inside.fetch_sub(1, Ordering::SeqCst);
-        }
+    // The holder locks twice more inside: it must not wait for itself.
+    let seen = most_inside(k, rounds, ctx, || {
+        (reentrant.lock(), reentrant.lock(), reentrant.lock())
     });
     let ms = clock() - start;
     ctx.check()?;
-    let seen = most.load(Ordering::SeqCst);
     report.row(vec![
         ("primitive", "ReentrantLock".into()),
         ("setting", Cell::Text(format!("{k} threads, 3 levels deep"))),

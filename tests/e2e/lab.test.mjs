@@ -89,6 +89,7 @@ test("bad params and names are refused; a run can be cancelled and the next one 
       unknown: await reason(runner.lab("telepathy")),
       param: await reason(runner.lab("race", { speed: 2 })),
       range: await reason(runner.lab("race", { threads: 0 })),
+      getter: await reason(runner.lab("race", { get threads() { throw new Error("no threads for you"); } })),
       tooMany: await reason(runner.lab("race", { threads: 64 })),
       cancelled: await long,
       timedOut: await racing,
@@ -98,6 +99,7 @@ test("bad params and names are refused; a run can be cancelled and the next one 
   assert.match(out.unknown, /^UnknownWorkloadError: no lab experiment "telepathy"; the experiments are gil, race, locks/);
   assert.match(out.param, /^InvalidParamsError: race: unknown param "speed"; its params are threads, increments/);
   assert.match(out.range, /^InvalidParamsError: race: param "threads" must be a whole number in 1\.\.=256/);
+  assert.match(out.getter, /^InvalidParamsError: race: params threw while they were read \(no threads for you\); err\.cause is what it threw$/);
   assert.match(out.tooMany, /^InvalidParamsError: race: 64 threads asked for, but the pool has 2/);
   assert.match(out.cancelled, /^AbortError/);
   assert.match(out.timedOut, /^TimeoutError/);

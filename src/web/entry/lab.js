@@ -2,7 +2,7 @@
 // pool: src/lab/). Each takes its params (checked against the catalogue) and resolves with a
 // report: `{ experiment, params, columns, rows, chart: { x, y } }`, the rows keyed by column.
 // Everything stops when `signal` aborts.
-import { Semaphore, every, typedError } from "./sync.js";
+import { Semaphore, describeThrown, every, typedError } from "./sync.js";
 import { createWorkerPool } from "./worker-pool.js";
 import { invalid } from "./executor.js";
 
@@ -29,7 +29,13 @@ export function labParams(experiment, params) {
   if (params !== undefined && (params === null || typeof params !== "object")) {
     throw invalid(`${experiment.name}: params must be an object, got ${params === null ? "null" : typeof params}`, "params");
   }
-  const given = { ...params };
+  let given;
+  try {
+    // Copied once (getters run here), so a params object that throws is refused as bad input.
+    given = { ...params };
+  } catch (thrown) {
+    throw invalid(`${experiment.name}: params threw while they were read (${describeThrown(thrown)}); err.cause is what it threw`, "params", thrown);
+  }
   for (const key of Object.keys(given)) {
     if (!experiment.params.some((p) => p.name === key)) {
       throw invalid(`${experiment.name}: unknown param ${JSON.stringify(key)}; its params are ${experiment.params.map((p) => p.name).join(", ")}`, key);
