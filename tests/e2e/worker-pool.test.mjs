@@ -103,7 +103,8 @@ test("timeout and cancel terminate the task's worker; a crash fails only its tas
     const outcome = (task) => task.then((v) => ["ok", v], (err) => [err.name, err.message]);
     const timedOut = await outcome(pool.submit("forever", [], { timeoutMs: 200 }));
     const running = pool.submit("forever");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Cancelled once a worker runs it (a replacement may still be starting): its worker must go.
+    while (!pool.stats().pool.workers.some((w) => w.state === "busy")) await new Promise((resolve) => setTimeout(resolve, 10));
     running.cancel();
     const cancelled = await outcome(running);
     const [crashed, beside] = await Promise.all([outcome(pool.submit("crash")), outcome(pool.submit("fib", [20]))]);
