@@ -485,18 +485,21 @@ pub fn workloads() -> Vec<&'static Workload> {
 /// # Errors
 /// [`crate::ErrorKind::UnknownWorkload`], naming the workloads there are.
 pub fn find_workload(name: &str) -> Result<&'static Workload, Error> {
-    let all = workloads();
-    all.iter()
+    if let Some(workload) = WORKLOADS.iter().find(|workload| workload.name == name) {
+        return Ok(workload);
+    }
+    let found = spin_lock(&REGISTERED)
+        .iter()
         .copied()
-        .find(|workload| workload.name == name)
-        .ok_or_else(|| {
-            let names: Vec<&str> = all.iter().map(|w| w.name).collect();
-            Error::new(
-                ErrorKind::UnknownWorkload,
-                format!(
-                    "unknown workload {name:?}: choose one of {}",
-                    names.join(", ")
-                ),
-            )
-        })
+        .find(|workload| workload.name == name);
+    found.ok_or_else(|| {
+        let names: Vec<&str> = workloads().iter().map(|w| w.name).collect();
+        Error::new(
+            ErrorKind::UnknownWorkload,
+            format!(
+                "unknown workload {name:?}: choose one of {}",
+                names.join(", ")
+            ),
+        )
+    })
 }

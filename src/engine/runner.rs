@@ -78,6 +78,9 @@ pub async fn run_producing(
 /// What one item of a batch gave: its output (for an app's data) and checksum, or its error.
 pub type ItemResult = Result<(Option<Produced>, u64), Error>;
 
+/// Most items of a batch run between two checks of its cancel flag.
+const MAX_ITEMS_PER_CHECK: usize = 256;
+
 /// Runs every job of `specs` in one hop to the pool: each item runs sequentially on one
 /// thread, and in [`Mode::Parallel`] the items spread over the pool (rayon), so that many
 /// small jobs pay for one hand-off instead of one each. An item's failure is its own; the
@@ -109,17 +112,30 @@ pub async fn run_items(
     job.set_runs(1);
     let timed = run_task(mode, job, clock, move |ctx| {
         ctx.set_total(specs.len() as u64);
-        let run_one = |spec: &JobSpec| -> ItemResult {
-            ctx.check()?;
-            let result = spec.run(&ctx.sibling(), Mode::Sequential);
-            ctx.checkpoint(1)?;
-            result
+        // Items go in runs: one check and one checkpoint per run, not per item, since
+        // those touch counters every thread shares. Runs stay short enough that the pool's
+        // threads still share out a few long items evenly.
+        let run_length = (specs.len() / (rayon::current_num_threads().max(1) * 16))
+            .clamp(1, MAX_ITEMS_PER_CHECK);
+        let run_items = |run: &[JobSpec]| -> Vec<ItemResult> {
+            if let Err(err) = ctx.check() {
+                return run.iter().map(|_| Err(err.clone())).collect();
+            }
+            let results = run
+                .iter()
+                .map(|spec| spec.run(&ctx.sibling(), Mode::Sequential))
+                .collect();
+            let _ = ctx.checkpoint(run.len() as u64);
+            results
         };
         let all: Vec<ItemResult> = match mode {
-            Mode::Sequential => specs.iter().map(run_one).collect(),
+            Mode::Sequential => specs.chunks(run_length).flat_map(run_items).collect(),
             _ => {
                 use rayon::prelude::*;
-                specs.par_iter().map(run_one).collect()
+                specs
+                    .par_chunks(run_length)
+                    .flat_map_iter(run_items)
+                    .collect()
             }
         };
         ctx.check()?;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::errors::Failure;
-use super::js::{is_array, object_entries};
+use super::js::{fill_decimals, is_array, plain_entries};
 use crate::engine::{RawValue, MAX_SAFE_INTEGER};
 use crate::Error;
 
@@ -21,6 +21,32 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|err| Error::invalid(format!("could not convert the result: {err}")))
+}
+
+/// A checksum (any `u64`) as its decimal JS string, made by the JS engine: a string made in
+/// wasm memory would be decoded with `TextDecoder` from a copy of the bytes (the memory is
+/// shared), which costs more than a tiny task itself.
+pub fn decimal(n: u64) -> JsValue {
+    let made = if n as f64 <= MAX_SAFE_INTEGER {
+        js_sys::Number::from(n as f64).to_string_with_radix(10).ok()
+    } else {
+        js_sys::BigInt::from(n).to_string(10).ok()
+    };
+    made.map_or_else(|| n.to_string().into(), Into::into)
+}
+
+/// Puts the decimal string of each checksum at its slot of `out`, in one call to JS.
+pub fn fill_checksums(out: &js_sys::Array, slots: &[u32], checksums: &[u64]) {
+    if checksums.is_empty() {
+        return;
+    }
+    let values: JsValue = if checksums.iter().all(|&n| n as f64 <= MAX_SAFE_INTEGER) {
+        let numbers: Vec<f64> = checksums.iter().map(|&n| n as f64).collect();
+        js_sys::Float64Array::from(&numbers[..]).into()
+    } else {
+        js_sys::BigUint64Array::from(checksums).into()
+    };
+    fill_decimals(out, slots, &values);
 }
 
 /// How a JS value is described in error messages.
@@ -65,18 +91,18 @@ pub fn threw_while_read(what: &str, thrown: JsValue) -> Failure {
 /// `InvalidParams` for something other than an object, and, with the thrown value as cause,
 /// for an object whose getters or Proxy traps throw.
 pub fn entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>, Failure> {
-    if value.is_undefined() {
+    let pairs = plain_entries(value).map_err(|thrown| threw_while_read(what, thrown))?;
+    if pairs.is_undefined() {
         return Ok(Vec::new());
     }
-    let array = is_array(value).map_err(|thrown| threw_while_read(what, thrown))?;
-    if !value.is_object() || array || value.is_function() {
+    if pairs.is_null() {
         return Err(Error::invalid(format!(
             "{what} must be a plain object, got a {}",
             type_name(value)
         ))
         .into());
     }
-    let pairs = object_entries(value).map_err(|thrown| threw_while_read(what, thrown))?;
+    let pairs: js_sys::Array = pairs.unchecked_into();
     // `Object.entries` returns fresh arrays of [string, value]: reading them runs no caller code.
     Ok(pairs
         .iter()

@@ -82,3 +82,97 @@ export function sizeOfBlob(blob) {
 export async function readBlob(blob, start, end) {
   return new Uint8Array(await blobArrayBuffer.call(blobSlice.call(blob, start, end)));
 }
+
+/**
+ * The entries of a plain object (runs its getters and Proxy traps, which may throw), or
+ * `undefined` for `undefined` and for an object without any, or `null` for a value that is not
+ * a plain object (null, an array, a function, a primitive). One call where checking each of
+ * those from wasm would take four.
+ */
+export function plainEntries(value) {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const entries = Object.entries(value);
+  return entries.length === 0 ? undefined : entries;
+}
+
+/**
+ * Puts the decimal string of each of `values` (a Float64Array of safe integers, or a
+ * BigUint64Array) at its index of `slots` in `out`: a batch's checksums in one call.
+ */
+export function fillDecimals(out, slots, values) {
+  for (let i = 0; i < slots.length; i++) out[slots[i]] = String(values[i]);
+}
+
+/** How a value's type is named in error messages (as `type_name` in convert.rs). */
+function typeName(value) {
+  if (value === null) return "null";
+  try {
+    if (Array.isArray(value)) return "array";
+  } catch {
+    // A revoked Proxy: named by typeof.
+  }
+  return typeof value;
+}
+
+/**
+ * A batch's params objects read in one call (a tiny task's params would otherwise take a
+ * handful of calls between wasm and JS each). Returns `undefined` when `items` is not an
+ * array or holds more than `maxItems` (the caller then says why), else `{ length, counts,
+ * keys, pairKeys, numbers, others, special }`: `counts[i]` is item i's number of entries, or
+ * -1 when it is not a plain object, -2 when reading it threw, -3 when it has an `input`
+ * (read again on its own); `keys` every distinct key, `pairKeys`/`numbers` each entry's key
+ * index and value (NaN when not a number), `others` [entry index, type name] of each entry
+ * whose value is not a number, `special` [item index, item or what it threw] for counts < 0.
+ * A read of `items` itself that throws is thrown.
+ */
+export function readBatch(items, maxItems) {
+  if (!Array.isArray(items)) return undefined;
+  const length = items.length;
+  if (!(length <= maxItems)) return undefined;
+  const counts = new Int32Array(length);
+  const keyIds = new Map();
+  const keys = [];
+  const pairKeys = [];
+  const numbers = [];
+  const others = [];
+  const special = [];
+  for (let i = 0; i < length; i++) {
+    const item = items[i];
+    let entries;
+    try {
+      entries = plainEntries(item);
+    } catch (thrown) {
+      counts[i] = -2;
+      special.push(i, thrown);
+      continue;
+    }
+    if (entries === undefined) continue;
+    if (entries === null) {
+      counts[i] = -1;
+      special.push(i, item);
+      continue;
+    }
+    if (entries.some((entry) => entry[0] === "input")) {
+      counts[i] = -3;
+      special.push(i, item);
+      continue;
+    }
+    counts[i] = entries.length;
+    for (const [key, value] of entries) {
+      let id = keyIds.get(key);
+      if (id === undefined) {
+        id = keys.length;
+        keyIds.set(key, id);
+        keys.push(key);
+      }
+      if (typeof value !== "number") others.push(numbers.length, typeName(value));
+      pairKeys.push(id);
+      numbers.push(typeof value === "number" ? value : NaN);
+    }
+  }
+  return {
+    length, counts, keys, pairKeys: Uint32Array.from(pairKeys), numbers: Float64Array.from(numbers),
+    others, special,
+  };
+}

@@ -39,7 +39,7 @@ extern "C" {
 }
 
 /// Most items in an input list (messages, texts, systems).
-const MAX_ITEMS: usize = 1 << 20;
+pub(super) const MAX_ITEMS: usize = 1 << 20;
 /// Bytes of a Blob read per slice.
 const BLOB_SLICE: f64 = 8.0 * 1024.0 * 1024.0;
 

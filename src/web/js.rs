@@ -8,6 +8,22 @@
 
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(module = "/src/web/data.js")]
+extern "C" {
+    /// `Object.entries(value)` of a plain object; `undefined` for `undefined` and for an
+    /// object without entries; `null` for anything else (null, an array, a function, a
+    /// primitive). Runs the caller's getters and Proxy traps.
+    #[wasm_bindgen(js_name = plainEntries, catch)]
+    pub fn plain_entries(value: &JsValue) -> Result<JsValue, JsValue>;
+    /// `out[slots[i]] = String(values[i])` for every `i`: values a `Float64Array` of safe
+    /// integers or a `BigUint64Array`.
+    #[wasm_bindgen(js_name = fillDecimals)]
+    pub fn fill_decimals(out: &js_sys::Array, slots: &[u32], values: &JsValue);
+    /// A batch's params objects read in one call: see `readBatch` in data.js.
+    #[wasm_bindgen(js_name = readBatch, catch)]
+    pub fn read_batch(items: &JsValue, max_items: f64) -> Result<JsValue, JsValue>;
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// The part of `AbortSignal` used here.
@@ -30,9 +46,6 @@ extern "C" {
         listener: &js_sys::Function,
     ) -> Result<(), JsValue>;
 
-    /// `Object.entries(value)`: runs the caller's getters and Proxy traps.
-    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
-    pub fn object_entries(value: &JsValue) -> Result<js_sys::Array, JsValue>;
     /// `Array.isArray(value)`: throws for a revoked Proxy.
     #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
     pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;

@@ -7,7 +7,7 @@ use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::clock::performance_now;
-use super::convert::{describe, to_js};
+use super::convert::{decimal, describe, to_js};
 use super::errors::Failure;
 use super::input::output_to_js;
 use super::runner::{check_job, prepare, settle};
@@ -55,7 +55,7 @@ pub fn run_in_process(
         let ms = performance_now() - started;
         let result = Object::new();
         let set = |key: &str, value: &JsValue| Reflect::set(&result, &key.into(), value);
-        let _ = set("checksum", &checksum.to_string().into());
+        let _ = set("checksum", &decimal(checksum));
         let _ = set("ms", &ms.into());
         let _ = set("params", &to_js(&spec.named_values())?);
         if let Some(produced) = produced {

@@ -2,19 +2,20 @@
 
 use std::sync::Arc;
 
-use js_sys::Promise;
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::clock::performance_now;
 use super::controls::{callback_failed, Controls};
 use super::convert::{
-    array_items, describe, entries, integer_option, raw_params, to_js, workload_name,
+    array_items, describe, entries, fill_checksums, integer_option, raw_params, threw_while_read,
+    to_js, type_name, workload_name,
 };
 use super::errors::{to_js_error, Failure};
 use super::input::{output_to_js, plan, split_input, Loaded, Plan};
 use super::pool::hardware_concurrency;
-use crate::engine::{self, pool, Job, JobSpec, Mode, Produced};
+use crate::engine::{self, pool, Job, JobSpec, Mode, Produced, RawValue};
 use crate::Error;
 
 /// Most timed repeats of one mode.
@@ -598,16 +599,22 @@ impl Runner {
                 }
                 Ok(true)
             })?;
-            let items = super::input::list_items(&items, "items")?;
+            let batch = read_batch(&items)?;
             // Each item's own failure takes its place; the others run.
             let mut failed: Vec<(usize, JsValue)> = Vec::new();
-            let mut specs = Vec::with_capacity(items.len());
-            let mut slots = Vec::with_capacity(items.len());
+            let mut specs = Vec::with_capacity(batch.len());
+            let mut slots = Vec::with_capacity(batch.len());
             let mut admissions = Vec::new();
-            for (index, item) in items.iter().enumerate() {
-                let prepared = match check_params(&name, item) {
-                    Ok(checked) => prepare(checked).await,
-                    Err(failure) => Err(failure),
+            for (index, item) in batch.into_iter().enumerate() {
+                let prepared = match item {
+                    BatchItem::Params(params) => JobSpec::parse(&name, &params)
+                        .map(|spec| (spec, None))
+                        .map_err(Failure::from),
+                    BatchItem::Whole(item) => match check_params(&name, &item) {
+                        Ok(checked) => prepare(checked).await,
+                        Err(failure) => Err(failure),
+                    },
+                    BatchItem::Failed(failure) => Err(failure),
                 };
                 match prepared {
                     Ok((spec, admission)) => {
@@ -624,18 +631,25 @@ impl Runner {
                 .await
                 .map_err(|err| watch.explain(err.into()))?;
             drop(admissions);
-            let out = js_sys::Array::new_with_length(items.len() as u32);
+            let out = js_sys::Array::new_with_length((failed.len() + slots.len()) as u32);
             for (index, error) in failed {
                 out.set(index as u32, error);
             }
+            // Checksums (most results of tiny tasks) become strings in one call.
+            let (mut summed, mut checksums) = (Vec::new(), Vec::new());
             for (index, result) in slots.into_iter().zip(results) {
                 let value = match result {
                     Ok((Some(output), _)) => output_to_js(output),
-                    Ok((None, checksum)) => checksum.to_string().into(),
+                    Ok((None, checksum)) => {
+                        summed.push(index as u32);
+                        checksums.push(checksum);
+                        continue;
+                    }
                     Err(err) => to_js_error(&err),
                 };
                 out.set(index as u32, value);
             }
+            fill_checksums(&out, &summed, &checksums);
             match watch.finished() {
                 Ok(()) => Ok(out.into()),
                 Err(thrown) => Err(callback_failed(thrown).with("result", out.into())),
@@ -765,6 +779,79 @@ pub(super) fn check_job(name: &JsValue, params: &JsValue) -> Result<Checked, Fai
 }
 
 /// As [`check_job`], with the workload's name read already.
+/// One item of a batch, as `read_batch` found it.
+enum BatchItem {
+    /// A params object's entries.
+    Params(Vec<(String, RawValue)>),
+    /// An item to read on its own (it has an `input`).
+    Whole(JsValue),
+    /// An item that is not a params object, or whose reading threw.
+    Failed(Failure),
+}
+
+/// The items of a batch (an array of params objects), read with one call into JS rather
+/// than a handful per item; a read of the array itself that throws fails the batch.
+fn read_batch(items: &JsValue) -> Result<Vec<BatchItem>, Failure> {
+    let threw = |thrown| threw_while_read("items", thrown).with_param("items");
+    let read = super::js::read_batch(items, super::input::MAX_ITEMS as f64).map_err(threw)?;
+    if read.is_undefined() {
+        // Not an array, or too long: the item-by-item reader says which.
+        super::input::list_items(items, "items")?;
+        return Ok(Vec::new());
+    }
+    // Fields of an object made by data.js: reading them runs no caller code.
+    let field = |key: &str| Reflect::get(&read, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    let counts = js_sys::Int32Array::from(field("counts")).to_vec();
+    let keys: Vec<String> = js_sys::Array::from(&field("keys"))
+        .iter()
+        .map(|key| key.as_string().unwrap_or_default())
+        .collect();
+    let pair_keys = js_sys::Uint32Array::from(field("pairKeys")).to_vec();
+    let numbers = js_sys::Float64Array::from(field("numbers")).to_vec();
+    let others = js_sys::Array::from(&field("others"));
+    let mut other_types = std::collections::HashMap::new();
+    for at in (0..others.length()).step_by(2) {
+        let pair = others.get(at).as_f64().unwrap_or(-1.0) as usize;
+        other_types.insert(pair, others.get(at + 1).as_string().unwrap_or_default());
+    }
+    let special = js_sys::Array::from(&field("special"));
+    let mut specials = (0..special.length())
+        .step_by(2)
+        .map(|at| special.get(at + 1));
+    let mut pair = 0;
+    let mut batch = Vec::with_capacity(counts.len());
+    for count in counts {
+        batch.push(match count {
+            -1 => BatchItem::Failed(
+                Error::invalid(format!(
+                    "params must be a plain object, got a {}",
+                    type_name(&specials.next().unwrap_or_default())
+                ))
+                .into(),
+            ),
+            -2 => BatchItem::Failed(threw_while_read(
+                "params",
+                specials.next().unwrap_or_default(),
+            )),
+            -3 => BatchItem::Whole(specials.next().unwrap_or_default()),
+            count => {
+                let params = (pair..pair + count.max(0) as usize)
+                    .map(|at| {
+                        let key = keys[pair_keys[at] as usize].clone();
+                        match other_types.remove(&at) {
+                            Some(kind) => (key, RawValue::Other(kind)),
+                            None => (key, RawValue::Number(numbers[at])),
+                        }
+                    })
+                    .collect();
+                pair += count.max(0) as usize;
+                BatchItem::Params(params)
+            }
+        });
+    }
+    Ok(batch)
+}
+
 fn check_params(name: &str, params: &JsValue) -> Result<Checked, Failure> {
     let name = name.to_string();
     let (input, rest) = split_input(entries(params, "params")?);

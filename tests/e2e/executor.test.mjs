@@ -151,6 +151,29 @@ test("map: ordered and unordered results, bounded buffer, early break, failures 
       }
     })();
     out.before = before;
+    // A batch's items are read in one go: each bad item still fails alone, named, with what
+    // its getter threw as the cause, after the results before it.
+    const thrown = new Error("the item's getter");
+    const badItems = {
+      getter: { get below() { throw thrown; } },
+      null: null,
+      string: "primes",
+      array: [10],
+      text: { below: "10" },
+      unknown: { below: 10, above: 3 },
+    };
+    out.badItems = {};
+    for (const [kind, bad] of Object.entries(badItems)) {
+      const got = [];
+      try {
+        for await (const c of runner.map("primes", [{ below: 10 }, { input: { below: 20 } }, bad], { chunkSize: 3 })) {
+          got.push(typeof c === "string" ? c : c.count);
+        }
+        out.badItems[kind] = "no error";
+      } catch (err) {
+        out.badItems[kind] = [got, err.name, err.param ?? null, err.cause === thrown];
+      }
+    }
     // Aborting the signal ends the loop with AbortError.
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
@@ -174,6 +197,14 @@ test("map: ordered and unordered results, bounded buffer, early break, failures 
   assert.deepEqual(seen.fromAsync, ["4", "8", "10", "12", "15"]);
   assert.equal(seen.failure, "InvalidParamsError below");
   assert.deepEqual(seen.before, ["4"]);
+  assert.deepEqual(seen.badItems, {
+    getter: [["4", 8], "InvalidParamsError", null, true],
+    null: [["4", 8], "InvalidParamsError", null, false],
+    string: [["4", 8], "InvalidParamsError", null, false],
+    array: [["4", 8], "InvalidParamsError", null, false],
+    text: [["4", 8], "InvalidParamsError", "below", false],
+    unknown: [["4", 8], "InvalidParamsError", "above", false],
+  });
   assert.equal(seen.aborted, "AbortError");
 });
 
