@@ -113,7 +113,6 @@ pub(super) enum BodyAs {
 }
 
 /// What each fetch sends beside the URL, and what it keeps of the response.
-#[derive(Default)]
 pub(super) struct Request {
     /// Keep bodies this way until `onBatch` takes them.
     pub body_as: Option<BodyAs>,
@@ -122,15 +121,57 @@ pub(super) struct Request {
     pub headers: Option<JsValue>,
     /// A body, or a function of the index that returns one.
     pub body: Option<JsValue>,
-    /// Bodies of the calls that succeeded (for the function source, their values), by
-    /// index, until their batch is delivered.
-    pub kept: RefCell<HashMap<u64, JsValue>>,
-    /// For the function source: the function, and what the last failed attempt of each call
-    /// threw, until its batch is delivered.
+    /// For the function source: the function.
     pub call: Option<js_sys::Function>,
-    pub failed: RefCell<HashMap<u64, JsValue>>,
+    /// The JS side of the job (`calls.js`): calls the function, keeps bodies, values and
+    /// errors until their batch is delivered, and makes the result objects.
+    pub calls: Calls,
     /// Where a throwing `headers`/`body` function's exception goes (the job then stops).
     pub thrown: Option<(Thrown, Arc<IoControl>)>,
+}
+
+impl Default for Request {
+    /// A plain GET that keeps nothing.
+    fn default() -> Self {
+        Request {
+            body_as: None,
+            method: None,
+            headers: None,
+            body: None,
+            call: None,
+            calls: Calls::new(&JsValue::UNDEFINED, &JsValue::UNDEFINED),
+            thrown: None,
+        }
+    }
+}
+
+#[wasm_bindgen(module = "/src/web/calls.js")]
+extern "C" {
+    /// What one I/O job keeps on the JS side: see `calls.js`.
+    pub(super) type Calls;
+    #[wasm_bindgen(constructor)]
+    fn new(call: &JsValue, name: &JsValue) -> Calls;
+    /// Sets (or removes, with `undefined`) the receiver of settled calls.
+    #[wasm_bindgen(method)]
+    fn listen(this: &Calls, on_settled: &JsValue);
+    /// Starts an attempt: 0 pending, 1 a plain value, 2 threw.
+    #[wasm_bindgen(method)]
+    fn start(this: &Calls, index: f64, attempt: u32, signal: &JsValue) -> u32;
+    /// Forgets a pending attempt the driver gave up on.
+    #[wasm_bindgen(method)]
+    fn abandon(this: &Calls, index: f64);
+    /// What call `index`'s last attempt threw.
+    #[wasm_bindgen(method)]
+    fn thrown(this: &Calls, index: f64) -> JsValue;
+    /// Keeps a fetch's body until its batch is delivered.
+    #[wasm_bindgen(method)]
+    fn keep(this: &Calls, index: f64, value: &JsValue);
+    /// Forgets what was kept for a batch nobody receives.
+    #[wasm_bindgen(method)]
+    fn forget(this: &Calls, indices: &[f64]);
+    /// The result objects of a batch.
+    #[wasm_bindgen(method)]
+    fn results(this: &Calls, numbers: &[f64], errors: &js_sys::Array) -> js_sys::Array;
 }
 
 impl Request {
@@ -158,25 +199,33 @@ impl Request {
         Ok(init)
     }
 
-    /// Attaches what was kept for `batch` to its JS objects (`results`): `body` (fetch with
-    /// `as`), or `value` and `cause` (function source), and forgets it.
-    fn hand_over(&self, batch: &[CallResult], results: Option<&JsValue>) {
-        if self.body_as.is_none() && self.call.is_none() {
-            return;
+    /// The result objects of `batch` for `onBatch`, with what was kept for each (`body`,
+    /// `value` or `cause`), made on the JS side in one call.
+    fn results(&self, batch: &[CallResult]) -> js_sys::Array {
+        let mut numbers = Vec::with_capacity(batch.len() * 6);
+        let errors = js_sys::Array::new();
+        for (position, result) in batch.iter().enumerate() {
+            numbers.extend([
+                result.index as f64,
+                f64::from(u8::from(result.ok)),
+                f64::from(result.attempts),
+                result.latency_ms,
+                result.bytes as f64,
+                result.status.map_or(-1.0, f64::from),
+            ]);
+            if let Some(error) = &result.error {
+                errors.push(&JsValue::from(position as u32));
+                errors.push(&JsValue::from(error.as_str()));
+            }
         }
-        let name = if self.call.is_some() { "value" } else { "body" };
-        let (mut kept, mut failed) = (self.kept.borrow_mut(), self.failed.borrow_mut());
-        for (i, result) in batch.iter().enumerate() {
-            let value = kept.remove(&result.index);
-            let cause = failed.remove(&result.index);
-            let Some(results) = results else { continue };
-            let object = Reflect::get_u32(results, i as u32).unwrap_or(JsValue::UNDEFINED);
-            if let Some(value) = value.filter(|_| result.ok) {
-                let _ = Reflect::set(&object, &name.into(), &value);
-            }
-            if let Some(cause) = cause.filter(|_| !result.ok) {
-                let _ = Reflect::set(&object, &"cause".into(), &cause);
-            }
+        self.calls.results(&numbers, &errors)
+    }
+
+    /// Forgets what was kept for a batch that nobody receives.
+    fn forget(&self, batch: &[CallResult]) {
+        if self.body_as.is_some() || self.call.is_some() {
+            let indices: Vec<f64> = batch.iter().map(|result| result.index as f64).collect();
+            self.calls.forget(&indices);
         }
     }
 }
@@ -266,7 +315,7 @@ async fn fetch_outcome(
                 }
             },
         };
-        keep.kept.borrow_mut().insert(index, value);
+        keep.calls.keep(index as f64, &value);
     }
     Outcome {
         ok: true,
@@ -276,97 +325,183 @@ async fn fetch_outcome(
     }
 }
 
-/// The caller's own async function: `call(index, { signal, attempt })`, its value kept until
-/// the call's batch is delivered. The signal aborts when the driver gives the attempt up (a
-/// per-call timeout, or the job stopping).
+/// The caller's own async function: `call(index, { signal, attempt })`, called and awaited
+/// on the JS side (`calls.js`), which reports the calls that settled in one call per
+/// microtask turn; its value stays there until the call's batch is delivered. The signal
+/// aborts when the driver gives the attempt up (a per-call timeout, or the job stopping).
 pub(super) struct FunctionSource {
     pub request: Rc<Request>,
     /// One signal for every call, aborted when the job ends (dropped), unless the spec has a
     /// per-call timeout: then each call gets its own (an AbortController costs microseconds,
     /// more than the rest of starting a call).
     pub shared: Option<AbortOnDrop>,
+    /// The attempts pending on the JS side, by call index.
+    pending: Pending,
+    /// Receives the settled calls from `calls.js`; removed from there when the job ends.
+    _on_settled: Closure<dyn FnMut(js_sys::Float64Array)>,
+}
+
+/// The attempts pending on the JS side, by call index.
+type Pending = Rc<RefCell<HashMap<u64, Slot>>>;
+
+/// One pending attempt: how it ended once it has, and who waits for it.
+struct Slot {
+    attempt: u32,
+    ok: Option<bool>,
+    waker: Option<std::task::Waker>,
 }
 
 impl FunctionSource {
     /// The source of `spec`'s calls to `request.call`.
     pub(super) fn new(request: Rc<Request>, spec: &IoSpec) -> FunctionSource {
+        let pending: Pending = Rc::default();
+        let settled = Rc::clone(&pending);
+        let on_settled = Closure::<dyn FnMut(js_sys::Float64Array)>::new(
+            move |triples: js_sys::Float64Array| {
+                let mut wake = Vec::new();
+                {
+                    let mut pending = settled.borrow_mut();
+                    for triple in triples.to_vec().chunks_exact(3) {
+                        let (index, attempt) = (triple[0] as u64, triple[1] as u32);
+                        if let Some(slot) = pending.get_mut(&index) {
+                            if slot.attempt == attempt {
+                                slot.ok = Some(triple[2] == 1.0);
+                                wake.extend(slot.waker.take());
+                            }
+                        }
+                    }
+                }
+                wake.into_iter().for_each(std::task::Waker::wake);
+            },
+        );
+        request.calls.listen(on_settled.as_ref());
         FunctionSource {
             request,
             shared: spec
                 .timeout_ms
                 .is_none()
                 .then(|| AbortOnDrop(Some(AbortController::new()))),
+            pending,
+            _on_settled: on_settled,
         }
+    }
+}
+
+impl Drop for FunctionSource {
+    fn drop(&mut self) {
+        // A flush already queued in JS then finds no receiver instead of a dropped closure.
+        self.request.calls.listen(&JsValue::UNDEFINED);
+    }
+}
+
+/// How a failed attempt of the function source ended: an AbortError is not retried.
+fn call_failed(request: &Request, index: u64) -> Outcome {
+    let thrown = request.calls.thrown(index as f64);
+    let retryable = Reflect::get(&thrown, &"name".into())
+        .ok()
+        .and_then(|name| name.as_string())
+        .is_none_or(|name| name != "AbortError");
+    Outcome {
+        error: Some(js_error_message(&thrown)),
+        retryable,
+        ..Outcome::default()
     }
 }
 
 impl Source for FunctionSource {
     fn start(&self, index: u64, attempt: u32) -> Call {
-        let Some(call) = &self.request.call else {
-            return Call::Ready(Outcome::default());
-        };
-        let own = match &self.shared {
-            Some(AbortOnDrop(Some(shared))) => {
-                let context = js_sys::Object::new();
-                let _ = Reflect::set(&context, &"signal".into(), &shared.signal());
-                (context, None)
-            }
+        let (signal, controller) = match &self.shared {
+            Some(AbortOnDrop(Some(shared))) => (shared.signal(), None),
             _ => {
                 let controller = AbortController::new();
-                let context = js_sys::Object::new();
-                let _ = Reflect::set(&context, &"signal".into(), &controller.signal());
-                (context, Some(controller))
+                (controller.signal(), Some(controller))
             }
         };
-        let (context, controller) = own;
-        let _ = Reflect::set(&context, &"attempt".into(), &JsValue::from(attempt));
-        let _ = Reflect::set(&context, &"index".into(), &JsValue::from(index as f64));
-        let keep = Rc::clone(&self.request);
-        let failed = move |keep: &Request, thrown: JsValue| {
-            let retryable = Reflect::get(&thrown, &"name".into())
-                .ok()
-                .and_then(|name| name.as_string())
-                .is_none_or(|name| name != "AbortError");
-            let error = js_error_message(&thrown);
-            keep.failed.borrow_mut().insert(index, thrown);
-            Outcome {
-                error: Some(error),
-                retryable,
-                ..Outcome::default()
+        match self
+            .request
+            .calls
+            .start(index as f64, attempt, &signal.into())
+        {
+            0 => {
+                self.pending.borrow_mut().insert(
+                    index,
+                    Slot {
+                        attempt,
+                        ok: None,
+                        waker: None,
+                    },
+                );
+                Call::Pending(Box::pin(Settling {
+                    index,
+                    pending: Rc::clone(&self.pending),
+                    request: Rc::clone(&self.request),
+                    controller,
+                    ended: false,
+                }))
             }
-        };
-        let value = match call.call2(&JsValue::NULL, &JsValue::from(index as f64), &context) {
-            Ok(value) => value,
-            Err(thrown) => return Call::Ready(failed(&keep, thrown)),
-        };
-        if !(value.is_object() || value.is_function()) {
-            // A plain value: settled now, no microtask.
-            keep.kept.borrow_mut().insert(index, value);
-            return Call::Ready(Outcome {
+            1 => Call::Ready(Outcome {
                 ok: true,
                 ..Outcome::default()
-            });
+            }),
+            _ => Call::Ready(call_failed(&self.request, index)),
         }
-        // A Promise or a thenable (Promise.resolve adopts it; a throwing `then` rejects).
-        let promise = Promise::resolve(&value);
-        let guard = AbortOnDrop(controller);
-        Call::Pending(
-            async move {
-                let result = JsFuture::from(promise).await;
-                guard.disarm();
-                match result {
-                    Ok(value) => {
-                        keep.kept.borrow_mut().insert(index, value);
-                        Outcome {
-                            ok: true,
-                            ..Outcome::default()
-                        }
-                    }
-                    Err(thrown) => failed(&keep, thrown),
+    }
+}
+
+/// An attempt pending on the JS side. Dropped before it ended (a per-call timeout, the job
+/// stopping), it aborts its own signal and tells the JS side to ignore how it ends.
+struct Settling {
+    index: u64,
+    pending: Pending,
+    request: Rc<Request>,
+    controller: Option<AbortController>,
+    ended: bool,
+}
+
+impl std::future::Future for Settling {
+    type Output = Outcome;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Outcome> {
+        let ok = {
+            let mut pending = self.pending.borrow_mut();
+            let Some(slot) = pending.get_mut(&self.index) else {
+                return std::task::Poll::Pending;
+            };
+            match slot.ok {
+                Some(ok) => {
+                    pending.remove(&self.index);
+                    ok
+                }
+                None => {
+                    slot.waker = Some(cx.waker().clone());
+                    return std::task::Poll::Pending;
                 }
             }
-            .boxed_local(),
-        )
+        };
+        self.ended = true;
+        std::task::Poll::Ready(if ok {
+            Outcome {
+                ok: true,
+                ..Outcome::default()
+            }
+        } else {
+            call_failed(&self.request, self.index)
+        })
+    }
+}
+
+impl Drop for Settling {
+    fn drop(&mut self) {
+        if !self.ended {
+            self.pending.borrow_mut().remove(&self.index);
+            self.request.calls.abandon(self.index as f64);
+            if let Some(controller) = self.controller.take() {
+                controller.abort();
+            }
+        }
     }
 }
 
@@ -480,15 +615,13 @@ async fn run_io(spec: JsValue, options: JsValue) -> Result<JsValue, Failure> {
         // Without a callback the batch is only counted: no JS objects are made (kept bodies
         // are dropped). A callback that threw gets nothing more, and the job stops.
         let Some(callback) = on_batch.as_ref().filter(|_| thrown.borrow().is_none()) else {
-            request.hand_over(&batch, None);
+            request.forget(&batch);
             return;
         };
-        if let Ok(results) = to_js(&batch) {
-            request.hand_over(&batch, Some(&results));
-            if let Err(error) = callback.call1(&JsValue::NULL, &results) {
-                *thrown.borrow_mut() = Some(error);
-                control.cancel(StopReason::CallbackFailed);
-            }
+        let results = request.results(&batch);
+        if let Err(error) = callback.call1(&JsValue::NULL, &results) {
+            *thrown.borrow_mut() = Some(error);
+            control.cancel(StopReason::CallbackFailed);
         }
     };
     let report = drive(&spec, &*source, &BrowserHost, &control, &mut deliver).await;
@@ -542,6 +675,26 @@ fn io_input(spec_value: &JsValue, options: &JsValue) -> Result<IoInput, Failure>
 /// Reads `as`, `method`, `headers` and `body` of the spec (their raw values, read again from
 /// the entries of `spec`: they are objects and functions, not numbers or strings).
 fn request_of(
+    spec_value: &JsValue,
+    pairs: &[(String, SpecValue)],
+    spec: &IoSpec,
+) -> Result<Request, Failure> {
+    let mut request = read_request(spec_value, pairs, spec)?;
+    let call = request
+        .call
+        .clone()
+        .map_or(JsValue::UNDEFINED, JsValue::from);
+    let name = match (&request.call, request.body_as) {
+        (Some(_), _) => JsValue::from("value"),
+        (None, Some(_)) => JsValue::from("body"),
+        (None, None) => JsValue::UNDEFINED,
+    };
+    request.calls = Calls::new(&call, &name);
+    Ok(request)
+}
+
+/// The request's fields as the spec gives them (the JS side made later, from them).
+fn read_request(
     spec_value: &JsValue,
     pairs: &[(String, SpecValue)],
     spec: &IoSpec,
