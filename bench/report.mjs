@@ -87,7 +87,8 @@ const overheadLines = [
     `${one("submit_tasks_per_second_all_at_once").toFixed(0)}/s ${overhead("submit_tasks_per_second_all_at_once")[0].count.toLocaleString("en")} submitted at once`,
   one("map_tasks_per_second_chunk_1000") && `tiny tasks through runner.map over 1,000,000 inputs: ${one("map_tasks_per_second_chunk_1000").toFixed(0)}/s with chunkSize 1,000, ` +
     `${one("map_tasks_per_second_chunk_10000").toFixed(0)}/s with chunkSize 10,000`,
-  one("copy_in_gb_per_s") && `copying an app's data (${(overhead("copy_in_gb_per_s")[0].bytes / 1048576).toFixed(0)} MiB of f64): into wasm memory ${one("copy_in_gb_per_s").toFixed(2)} GB/s, out of it ${one("copy_out_gb_per_s").toFixed(2)} GB/s`,
+  one("copy_in_gb_per_s") && `copying an app's data (${(overhead("copy_in_gb_per_s")[0].bytes / 1048576).toFixed(0)} MiB of f64): into wasm memory ${one("copy_in_gb_per_s").toFixed(2)} GB/s, out of it ${one("copy_out_gb_per_s").toFixed(2)} GB/s into a new array` +
+    (one("copy_out_into_gb_per_s") ? `, ${one("copy_out_into_gb_per_s").toFixed(2)} GB/s into the app's own (\`into\`); plain JS copying into a new array of that size ${one("fresh_array_copy_gb_per_s").toFixed(2)} GB/s (a fresh buffer's pages cost the browser more than the copy)` : ""),
   ...rows.filter((r) => r.kind === "app_data").map((r) => r.case.startsWith("sort")
     ? `sorting an app's 4 Mi f64 (call to result in hand): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool (${r.threads} workers sort slices, the page merges) ${r.js_workerpool_ms.toFixed(1)} ms, Float64Array.prototype.sort on the page ${r.js_main_thread_ms.toFixed(1)} ms`
     : `hashing an app's 64 x 1 MiB (SHA-256): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool with crypto.subtle (the browser's native SHA-256) ${r.js_workerpool_ms.toFixed(1)} ms`),

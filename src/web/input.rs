@@ -316,6 +316,7 @@ impl Plan {
             _admission: admission,
             copy_ms: performance_now() - started,
             bytes,
+            target: None,
         };
         Ok((JobSpec::from_input(input)?, loaded))
     }
@@ -329,6 +330,138 @@ pub(super) struct Loaded {
     pub(super) copy_ms: f64,
     /// Bytes copied in.
     pub(super) bytes: u64,
+    /// Where the output goes, when the app gave an `into`.
+    pub(super) target: Option<Target>,
+}
+
+/// Where an app asked the output to go (`into`): a typed array of the output's type and
+/// length, written with one copy. The result then holds it instead of a new array, which
+/// saves the browser's cost of a fresh buffer (touching new pages costs more than copying).
+pub(super) struct Target {
+    value: JsValue,
+    kind: &'static str,
+    bytes: u64,
+}
+
+/// Checks `into` against the output `plan` will produce: sort's (the input's type and
+/// length; `into` may be the input itself, to sort in place), mandelbrot's pixels
+/// (`Uint8ClampedArray` of width × height × 4, e.g. an `ImageData`'s `data`) or matmul's
+/// product (`Float64Array` of rows × cols).
+///
+/// # Errors
+/// `InvalidParamsError` naming `into` for another workload, type or length, or a detached
+/// buffer.
+pub(super) fn target_of(name: &str, plan: &Plan, into: &JsValue) -> Result<Target, Failure> {
+    let (kind, len, size): (&'static str, u64, u64) = match plan {
+        Plan::Sort(kind, _, len) => (kind, *len as u64, if kind.contains("32") { 4 } else { 8 }),
+        Plan::Ready(Input::Mandelbrot(view)) => (
+            "Uint8ClampedArray",
+            u64::from(view.width) * u64::from(view.height) * 4,
+            1,
+        ),
+        Plan::Matmul([(_, rows, _), (_, _, cols)]) => ("Float64Array", (rows * cols) as u64, 8),
+        _ => {
+            return Err(invalid(
+                "into",
+                format!(
+                    "{name}: \"into\" is for sort, mandelbrot and matmul, whose output is one \
+                     typed array; leave it out"
+                ),
+            ))
+        }
+    };
+    let found = data_kind(into).map_err(|thrown| threw_while_read("into", thrown))?;
+    let view = if found == kind {
+        view_of(into, &found, "into")?
+    } else {
+        return Err(invalid(
+            "into",
+            format!(
+                "{name}: into must be a {kind} of {len} elements (the output's type and \
+                 length), got {}",
+                what_is(into, &found)
+            ),
+        ));
+    };
+    let elements = u64::from(view.length()) / size;
+    if elements != len {
+        return Err(invalid(
+            "into",
+            format!("{name}: into has {elements} elements; the output has {len}"),
+        ));
+    }
+    Ok(Target {
+        value: into.clone(),
+        kind,
+        bytes: len * size,
+    })
+}
+
+/// Writes `bytes` over the target's elements in one copy, unless its buffer was detached
+/// or resized meanwhile (then false: the caller returns a new array; nothing is lost).
+fn write_target(target: &Target, bytes: &[u8]) -> bool {
+    let Ok(Some(view)) = bytes_of(&target.value, target.kind) else {
+        return false;
+    };
+    if u64::from(view.length()) != target.bytes || bytes.len() as u64 != target.bytes {
+        return false;
+    }
+    view.copy_from(bytes);
+    true
+}
+
+/// The bytes of a slice of plain numbers.
+fn bytes_of_numbers<T: Copy>(numbers: &[T]) -> &[u8] {
+    // Plain numbers (no padding, any bit pattern valid as bytes), borrowed as long as `numbers`.
+    unsafe {
+        std::slice::from_raw_parts(
+            numbers.as_ptr().cast::<u8>(),
+            std::mem::size_of_val(numbers),
+        )
+    }
+}
+
+/// [`output_to_js`], writing into the app's `into` when there is one.
+pub(super) fn output_into(output: Produced, target: Option<&Target>) -> JsValue {
+    let Some(target) = target else {
+        return output_to_js(output);
+    };
+    let written = match &output {
+        Produced::Sorted(numbers) => write_target(
+            target,
+            match numbers {
+                Numbers::F64(v) => bytes_of_numbers(v),
+                Numbers::F32(v) => bytes_of_numbers(v),
+                Numbers::I32(v) => bytes_of_numbers(v),
+                Numbers::U32(v) => bytes_of_numbers(v),
+                Numbers::I64(v) => bytes_of_numbers(v),
+                Numbers::U64(v) => bytes_of_numbers(v),
+            },
+        ),
+        Produced::Image { rgba, .. } => write_target(target, rgba),
+        Produced::Product(m) => write_target(target, bytes_of_numbers(&m.data)),
+        _ => false,
+    };
+    if !written {
+        return output_to_js(output);
+    }
+    // The output's other fields, with the target where its array would be.
+    let object = Object::new();
+    let set = |key: &str, value: &JsValue| Reflect::set(&object, &key.into(), value);
+    match output {
+        Produced::Image { width, height, .. } => {
+            let _ = set("width", &width.into());
+            let _ = set("height", &height.into());
+            let _ = set("pixels", &target.value);
+        }
+        Produced::Product(m) => {
+            let _ = set("data", &target.value);
+            let _ = set("rows", &(m.rows as u32).into());
+            let _ = set("cols", &(m.cols as u32).into());
+        }
+        _ => return target.value.clone(),
+    }
+    object.into()
 }
 
 /// Copies the `len` numbers of a typed array of `kind` (its bytes) into [`Numbers`].

@@ -13,7 +13,7 @@ use super::convert::{
     to_js, type_name, workload_name,
 };
 use super::errors::{to_js_error, Failure};
-use super::input::{output_to_js, plan, split_input, Loaded, Plan};
+use super::input::{output_into, plan, split_input, target_of, Loaded, Plan, Target};
 use super::pool::hardware_concurrency;
 use crate::engine::{self, pool, Job, JobSpec, Mode, Produced, RawValue};
 use crate::Error;
@@ -100,8 +100,16 @@ export type WorkloadInput =
   | SystemInput[]
   | PrimesInput
   | NbodyInput;
+/**
+ * Where `sort`, `mandelbrot` and `matmul` write their output instead of a new array: a typed
+ * array of the output's type and length (for sort, the input itself sorts it in place; for
+ * mandelbrot, an `ImageData`'s `data`). The result then holds this very array.
+ */
+export type OutputTarget = SortInput | Uint8ClampedArray;
 /** The params of a job: every parameter as a whole number, or the app's data as `input`. */
-export type Params = Record<string, number> | { input: WorkloadInput; top?: number };
+export type Params =
+  | Record<string, number>
+  | { input: WorkloadInput; top?: number; into?: OutputTarget };
 /** A SHA-256 digest. */
 export interface Digest {
   hex: string;
@@ -605,6 +613,7 @@ impl Runner {
             let mut specs = Vec::with_capacity(batch.len());
             let mut slots = Vec::with_capacity(batch.len());
             let mut admissions = Vec::new();
+            let mut targets = Vec::with_capacity(batch.len());
             for (index, item) in batch.into_iter().enumerate() {
                 let prepared = match item {
                     BatchItem::Params(params) => JobSpec::parse(&name, &params)
@@ -617,9 +626,10 @@ impl Runner {
                     BatchItem::Failed(failure) => Err(failure),
                 };
                 match prepared {
-                    Ok((spec, admission)) => {
+                    Ok((spec, mut admission)) => {
                         slots.push(index);
                         specs.push(spec);
+                        targets.push(admission.as_mut().and_then(|loaded| loaded.target.take()));
                         admissions.extend(admission);
                     }
                     Err(failure) => failed.push((index, failure.into_js())),
@@ -637,9 +647,9 @@ impl Runner {
             }
             // Checksums (most results of tiny tasks) become strings in one call.
             let (mut summed, mut checksums) = (Vec::new(), Vec::new());
-            for (index, result) in slots.into_iter().zip(results) {
+            for ((index, result), target) in slots.into_iter().zip(results).zip(targets) {
                 let value = match result {
-                    Ok((Some(output), _)) => output_to_js(output),
+                    Ok((Some(output), _)) => output_into(output, target.as_ref()),
                     Ok((None, checksum)) => {
                         summed.push(index as u32);
                         checksums.push(checksum);
@@ -704,7 +714,8 @@ where
     let result = to_js(&result)?;
     if let Some(produced) = produced {
         let (bytes, started) = (produced.bytes(), performance_now());
-        let value = output_to_js(produced);
+        let target = input.as_ref().and_then(|loaded| loaded.target.as_ref());
+        let value = output_into(produced, target);
         let out_ms = performance_now() - started;
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&result, &key.into(), value);
         let _ = set("output", &value);
@@ -767,10 +778,11 @@ where
     future_to_promise(async move { future.await.map_err(Failure::into_js) })
 }
 
-/// A checked job: generated params, or an app's input that is not copied yet.
+/// A checked job: generated params, or an app's input that is not copied yet (and where its
+/// output goes, when the app gave an `into`).
 pub(super) enum Checked {
     Spec(JobSpec),
-    Input(String, Plan),
+    Input(String, Plan, Option<Target>),
 }
 
 /// Checks a workload name and its params (or its `input`) without copying any data.
@@ -778,7 +790,6 @@ pub(super) fn check_job(name: &JsValue, params: &JsValue) -> Result<Checked, Fai
     check_params(&workload_name(name)?, params)
 }
 
-/// As [`check_job`], with the workload's name read already.
 /// One item of a batch, as `read_batch` found it.
 enum BatchItem {
     /// A params object's entries.
@@ -852,12 +863,19 @@ fn read_batch(items: &JsValue) -> Result<Vec<BatchItem>, Failure> {
     Ok(batch)
 }
 
+/// As [`check_job`], with the workload's name read already.
 fn check_params(name: &str, params: &JsValue) -> Result<Checked, Failure> {
     let name = name.to_string();
     let (input, rest) = split_input(entries(params, "params")?);
     if let Some(input) = input {
         engine::find_workload(&name)?;
-        return Ok(Checked::Input(name.clone(), plan(&name, &input, &rest)?));
+        let (into, rest): (Vec<_>, Vec<_>) = rest.into_iter().partition(|(key, _)| key == "into");
+        let plan = plan(&name, &input, &rest)?;
+        let target = match into.into_iter().next() {
+            Some((_, into)) if !into.is_undefined() => Some(target_of(&name, &plan, &into)?),
+            _ => None,
+        };
+        return Ok(Checked::Input(name.clone(), plan, target));
     }
     Ok(Checked::Spec(JobSpec::parse(&name, &raw_params(rest))?))
 }
@@ -867,8 +885,9 @@ fn check_params(name: &str, params: &JsValue) -> Result<Checked, Failure> {
 pub(super) async fn prepare(checked: Checked) -> Result<(JobSpec, Option<Loaded>), Failure> {
     match checked {
         Checked::Spec(spec) => Ok((spec, None)),
-        Checked::Input(name, plan) => {
-            let (spec, loaded) = plan.load(&name).await?;
+        Checked::Input(name, plan, target) => {
+            let (spec, mut loaded) = plan.load(&name).await?;
+            loaded.target = target;
             Ok((spec, Some(loaded)))
         }
     }

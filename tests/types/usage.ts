@@ -46,6 +46,10 @@ export async function usage(): Promise<void> {
   });
   const checksum: string = run.checksum;
   const sorted = await runner.run("sort", { input: new Float64Array([2, 1]) });
+  const scores = new Float64Array([2, 1]);
+  await runner.run("sort", { input: scores, into: scores });
+  const canvasData = new ImageData(4, 4);
+  await runner.run("mandelbrot", { input: { width: 4, height: 4 }, into: canvasData.data });
   const output: WorkloadOutput | undefined = sorted.output;
   if (output instanceof Float64Array) void output[0];
   const drawn = await runner.run("mandelbrot", { input: { width: 8, height: 8, center: [-0.5, 0] } });

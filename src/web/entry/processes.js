@@ -13,6 +13,33 @@ const PARTS_PER_WORKER = 4;
 const MAX_PARTS = 4096;
 
 /**
+ * The output written into the app's `into`, which the worker checked and wrote a copy of
+ * (a message cannot carry the app's own array there and back): the result then holds the
+ * app's array, as on threads. If the array was detached or resized meanwhile, the output
+ * stays a new array: nothing computed is lost.
+ */
+function intoTarget(params, output) {
+  try {
+    const into = params.into;
+    if (!ArrayBuffer.isView(into)) return output;
+    if (ArrayBuffer.isView(output)) {
+      if (into.length !== output.length) return output;
+      into.set(output);
+      return into;
+    }
+    for (const key of ["pixels", "data"]) {
+      if (ArrayBuffer.isView(output?.[key]) && into.length === output[key].length) {
+        into.set(output[key]);
+        return { ...output, [key]: into };
+      }
+    }
+  } catch {
+    // Detached, resized or hostile: the new array stays.
+  }
+  return output;
+}
+
+/**
  * Workloads whose `input` is one typed array that parts can take slices of, with how the
  * parts' outputs make the whole one. The page cuts the array into one slice per worker
  * (a copy each: a view would post its whole buffer) and moves each slice to its worker:
@@ -273,7 +300,7 @@ export class ProcessPool {
         outMs: Math.max(...copies.map((c) => c.outMs)), outBytes: copies.reduce((t, c) => t + c.outBytes, 0),
       };
     } else if (first.output !== undefined) {
-      report.output = first.output;
+      report.output = intoTarget(params, first.output);
       report.copy = first.copy;
     }
     if (callbackThrew !== undefined) {
@@ -322,7 +349,7 @@ export class ProcessPool {
    */
   async runBatch(name, items, { signal } = {}) {
     return Promise.all(items.map((params) => this.#workers.run({ name, params }, { signal }).then(
-      (result) => result.output ?? result.checksum,
+      (result) => (result.output === undefined ? result.checksum : intoTarget(params, result.output)),
       (error) => {
         if (error?.name === "AbortError" || error?.name === "PoolBrokenError" || error?.name === "PoolClosedError") throw error;
         return error;
