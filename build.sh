@@ -239,6 +239,8 @@ test_all() {
   check "clippy (wasm)" cargo "+$NIGHTLY" clippy --lib --tests --examples --target "$TARGET" -- -D warnings
   # The package's TypeScript types describe the API as the README uses it.
   check "types (tsc --strict)" npx --no-install tsc -p tests/types/tsconfig.json
+  # The README's JavaScript examples, exactly as written, against the same declarations.
+  check "README examples (tsc --strict, checkJs)" node tests/types/readme.mjs
   say "native tests"
   cargo_suite "native" cargo test --workspace
   # One dev server for the browser tests' fetches (WEBPAR_API, read when they compile) and

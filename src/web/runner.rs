@@ -151,6 +151,42 @@ export type SortOutput =
   | Uint32Array<ArrayBuffer>
   | BigInt64Array<ArrayBuffer>
   | BigUint64Array<ArrayBuffer>;
+/** What each built-in workload's `input` form takes, by workload name. */
+export interface WorkloadInputs {
+  sort: SortInput;
+  sum: SumInput;
+  sha256: BytesInput | BytesInput[];
+  mandelbrot: MandelbrotInput;
+  matmul: MatmulInput;
+  equations: SystemInput[];
+  primes: PrimesInput;
+  nbody: NbodyInput;
+  wordcount: BytesInput | BytesInput[];
+}
+/** What each built-in workload's `input` form gives back, by workload name. */
+export interface WorkloadOutputs {
+  sort: SortOutput;
+  sum: SumOutput;
+  sha256: Digest[];
+  mandelbrot: Image;
+  matmul: MatrixData;
+  equations: Solutions;
+  primes: PrimeList;
+  nbody: BodiesState;
+  wordcount: WordCounts;
+}
+/** The input of workload `N` (any input for a workload registered by another crate). */
+export type InputOf<N extends string> = N extends keyof WorkloadInputs ? WorkloadInputs[N] : WorkloadInput;
+/** The output of workload `N`'s input form (any output for a registered workload). */
+export type OutputOf<N extends string> = N extends keyof WorkloadOutputs ? WorkloadOutputs[N] : WorkloadOutput;
+/** The params of workload `N`'s input form: its `input`, and `top`/`into` where they apply. */
+export interface InputParams<N extends string> {
+  input: InputOf<N>;
+  top?: number;
+  into?: OutputTarget;
+}
+/** A report of a job on an app's data: its output is there. */
+export type OutputReport<N extends string> = Omit<RunReport, "output"> & { output: OutputOf<N> };
 /** The real output of a job on an app's data. */
 export type WorkloadOutput =
   | SortOutput
@@ -175,10 +211,10 @@ export interface JobControls {
   timeoutMs?: number;
   /**
    * Called 10 times a second with the finished fraction of the job (monotone, in [0, 1]), and
-   * with 1 at the end; for I/O jobs also with the calls completed and in flight. If it throws,
+   * with 1 at the end (I/O jobs also pass the calls completed and in flight). If it throws,
    * the job stops and rejects with CallbackError (err.cause: what it threw).
    */
-  onProgress?: (fraction: number, calls?: { completed: number; inFlight: number }) => void;
+  onProgress?: (fraction: number) => void;
 }
 /** Options of `Runner.run`. */
 export interface RunOptions extends JobControls {
@@ -288,12 +324,14 @@ export interface CallResult {
   cause?: unknown;
 }
 /** Options of `Runner.io`. */
-export interface IoOptions extends JobControls {
+export interface IoOptions extends Omit<JobControls, "onProgress"> {
   /**
    * Receives the results in batches, in completion order. If it throws, the job stops and
    * rejects with CallbackError (err.cause: what it threw; err.report: the counts so far).
    */
   onBatch?: (results: CallResult[]) => void;
+  /** As for every job, with the calls completed and in flight beside the fraction. */
+  onProgress?: (fraction: number, calls: { completed: number; inFlight: number }) => void;
 }
 /** What an I/O job did, against the ideal. */
 export interface IoReport {

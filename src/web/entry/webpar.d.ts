@@ -3,7 +3,7 @@ import type { InitInput, InitOutput } from "./webpar_core.js";
 import type {
   CompareOptions, Comparison, IoOptions, IoReport, IoSpec, JobControls, LabExperiment, LabReport, MemoryUsage, Mode,
   Params, PipelineReport, PipelineSpec, RunOptions, RunReport, Sweep, SweepOptions, Workload,
-  WorkloadOutput,
+  WorkloadOutput, InputParams, OutputOf, OutputReport,
 } from "./webpar_core.js";
 /** Where CPU jobs run: threads (shared memory), processes (isolated workers), or the page. */
 export type Backend = "threads" | "processes" | "sequential";
@@ -188,11 +188,13 @@ export class Task<T = RunReport> implements PromiseLike<T> {
   readonly error: unknown;
   /** The progress fractions as they come, ending when the task settles. */
   readonly progress: AsyncIterable<number>;
+  // `then` and `catch` take what a Promise's do (a rejection reason is `any` there), so that
+  // a Task stands wherever a Promise does.
   then<A = T, B = never>(
     onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
-    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+    onRejected?: ((reason: any) => B | PromiseLike<B>) | null,
   ): Promise<A | B>;
-  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B>;
+  catch<B = never>(onRejected?: ((reason: any) => B | PromiseLike<B>) | null): Promise<T | B>;
   finally(onFinally?: (() => void) | null): Promise<T>;
   /** True if it was still queued (it never runs); a running task is asked to stop (false). */
   cancel(): boolean;
@@ -345,14 +347,28 @@ export class Runner implements Disposable, AsyncDisposable {
    */
   lab(name: string, params?: Record<string, number>, options?: LabOptions): Promise<LabResult>;
   validate(name: string, params: Params): void;
+  /** On an app's data (`{ input }`): the report holds the workload's real output. */
+  run<N extends string>(name: N, params: InputParams<N>, options?: RunOptions): Promise<OutputReport<N>>;
   run(name: string, params: Params, options?: RunOptions): Promise<RunReport>;
   compare(name: string, params: Params, options?: CompareOptions): Promise<Comparison>;
   sweep(name: string, params: Params, options?: SweepOptions): Promise<Sweep>;
   io(spec: IoSpec, options?: IoOptions): Promise<IoReport>;
   pipeline(spec?: PipelineSpec, options?: JobControls): Promise<PipelineReport>;
   /** Queues a job; the Task settles with its RunReport. Never throws. */
+  submit<N extends string>(name: N, params: InputParams<N>, options?: SubmitOptions): Task<OutputReport<N>>;
   submit(name: string, params: Params, options?: SubmitOptions): Task;
-  /** Runs `name` on every input lazily: the output of an input, the checksum of params. */
+  /** Runs `name` on every input lazily: the output of each input... */
+  map<N extends string>(
+    name: N,
+    inputs: Iterable<InputParams<N>> | AsyncIterable<InputParams<N>>,
+    options?: MapOptions,
+  ): AsyncIterable<OutputOf<N>>;
+  /** ...or the checksum (a decimal string) of each params object. */
+  map(
+    name: string,
+    inputs: Iterable<Record<string, number>> | AsyncIterable<Record<string, number>>,
+    options?: MapOptions,
+  ): AsyncIterable<string>;
   map(
     name: string,
     inputs: Iterable<Params> | AsyncIterable<Params>,
@@ -379,11 +395,17 @@ export class Runner implements Disposable, AsyncDisposable {
   [Symbol.dispose](): void;
   [Symbol.asyncDispose](): Promise<void>;
 }
+/**
+ * A task `asCompleted` yields: settled already, so its `value`, `error` and `status` are
+ * final (`await task.result()` gives the value or throws). Typed without `then`, since
+ * TypeScript's `for await` would otherwise take each yielded task for its value.
+ */
+export type SettledTask<T> = Omit<T, "then" | "catch" | "finally">;
 /** Yields the tasks as they settle, first settled first (as_completed). */
 export function asCompleted<T extends PromiseLike<unknown>>(
   tasks: Iterable<T>,
   options?: { timeoutMs?: number },
-): AsyncIterableIterator<T>;
+): AsyncIterableIterator<SettledTask<T>>;
 /** Waits for tasks until `returnWhen` or `timeoutMs`; never rejects for their failures. */
 export function wait<T extends PromiseLike<unknown>>(
   tasks: Iterable<T>,
