@@ -69,12 +69,14 @@ test("Cancel stops an I/O run, and the pipeline reports both phases", async () =
   await page.click("#io-pipeline");
   await page.waitForSelector("#pipeline-results:not([hidden])", { timeout: 120_000 });
   assert.equal(await page.textContent("#io-error"), "");
-  const [sequential, concurrent] = await tableCells(page, "#pipeline-table");
+  const [sequential, concurrent, streamedRow] = await tableCells(page, "#pipeline-table");
   assert.equal(sequential[1], "1");
   assert.equal(sequential[2], "1");
   assert.equal(concurrent[1], "6");
   assert.equal(sequential[6], concurrent[6], "same checksum");
-  assert.match(await page.textContent("#pipeline-summary"), /100 documents of 256 KiB .* I\/O [\d.]+× faster with concurrent fetches, CPU [\d.]+× faster on the pool, [\d.]+× in all\. Checksums match ✓/);
+  assert.equal(streamedRow[0], "streamed: mapAsync → map");
+  assert.match(streamedRow[6], /^[\d,]+ words$/);
+  assert.match(await page.textContent("#pipeline-summary"), /100 documents of 256 KiB .* I\/O [\d.]+× faster with concurrent fetches, CPU [\d.]+× faster on the pool, [\d.]+× in all\. Checksums match ✓\. Streamed \(.*at most 12 held where the phased run holds all 100\): [\d.]+× the phased run's speed .*words match ✓\./);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -57,11 +57,12 @@ test(`the README's JS examples run and print what they promise (${isolated ? "is
     assert.equal(logs[24], "closed: PoolClosedError; 2 completed, 1 failed, queue wait p50 true");
     assert.equal(logs[25], "20 replies, items 0..19, method POST");
     assert.equal(logs[26], "mapAsync: page=1 page=2 page=3 page=4 page=5 page=6");
-    assert.equal(logs[27], isolated ? "backend: threads" : "backend: processes (threads: the page is not cross-origin isolated)");
-    assert.match(logs[28], /^processes: 78498 primes in \d+ parts, \d+ messages$/);
-    assert.equal(logs[29], "fib(25) = 75025; map: 55 6765 832040; ValidationError on email; EngineCrashedError, then 55");
-    assert.equal(logs[30], "lab: gil, race, locks, queue, pickling, asyncio, exceptions");
-    assert.equal(logs[31], "completion order 3,2,1,0: the reverse of submission");
+    assert.match(logs[27], /^pipeline: [1-9]\d* words in 8 documents$/);
+    assert.equal(logs[28], isolated ? "backend: threads" : "backend: processes (threads: the page is not cross-origin isolated)");
+    assert.match(logs[29], /^processes: 78498 primes in \d+ parts, \d+ messages$/);
+    assert.equal(logs[30], "fib(25) = 75025; map: 55 6765 832040; ValidationError on email; EngineCrashedError, then 55");
+    assert.equal(logs[31], "lab: gil, race, locks, queue, pickling, asyncio, exceptions");
+    assert.equal(logs[32], "completion order 3,2,1,0: the reverse of submission");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
