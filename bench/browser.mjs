@@ -19,6 +19,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { launch, open } from "../tests/e2e/browser.mjs";
 import { ioStalls } from "./stalls.mjs";
 import { processesBench } from "./processes.mjs";
+import { median, medianInterval, ratioInterval, relativeHalfWidth } from "./interval.mjs";
 
 const [out, repeatsArg] = process.argv.slice(2);
 const repeats = Number(repeatsArg ?? 5);
@@ -32,7 +33,7 @@ try {
   await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
   const threads = Number(await page.getAttribute("#status", "data-threads"));
   const rows = [];
-  rows.push(...await page.evaluate(compareAll, repeats));
+  rows.push(...await compareAll(page, repeats));
   await page.addScriptTag({ url: "/vendor/workerpool.js" });
   rows.push(...await page.evaluate(jsPeers, { repeats, threads }));
   rows.push(...await page.evaluate(roundTrips, ROUND_TRIPS));
@@ -54,31 +55,70 @@ try {
   await context.close();
 }
 
-/** In the page: Runner.compare of every workload's defaults. */
-async function compareAll(repeats) {
-  const { Runner } = await import("/pkg/webpar.js");
-  const runner = new Runner();
+/** Most time spent repeating one workload's comparison before it stops at the time cap. */
+const COMPARE_CAP_MS = 45_000;
+/** Most repeats of each mode for one workload. */
+const MAX_REPEATS = 40;
+/** The interval each speedup is repeated until: ±3%. */
+const TARGET_HALF_WIDTH = 0.03;
+
+/**
+ * Runner.compare of every workload's defaults, threads and isolated workers beside the
+ * sequential run, the modes taking turns: batches of `repeats` are added until the 95%
+ * interval of each speedup is within ±3% (then the row says "converged") or the time cap is
+ * reached ("time cap"). Each row keeps its timings and the interval of its median.
+ */
+async function compareAll(page, repeats) {
+  const workloads = await page.evaluate(async () => {
+    const { Runner } = await import("/pkg/webpar.js");
+    window.benchRunner = new Runner();
+    return window.benchRunner.workloads().filter((w) => w.name !== "empty")
+      .map((w) => ({ name: w.name, params: Object.fromEntries(w.params.map((p) => [p.name, p.default])) }));
+  });
+  const modes = ["sequential", "parallel", "processes"];
   const rows = [];
-  for (const workload of runner.workloads()) {
-    if (workload.name === "empty") continue;
-    const params = Object.fromEntries(workload.params.map((p) => [p.name, p.default]));
-    // Threads and isolated workers side by side, the modes taking turns.
-    const cmp = await runner.compare(workload.name, params, { repeats, modes: ["sequential", "parallel", "processes"] });
-    for (const run of cmp.runs) {
+  for (const { name, params } of workloads) {
+    const times = Object.fromEntries(modes.map((mode) => [mode, []]));
+    const started = performance.now();
+    let last;
+    let stopped;
+    for (;;) {
+      last = await page.evaluate(([n, p, r, m]) => window.benchRunner.compare(n, p, { repeats: r, modes: m }),
+        [name, params, repeats, modes]);
+      for (const run of last.runs) times[run.mode].push(...run.timesMs);
+      const widths = ["parallel", "processes"].map((mode) => {
+        const speedup = median(times.sequential) / median(times[mode]);
+        return relativeHalfWidth(ratioInterval(times.sequential, times[mode]), speedup);
+      });
+      if (Math.max(...widths) <= TARGET_HALF_WIDTH) { stopped = "converged"; break; }
+      if (performance.now() - started > COMPARE_CAP_MS || times.sequential.length >= MAX_REPEATS) {
+        stopped = "time cap";
+        break;
+      }
+    }
+    for (const run of last.runs) {
+      const runTimes = times[run.mode];
+      const [low, high] = medianInterval(runTimes);
       rows.push({
         kind: "run", workload: run.workload, mode: run.mode, where: "wasm", threads: run.threads,
-        threads_used: run.threadsUsed, median_ms: run.medianMs, min_ms: run.minMs, max_ms: run.maxMs,
-        checksum: run.checksum, repeats, params: run.params,
+        threads_used: run.threadsUsed, median_ms: median(runTimes), ci_low_ms: low, ci_high_ms: high,
+        min_ms: Math.min(...runTimes), max_ms: Math.max(...runTimes), times_ms: runTimes,
+        checksum: run.checksum, repeats: runTimes.length, stopped, params: run.params,
         ...(run.mode === "processes" ? { parts: run.parts, messages: run.messages, bytes_copied: run.bytesCopied } : {}),
       });
     }
-    console.log(`wasm ${workload.name}: ${cmp.runs[0].medianMs.toFixed(1)} ms -> threads ${cmp.runs[1].medianMs.toFixed(1)} ms ` +
-      `(${cmp.speedups.parallel.toFixed(2)}x), processes ${cmp.runs[2].medianMs.toFixed(1)} ms (${cmp.speedups.processes.toFixed(2)}x)`);
+    const speedup = (mode) => {
+      const value = median(times.sequential) / median(times[mode]);
+      const [low, high] = ratioInterval(times.sequential, times[mode]);
+      return `${value.toFixed(2)}x [${low.toFixed(2)}, ${high.toFixed(2)}]`;
+    };
+    console.log(`wasm ${name}: ${median(times.sequential).toFixed(1)} ms -> threads ${median(times.parallel).toFixed(1)} ms ` +
+      `(${speedup("parallel")}), processes ${median(times.processes).toFixed(1)} ms (${speedup("processes")}); ` +
+      `${times.sequential.length} repeats, ${stopped}`);
   }
   return rows;
 }
 
-/** In the page: the plain-JS peers on a workerpool pool of `threads` workers. */
 async function jsPeers({ repeats, threads }) {
   const { Runner } = await import("/pkg/webpar.js");
   const defaults = Object.fromEntries(new Runner().workloads().map((w) =>

@@ -59,7 +59,7 @@ async function openPageCompare({ repeats, threads }) {
       rows.push({
         kind: "run", workload: run.workload, mode: run.mode === "sequential" ? "sequential" : "processes",
         where: "wasm", page: "not isolated", threads: run.threads, threads_used: run.threadsUsed,
-        median_ms: run.medianMs, min_ms: run.minMs, max_ms: run.maxMs, checksum: run.checksum, repeats,
+        median_ms: run.medianMs, min_ms: run.minMs, max_ms: run.maxMs, times_ms: run.timesMs, checksum: run.checksum, repeats,
         params: run.params, parts: run.parts, messages: run.messages, bytes_copied: run.bytesCopied,
       });
     }

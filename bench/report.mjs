@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cpus } from "node:os";
+import { medianInterval, ratioInterval } from "./interval.mjs";
 
 const [nativePath, browserPath, out, ...moreNative] = process.argv.slice(2);
 const native = [nativePath, ...moreNative].filter((path) => existsSync(path))
@@ -53,12 +54,38 @@ const find = (workload, mode, where, page) => runs.find((r) => r.workload === wo
   r.where === where && r.page === page);
 const ms = (row) => (row ? row.median_ms.toFixed(1) : "-");
 const ratio = (a, b) => (a && b ? (a.median_ms / b.median_ms).toFixed(2) + "x" : "-");
+/** A median with its 95% interval as ± a share of it (the interval's half width). */
+const msCi = (row) => {
+  if (!row) return "-";
+  const [low, high] = row.ci_low_ms !== undefined ? [row.ci_low_ms, row.ci_high_ms]
+    : row.times_ms ? medianInterval(row.times_ms) : [undefined, undefined];
+  if (low === undefined) return ms(row);
+  return `${ms(row)} ±${((high - low) / 2 / row.median_ms * 100).toFixed(1)}%`;
+};
+/** The speedup below which a compute-bound kernel misses its target on 2 cores. */
+const TARGET = 1.9;
+/** Workloads bound by memory bandwidth rather than compute: no speedup target. */
+const MEMORY_BOUND = new Set(["sum"]);
+/**
+ * A speedup with its 95% interval; marked † when the interval crosses the target and ✗ when it
+ * lies below it (compute-bound kernels on two or more threads).
+ */
+const speedupCi = (base, other) => {
+  if (!base || !other) return "-";
+  const value = base.median_ms / other.median_ms;
+  if (!base.times_ms || !other.times_ms) return `${value.toFixed(2)}x`;
+  const [low, high] = ratioInterval(base.times_ms, other.times_ms);
+  const judged = other.threads >= 2 && !MEMORY_BOUND.has(base.workload) && other.mode !== "processes";
+  const mark = !judged ? "" : high < TARGET ? " ✗" : low < TARGET ? " †" : "";
+  return `${value.toFixed(2)}x [${low.toFixed(2)}, ${high.toFixed(2)}]${mark}`;
+};
+const repeatsOf = (row) => (row?.stopped ? `${row.repeats} (${row.stopped})` : row ? String(row.repeats) : "-");
 
-const header = ["workload", "wasm seq ms", "threads ms", "speedup", "processes ms", "speedup",
-  "copied MiB", "native seq ms", "native par ms", "wasm/native (1 thread)", "portable seq ms",
-  "wasm/portable", "JS workerpool par ms", "webpar vs JS", "checksums"];
+const header = ["workload", "wasm seq ms", "threads ms", "speedup [95% CI]", "processes ms", "speedup [95% CI]",
+  "repeats", "copied MiB", "native seq ms", "native par ms", "native speedup [95% CI]", "wasm/native (1 thread)",
+  "portable seq ms", "wasm/portable", "JS workerpool par ms", "webpar vs JS", "checksums"];
 const table = [header];
-const openHeader = ["workload", "seq ms (1 worker)", "processes ms", "speedup", "parts", "messages", "copied bytes"];
+const openHeader = ["workload", "seq ms (1 worker)", "processes ms", "speedup [95% CI]", "repeats", "parts", "messages", "copied bytes"];
 const openTable = [openHeader];
 let differ = false;
 const mib = (row) => (row?.bytes_copied === undefined ? "-" : (row.bytes_copied / 1048576).toFixed(2));
@@ -72,9 +99,10 @@ for (const workload of [...new Set(runs.map((r) => r.workload))]) {
   const soft = [find(workload, "sequential", "native-soft-sha"), find(workload, "parallel", "native-soft-sha")];
   const checksums = new Set([ws, wp, wx, os, ox, ns, np, ps, pp, ...soft, js].filter(Boolean).map((r) => r.checksum));
   differ ||= checksums.size !== 1;
-  table.push([workload, ms(ws), ms(wp), ratio(ws, wp), ms(wx), ratio(ws, wx), mib(wx), ms(ns), ms(np), ratio(ws, ns),
-    ms(ps), ratio(ws, ps), ms(js), js ? ratio(js, wp) : "-", checksums.size === 1 ? "equal" : "DIFFER"]);
-  if (ox) openTable.push([workload, ms(os), ms(ox), ratio(os, ox), ox.parts, ox.messages, ox.bytes_copied]);
+  table.push([workload, msCi(ws), msCi(wp), speedupCi(ws, wp), msCi(wx), speedupCi(ws, wx), repeatsOf(ws), mib(wx),
+    msCi(ns), msCi(np), speedupCi(ns, np), ratio(ws, ns), msCi(ps), ratio(ws, ps), ms(js), js ? ratio(js, wp) : "-",
+    checksums.size === 1 ? "equal" : "DIFFER"]);
+  if (ox) openTable.push([workload, msCi(os), msCi(ox), speedupCi(os, ox), repeatsOf(ox), ox.parts, ox.messages, ox.bytes_copied]);
 }
 
 const overhead = (name) => rows.filter((r) => r.kind === "overhead" && r.overhead === name);
@@ -130,7 +158,7 @@ const markdownTable = (t) => {
 };
 const load = machine.load;
 const machineLine = `${machine.cores} cores (${machine.cpu}), ${machine.browser} headless, pool of ${machine.pool_threads} threads, ` +
-  `medians of ${runs[0]?.repeats} repeats, ${machine.date}` + (load ? `; load average ${load.load_average_before.toFixed(2)} before the run, ` +
+  `medians with 95% intervals, ${machine.date}` + (load ? `; load average ${load.load_average_before.toFixed(2)} before the run, ` +
   `CPU busy ${(load.busy_share * 100).toFixed(0)}% and stolen ${(load.steal_share * 100).toFixed(1)}% during it` +
   (load.busy_before ? " — taken on a busy machine: treat its ratios as rough" : "") : "");
 console.log(markdownTable(table));
@@ -166,6 +194,13 @@ target, without them; *JS workerpool* is the same algorithm in plain JS on a
 All of them produce the same checksum (last column). *webpar vs JS* is JS time / webpar
 parallel time.
 
+Each time is a median with its 95% confidence interval (percentile bootstrap) as ± a share
+of it; each speedup has its interval in brackets. The modes take turns, in batches, until the
+interval of every speedup of the workload is within ±3% (*converged*) or 45 s have passed
+(*time cap*; 30 s natively); *repeats* counts the runs of each mode. On threads, † marks a
+speedup whose interval crosses the ${TARGET}× target of a compute-bound kernel on two cores and
+✗ one that lies below it (\`sum\` is bound by memory bandwidth and has no target).
+
 ${markdownTable(table)}
 
 *processes* is the same job on isolated workers (each its own instance of the build without
@@ -186,7 +221,7 @@ ${markdownTable(picklingTable)}` : "(not measured in this run)"}
 ## The processes backend on a page without COOP/COEP
 
 The page most sites are: no threads, so \`init({ backend: "auto" })\` picks isolated workers.
-Sequential is the job whole on one worker.
+Sequential is the job whole on one worker (a fixed number of repeats here, with intervals).
 
 ${markdownTable(openTable)}
 
