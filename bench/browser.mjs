@@ -19,11 +19,18 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { launch, open } from "../tests/e2e/browser.mjs";
 import { ioStalls } from "./stalls.mjs";
 import { processesBench } from "./processes.mjs";
+import { pageVsApi } from "./page.mjs";
 import { median, medianInterval, ratioInterval, relativeHalfWidth } from "./interval.mjs";
 
 const [out, repeatsArg] = process.argv.slice(2);
 const repeats = Number(repeatsArg ?? 5);
 const ROUND_TRIPS = 10_000;
+/** Most time spent repeating one workload's comparison before it stops at the time cap. */
+const COMPARE_CAP_MS = 45_000;
+/** Most repeats of each mode for one workload. */
+const MAX_REPEATS = 40;
+/** The interval each speedup is repeated until: ±3%. */
+const TARGET_HALF_WIDTH = 0.03;
 const context = await launch();
 const log = (line) => console.log(line);
 
@@ -47,6 +54,7 @@ try {
   rows.push(...await page.evaluate(ioStalls));
   rows.push(await devServerLoad());
   rows.push(...await processesBench(context, { repeats, threads }));
+  rows.push(...await pageVsApi(context));
   if (problems.length) throw new Error(`the page reported errors: ${problems.join("; ")}`);
   const browser = await page.evaluate(() => navigator.userAgent.match(/Chrom(?:e|ium)\/[\d.]+/)?.[0] ?? navigator.userAgent);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -54,13 +62,6 @@ try {
 } finally {
   await context.close();
 }
-
-/** Most time spent repeating one workload's comparison before it stops at the time cap. */
-const COMPARE_CAP_MS = 45_000;
-/** Most repeats of each mode for one workload. */
-const MAX_REPEATS = 40;
-/** The interval each speedup is repeated until: ±3%. */
-const TARGET_HALF_WIDTH = 0.03;
 
 /**
  * Runner.compare of every workload's defaults, threads and isolated workers beside the

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cpus } from "node:os";
-import { medianInterval, ratioInterval } from "./interval.mjs";
+import { median, medianInterval, ratioInterval } from "./interval.mjs";
 
 const [nativePath, browserPath, out, ...moreNative] = process.argv.slice(2);
 const native = [nativePath, ...moreNative].filter((path) => existsSync(path))
@@ -135,6 +135,11 @@ const overheadLines = [
     `the app's own JS functions on ${r.workers} isolated workers, a task that returns its argument: createWorkerPool ${r.webpar_round_trip_us.toFixed(1)} µs per task awaited one at a time, ` +
     `${r.webpar_all_at_once_per_s.toFixed(0)}/s 20,000 submitted at once, ${r.webpar_map_per_s.toFixed(0)}/s through map; workerpool ${r.workerpool_round_trip_us.toFixed(1)} µs, ` +
     `${r.workerpool_all_at_once_per_s.toFixed(0)}/s at once (its exec; it has no lazy map)`),
+  ...rows.filter((r) => r.kind === "page_vs_api").map((r) => {
+    const [shown, measured] = [median(r.page), median(r.api)];
+    return `the demo page's compare of ${r.workload} against the same compare through the API in the same page (${r.page.length} rounds each, taking turns): ` +
+      `the page shows ${shown.toFixed(2)}x, the API measures ${measured.toFixed(2)}x (${((shown / measured - 1) * 100).toFixed(1)}%)`;
+  }),
   ...overhead("abort_latency_ms").map((r) => `abort latency of ${r.workload} at ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(", ")}: ${r.value.toFixed(1)} ms`),
 ].filter(Boolean);
 
