@@ -62,6 +62,10 @@ pub async fn drive(
     }
     .fuse();
     let started = host.now();
+    // The app's own function (mapAsync): cheap to start, and its consumer waits for each value.
+    let function_source = matches!(spec.source, CallSource::Function);
+    // Starts between two readings of the clock when starting a call is cheap.
+    let cheap_run = if function_source { 16 } else { 256 };
     let mut last_yield = started;
     loop {
         if control.stop_reason().is_some() {
@@ -99,7 +103,7 @@ pub async fn drive(
                             books.settle(ended, now, host, control, on_batch);
                         }
                         Call::Pending(call) => {
-                            costly = !matches!(spec.source, CallSource::Function);
+                            costly = !function_source;
                             in_flight.push(with_timeout(
                                 call,
                                 host,
@@ -112,11 +116,6 @@ pub async fn drive(
                         }
                     }
                     streak += 1;
-                    let cheap_run = if matches!(spec.source, CallSource::Function) {
-                        16
-                    } else {
-                        256
-                    };
                     let yield_due = (costly || streak % cheap_run == 0) && {
                         now = host.now();
                         now - last_yield > YIELD_EVERY_MS
@@ -135,7 +134,7 @@ pub async fn drive(
         };
         // The function source's consumer waits for each value (mapAsync): hand over what
         // has settled whenever the driver is about to wait, instead of when a batch fills.
-        if matches!(spec.source, CallSource::Function) {
+        if function_source {
             if let Some(batch) = books.batcher.flush() {
                 books.tally.deliver(batch, host, on_batch);
             }

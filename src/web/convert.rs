@@ -85,6 +85,15 @@ pub fn threw_while_read(what: &str, thrown: JsValue) -> Failure {
     )
 }
 
+/// The error for `value` where a plain object was expected; `what` names it.
+pub fn not_plain_object(what: &str, value: &JsValue) -> Failure {
+    Error::invalid(format!(
+        "{what} must be a plain object, got a {}",
+        type_name(value)
+    ))
+    .into()
+}
+
 /// The entries of a plain object; `what` names it in errors. `undefined` is an empty object.
 ///
 /// # Errors
@@ -96,11 +105,7 @@ pub fn entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>, Fa
         return Ok(Vec::new());
     }
     if pairs.is_null() {
-        return Err(Error::invalid(format!(
-            "{what} must be a plain object, got a {}",
-            type_name(value)
-        ))
-        .into());
+        return Err(not_plain_object(what, value));
     }
     let pairs: js_sys::Array = pairs.unchecked_into();
     // `Object.entries` returns fresh arrays of [string, value]: reading them runs no caller code.

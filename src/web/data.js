@@ -118,8 +118,8 @@ function typeName(value) {
 /**
  * A batch's params objects read in one call (a tiny task's params would otherwise take a
  * handful of calls between wasm and JS each). Returns `undefined` when `items` is not an
- * array or holds more than `maxItems` (the caller then says why), else `{ length, counts,
- * keys, pairKeys, numbers, others, special }`: `counts[i]` is item i's number of entries, or
+ * array or holds more than `maxItems` (the caller then says why), else `{ counts, keys,
+ * pairKeys, numbers, others, special }`: `counts[i]` is item i's number of entries, or
  * -1 when it is not a plain object, -2 when reading it threw, -3 when it has an `input`
  * (read again on its own); `keys` every distinct key, `pairKeys`/`numbers` each entry's key
  * index and value (NaN when not a number), `others` [entry index, type name] of each entry
@@ -172,7 +172,6 @@ export function readBatch(items, maxItems) {
     }
   }
   return {
-    length, counts, keys, pairKeys: Uint32Array.from(pairKeys), numbers: Float64Array.from(numbers),
-    others, special,
+    counts, keys, pairKeys: Uint32Array.from(pairKeys), numbers: Float64Array.from(numbers), others, special,
   };
 }

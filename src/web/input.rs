@@ -353,7 +353,9 @@ pub(super) struct Target {
 /// buffer.
 pub(super) fn target_of(name: &str, plan: &Plan, into: &JsValue) -> Result<Target, Failure> {
     let (kind, len, size): (&'static str, u64, u64) = match plan {
-        Plan::Sort(kind, _, len) => (kind, *len as u64, if kind.contains("32") { 4 } else { 8 }),
+        Plan::Sort(kind, bytes, len) => {
+            (kind, *len as u64, u64::from(bytes.length()) / *len as u64)
+        }
         Plan::Ready(Input::Mandelbrot(view)) => (
             "Uint8ClampedArray",
             u64::from(view.width) * u64::from(view.height) * 4,
@@ -397,19 +399,6 @@ pub(super) fn target_of(name: &str, plan: &Plan, into: &JsValue) -> Result<Targe
     })
 }
 
-/// Writes `bytes` over the target's elements in one copy, unless its buffer was detached
-/// or resized meanwhile (then false: the caller returns a new array; nothing is lost).
-fn write_target(target: &Target, bytes: &[u8]) -> bool {
-    let Ok(Some(view)) = bytes_of(&target.value, target.kind) else {
-        return false;
-    };
-    if u64::from(view.length()) != target.bytes || bytes.len() as u64 != target.bytes {
-        return false;
-    }
-    view.copy_from(bytes);
-    true
-}
-
 /// The bytes of a slice of plain numbers.
 fn bytes_of_numbers<T: Copy>(numbers: &[T]) -> &[u8] {
     // Plain numbers (no padding, any bit pattern valid as bytes), borrowed as long as `numbers`.
@@ -421,47 +410,25 @@ fn bytes_of_numbers<T: Copy>(numbers: &[T]) -> &[u8] {
     }
 }
 
-/// [`output_to_js`], writing into the app's `into` when there is one.
-pub(super) fn output_into(output: Produced, target: Option<&Target>) -> JsValue {
-    let Some(target) = target else {
-        return output_to_js(output);
+/// The app's `into` with `values` written over its elements in one copy, or, without a
+/// target (or when its buffer was detached or resized meanwhile: nothing computed is lost),
+/// `copy()`: a new typed array.
+fn placed<T: Copy>(
+    target: Option<&Target>,
+    values: &[T],
+    copy: impl FnOnce() -> JsValue,
+) -> JsValue {
+    let bytes = bytes_of_numbers(values);
+    let Some(target) = target.filter(|target| bytes.len() as u64 == target.bytes) else {
+        return copy();
     };
-    let written = match &output {
-        Produced::Sorted(numbers) => write_target(
-            target,
-            match numbers {
-                Numbers::F64(v) => bytes_of_numbers(v),
-                Numbers::F32(v) => bytes_of_numbers(v),
-                Numbers::I32(v) => bytes_of_numbers(v),
-                Numbers::U32(v) => bytes_of_numbers(v),
-                Numbers::I64(v) => bytes_of_numbers(v),
-                Numbers::U64(v) => bytes_of_numbers(v),
-            },
-        ),
-        Produced::Image { rgba, .. } => write_target(target, rgba),
-        Produced::Product(m) => write_target(target, bytes_of_numbers(&m.data)),
-        _ => false,
-    };
-    if !written {
-        return output_to_js(output);
-    }
-    // The output's other fields, with the target where its array would be.
-    let object = Object::new();
-    let set = |key: &str, value: &JsValue| Reflect::set(&object, &key.into(), value);
-    match output {
-        Produced::Image { width, height, .. } => {
-            let _ = set("width", &width.into());
-            let _ = set("height", &height.into());
-            let _ = set("pixels", &target.value);
+    match bytes_of(&target.value, target.kind) {
+        Ok(Some(view)) if u64::from(view.length()) == target.bytes => {
+            view.copy_from(bytes);
+            target.value.clone()
         }
-        Produced::Product(m) => {
-            let _ = set("data", &target.value);
-            let _ = set("rows", &(m.rows as u32).into());
-            let _ = set("cols", &(m.cols as u32).into());
-        }
-        _ => return target.value.clone(),
+        _ => copy(),
     }
-    object.into()
 }
 
 /// Copies the `len` numbers of a typed array of `kind` (its bytes) into [`Numbers`].
@@ -956,8 +923,9 @@ macro_rules! typed_copy {
     }};
 }
 
-/// The real output as JS values: typed arrays (one copy out of wasm memory) and plain objects.
-pub(super) fn output_to_js(output: Produced) -> JsValue {
+/// The real output as JS values: typed arrays (one copy out of wasm memory, into the app's
+/// `into` when it gave one) and plain objects.
+pub(super) fn output_to_js(output: Produced, target: Option<&Target>) -> JsValue {
     let object = |pairs: &[(&str, JsValue)]| -> JsValue {
         let object = Object::new();
         for (key, value) in pairs {
@@ -967,12 +935,24 @@ pub(super) fn output_to_js(output: Produced) -> JsValue {
     };
     match output {
         Produced::Sorted(numbers) => match numbers {
-            Numbers::F64(v) => typed_copy!(js_sys::Float64Array, &v[..]).into(),
-            Numbers::F32(v) => typed_copy!(js_sys::Float32Array, &v[..]).into(),
-            Numbers::I32(v) => typed_copy!(js_sys::Int32Array, &v[..]).into(),
-            Numbers::U32(v) => typed_copy!(js_sys::Uint32Array, &v[..]).into(),
-            Numbers::I64(v) => typed_copy!(js_sys::BigInt64Array, &v[..]).into(),
-            Numbers::U64(v) => typed_copy!(js_sys::BigUint64Array, &v[..]).into(),
+            Numbers::F64(v) => placed(target, &v, || {
+                typed_copy!(js_sys::Float64Array, &v[..]).into()
+            }),
+            Numbers::F32(v) => placed(target, &v, || {
+                typed_copy!(js_sys::Float32Array, &v[..]).into()
+            }),
+            Numbers::I32(v) => placed(target, &v, || {
+                typed_copy!(js_sys::Int32Array, &v[..]).into()
+            }),
+            Numbers::U32(v) => placed(target, &v, || {
+                typed_copy!(js_sys::Uint32Array, &v[..]).into()
+            }),
+            Numbers::I64(v) => placed(target, &v, || {
+                typed_copy!(js_sys::BigInt64Array, &v[..]).into()
+            }),
+            Numbers::U64(v) => placed(target, &v, || {
+                typed_copy!(js_sys::BigUint64Array, &v[..]).into()
+            }),
         },
         Produced::Total(total) => object(&[("sum", js_sys::BigInt::from(total).into())]),
         Produced::Digests(digests) => digests
@@ -995,13 +975,17 @@ pub(super) fn output_to_js(output: Produced) -> JsValue {
             ("height", height.into()),
             (
                 "pixels",
-                typed_copy!(js_sys::Uint8ClampedArray, &rgba[..]).into(),
+                placed(target, &rgba, || {
+                    typed_copy!(js_sys::Uint8ClampedArray, &rgba[..]).into()
+                }),
             ),
         ]),
         Produced::Product(m) => object(&[
             (
                 "data",
-                typed_copy!(js_sys::Float64Array, &m.data[..]).into(),
+                placed(target, &m.data, || {
+                    typed_copy!(js_sys::Float64Array, &m.data[..]).into()
+                }),
             ),
             ("rows", (m.rows as u32).into()),
             ("cols", (m.cols as u32).into()),

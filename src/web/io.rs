@@ -465,30 +465,35 @@ impl std::future::Future for Settling {
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Outcome> {
-        let ok = {
+        // How the attempt ended: Some(ok), or None if its slot is gone (not reached: the slot
+        // lives until this future ends; then the attempt fails rather than waits for nothing).
+        let ended = {
             let mut pending = self.pending.borrow_mut();
-            let Some(slot) = pending.get_mut(&self.index) else {
-                return std::task::Poll::Pending;
-            };
-            match slot.ok {
-                Some(ok) => {
-                    pending.remove(&self.index);
-                    ok
-                }
-                None => {
-                    slot.waker = Some(cx.waker().clone());
-                    return std::task::Poll::Pending;
-                }
+            match pending.get_mut(&self.index) {
+                Some(slot) => match slot.ok {
+                    Some(ok) => {
+                        pending.remove(&self.index);
+                        Some(ok)
+                    }
+                    None => {
+                        slot.waker = Some(cx.waker().clone());
+                        return std::task::Poll::Pending;
+                    }
+                },
+                None => None,
             }
         };
         self.ended = true;
-        std::task::Poll::Ready(if ok {
-            Outcome {
+        std::task::Poll::Ready(match ended {
+            Some(true) => Outcome {
                 ok: true,
                 ..Outcome::default()
-            }
-        } else {
-            call_failed(&self.request, self.index)
+            },
+            None => Outcome {
+                error: Some("the call's outcome was lost".into()),
+                ..Outcome::default()
+            },
+            Some(false) => call_failed(&self.request, self.index),
         })
     }
 }

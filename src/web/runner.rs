@@ -9,11 +9,11 @@ use wasm_bindgen_futures::future_to_promise;
 use super::clock::performance_now;
 use super::controls::{callback_failed, Controls};
 use super::convert::{
-    array_items, describe, entries, fill_checksums, integer_option, raw_params, threw_while_read,
-    to_js, type_name, workload_name,
+    array_items, describe, entries, fill_checksums, integer_option, not_plain_object, raw_params,
+    threw_while_read, to_js, workload_name,
 };
 use super::errors::{to_js_error, Failure};
-use super::input::{output_into, plan, split_input, target_of, Loaded, Plan, Target};
+use super::input::{output_to_js, plan, split_input, target_of, Loaded, Plan, Target};
 use super::pool::hardware_concurrency;
 use crate::engine::{self, pool, Job, JobSpec, Mode, Produced, RawValue};
 use crate::Error;
@@ -687,7 +687,7 @@ impl Runner {
             let (mut summed, mut checksums) = (Vec::new(), Vec::new());
             for ((index, result), target) in slots.into_iter().zip(results).zip(targets) {
                 let value = match result {
-                    Ok((Some(output), _)) => output_into(output, target.as_ref()),
+                    Ok((Some(output), _)) => output_to_js(output, target.as_ref()),
                     Ok((None, checksum)) => {
                         summed.push(index as u32);
                         checksums.push(checksum);
@@ -753,7 +753,7 @@ where
     if let Some(produced) = produced {
         let (bytes, started) = (produced.bytes(), performance_now());
         let target = input.as_ref().and_then(|loaded| loaded.target.as_ref());
-        let value = output_into(produced, target);
+        let value = output_to_js(produced, target);
         let out_ms = performance_now() - started;
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&result, &key.into(), value);
         let _ = set("output", &value);
@@ -871,13 +871,10 @@ fn read_batch(items: &JsValue) -> Result<Vec<BatchItem>, Failure> {
     let mut batch = Vec::with_capacity(counts.len());
     for count in counts {
         batch.push(match count {
-            -1 => BatchItem::Failed(
-                Error::invalid(format!(
-                    "params must be a plain object, got a {}",
-                    type_name(&specials.next().unwrap_or_default())
-                ))
-                .into(),
-            ),
+            -1 => BatchItem::Failed(not_plain_object(
+                "params",
+                &specials.next().unwrap_or_default(),
+            )),
             -2 => BatchItem::Failed(threw_while_read(
                 "params",
                 specials.next().unwrap_or_default(),
