@@ -74,9 +74,21 @@ fn random_system(index: u64, n: usize) -> Option<(Vec<f64>, Vec<f64>)> {
     Some((matrix, rhs))
 }
 
+/// Columns per panel of the blocked elimination: a panel of a 300-unknown system (75 KiB)
+/// stays in a core's L2 cache while it is factored, and the rest of the matrix is updated
+/// once per panel instead of once per column.
+const PANEL: usize = 32;
+
 /// Solves `matrix · x = rhs` (row-major `n × n`) in place by Gaussian elimination with partial
 /// pivoting; `None` when the matrix is singular: a pivot at most `n · ε · max|entry|` (ε the
 /// f64 machine epsilon) or a solution that is not finite. Reports one progress unit per column.
+///
+/// The elimination is blocked (LAPACK's right-looking LU): a panel of [`PANEL`] columns is
+/// factored, then the rows to its right are solved for and the trailing matrix is updated by
+/// the whole panel in one pass. The arithmetic is that of column-by-column elimination, but
+/// the matrix travels through the cache `n / PANEL` times instead of `n` times: two threads
+/// eliminating side by side then no longer share the memory bandwidth a column-by-column
+/// update needs (one multiply-add per 16 bytes moved).
 ///
 /// ```
 /// use webpar::{engine::Ctx, kernels::equations::solve};
@@ -97,35 +109,75 @@ pub fn solve(
     debug_assert!(matrix.len() == n * n && rhs.len() == n);
     let largest = matrix.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let tiny = n as f64 * f64::EPSILON * largest;
-    for col in 0..n {
-        ctx.check()?;
-        let pivot = (col..n)
-            .max_by(|&a, &b| {
-                matrix[a * n + col]
-                    .abs()
-                    .total_cmp(&matrix[b * n + col].abs())
-            })
-            .unwrap_or(col);
-        // NaN pivots count as singular too.
-        if matrix[pivot * n + col].abs().partial_cmp(&tiny) != Some(std::cmp::Ordering::Greater) {
-            return Ok(None);
-        }
-        if pivot != col {
-            for k in 0..n {
-                matrix.swap(col * n + k, pivot * n + k);
+    for first in (0..n).step_by(PANEL) {
+        let end = (first + PANEL).min(n);
+        // The panel: columns first..end of the rows from `first` down, one column at a time;
+        // the multipliers stay below the diagonal (the L of the LU).
+        for col in first..end {
+            ctx.check()?;
+            let pivot = (col..n)
+                .max_by(|&a, &b| {
+                    matrix[a * n + col]
+                        .abs()
+                        .total_cmp(&matrix[b * n + col].abs())
+                })
+                .unwrap_or(col);
+            // NaN pivots count as singular too.
+            if matrix[pivot * n + col].abs().partial_cmp(&tiny) != Some(std::cmp::Ordering::Greater)
+            {
+                return Ok(None);
             }
-            rhs.swap(col, pivot);
-        }
-        let (upper, lower) = matrix.split_at_mut((col + 1) * n);
-        let pivot_row = &upper[col * n..];
-        for (offset, row) in lower.chunks_exact_mut(n).enumerate() {
-            let factor = row[col] / pivot_row[col];
-            for k in col..n {
-                row[k] -= factor * pivot_row[k];
+            if pivot != col {
+                for k in 0..n {
+                    matrix.swap(col * n + k, pivot * n + k);
+                }
+                rhs.swap(col, pivot);
             }
-            rhs[col + 1 + offset] -= factor * rhs[col];
+            let (upper, lower) = matrix.split_at_mut((col + 1) * n);
+            let pivot_row = &upper[col * n..][..end];
+            for row in lower.chunks_exact_mut(n) {
+                let factor = row[col] / pivot_row[col];
+                row[col] = factor;
+                for (value, &above) in row[col + 1..end].iter_mut().zip(&pivot_row[col + 1..]) {
+                    *value -= factor * above;
+                }
+            }
+            ctx.checkpoint(1)?;
         }
-        ctx.checkpoint(1)?;
+        if end == n {
+            break;
+        }
+        // The panel's rows right of it: forward substitution with the panel's unit L.
+        for row in first + 1..end {
+            let (above, below) = matrix.split_at_mut(row * n);
+            let target = &mut below[..n];
+            for k in first..row {
+                let factor = target[k];
+                for (value, &u) in target[end..]
+                    .iter_mut()
+                    .zip(&above[k * n + end..][..n - end])
+                {
+                    *value -= factor * u;
+                }
+            }
+        }
+        // The trailing matrix, row by row: each row takes the whole panel's update while it
+        // is in the L1 cache, and the panel's rows of U stay in L2.
+        let (done, trailing) = matrix.split_at_mut(end * n);
+        for row in trailing.chunks_exact_mut(n) {
+            let (left, right) = row.split_at_mut(end);
+            for k in first..end {
+                let factor = left[k];
+                for (value, &u) in right.iter_mut().zip(&done[k * n + end..][..n - end]) {
+                    *value -= factor * u;
+                }
+            }
+        }
+    }
+    // L·y = P·rhs (unit L below the diagonal), then U·x = y.
+    for row in 1..n {
+        let head: f64 = (0..row).map(|k| matrix[row * n + k] * rhs[k]).sum();
+        rhs[row] -= head;
     }
     let mut x = vec![0.0; n];
     for row in (0..n).rev() {
@@ -205,4 +257,50 @@ fn too_big(params: &Params) -> Error {
             params.size
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The largest |A·x − b| over the rows, for a random system of `n` unknowns.
+    fn residual(n: usize) -> f64 {
+        let (matrix, rhs) = random_system(n as u64, n).unwrap();
+        let x = solve(&mut matrix.clone(), &mut rhs.clone(), n, &Ctx::new())
+            .unwrap()
+            .expect("random systems are regular");
+        (0..n)
+            .map(|row| {
+                let ax: f64 = (0..n).map(|k| matrix[row * n + k] * x[k]).sum();
+                (ax - rhs[row]).abs()
+            })
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn solves_across_panel_edges() {
+        for n in [1, 2, PANEL - 1, PANEL, PANEL + 1, 2 * PANEL + 5, 300] {
+            let r = residual(n);
+            assert!(r < 1e-9, "n = {n}: residual {r}");
+        }
+    }
+
+    #[test]
+    fn pivots_where_the_diagonal_is_zero() {
+        // [[0, 1], [1, 0]] x = [2, 3]  =>  x = [3, 2]
+        let x = solve(&mut [0.0, 1.0, 1.0, 0.0], &mut [2.0, 3.0], 2, &Ctx::new())
+            .unwrap()
+            .unwrap();
+        assert_eq!(x, vec![3.0, 2.0]);
+    }
+
+    #[test]
+    fn reports_singular_systems_found_in_a_later_panel() {
+        let n = 2 * PANEL + 3;
+        let (mut matrix, mut rhs) = random_system(7, n).unwrap();
+        // Row 50 repeats row 5: the rank falls short only after the first panel.
+        let copy: Vec<f64> = matrix[5 * n..6 * n].to_vec();
+        matrix[50 * n..51 * n].copy_from_slice(&copy);
+        assert_eq!(solve(&mut matrix, &mut rhs, n, &Ctx::new()).unwrap(), None);
+    }
 }

@@ -132,7 +132,7 @@ impl View {
 pub fn render(view: &View, ctx: &Ctx, mode: Mode) -> Result<(Vec<u8>, u64), Error> {
     let width = view.width as usize;
     let len = usize::try_from(view.image_bytes()).map_err(|_| image_too_big(view))?;
-    let mut rgba = super::filled_vec(len, ctx, || image_too_big(view))?;
+    let mut rgba = super::filled_vec(len, ctx, mode, || image_too_big(view))?;
     ctx.set_total(view.image_bytes() / 4);
     let left = view.center_re - view.scale * f64::from(view.width) / 2.0;
     let top = view.center_im + view.scale * f64::from(view.height) / 2.0;

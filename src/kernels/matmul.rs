@@ -55,7 +55,7 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     let a = matrix(n, params, ctx, mode.whole(), left_entry)?;
     let b = matrix(n, params, ctx, mode.whole(), right_entry)?;
     let len = n.checked_mul(n).ok_or_else(|| too_big(params))?;
-    let mut c = filled_vec(len, ctx, || too_big(params))?;
+    let mut c = filled_vec(len, ctx, mode, || too_big(params))?;
     let tiles = n.div_ceil(TILE) as u64;
     // Progress: one unit per tile of the result.
     ctx.set_total(tiles * tiles);
@@ -116,7 +116,7 @@ fn matrix(
     entry: fn(usize, usize) -> f64,
 ) -> Result<Vec<f64>, Error> {
     let len = n.checked_mul(n).ok_or_else(|| too_big(params))?;
-    let mut values = filled_vec(len, ctx, || too_big(params))?;
+    let mut values = filled_vec(len, ctx, mode, || too_big(params))?;
     sum_chunks_mut(&mut values, TILE * n.max(1), mode, |block, rows| {
         ctx.check()?;
         for (r, row) in rows.chunks_exact_mut(n).enumerate() {
@@ -168,7 +168,7 @@ pub fn product(a: &Matrix, b: &Matrix, ctx: &Ctx, mode: Mode) -> Result<(Matrix,
         )
     };
     let len = m.checked_mul(n).ok_or_else(too_big)?;
-    let mut data = filled_vec(len, ctx, too_big)?;
+    let mut data = filled_vec(len, ctx, mode, too_big)?;
     if n == 0 {
         return Ok((
             Matrix {

@@ -42,7 +42,7 @@ pub mod wordcount;
 
 use serde::Serialize;
 
-use crate::engine::Ctx;
+use crate::engine::{Ctx, Mode};
 use crate::Error;
 
 pub use chunks::sum_over_ranges;
@@ -83,20 +83,34 @@ pub fn mix32(mut h: u32) -> u32 {
 }
 
 /// A vector of `len` default values, allocated with `try_reserve_exact` (`too_big` makes the
-/// error when it fails) and filled 1 Mi elements at a time, checking for cancellation between
-/// steps: filling hundreds of MiB takes longer than a cancel may wait.
-pub(crate) fn filled_vec<T: Clone + Default>(
+/// error when it fails) and filled in chunks of 1 Mi elements by the threads of `mode` (the
+/// whole of it for a part of a split job), checking for cancellation between chunks: filling
+/// hundreds of MiB takes longer than a cancel may wait, and writing memory fresh from the
+/// system costs a page fault per page, which threads pay side by side rather than one after
+/// the other before the parallel work starts.
+pub(crate) fn filled_vec<T: Clone + Default + Send>(
     len: usize,
     ctx: &Ctx,
+    mode: Mode,
     too_big: impl Fn() -> Error,
 ) -> Result<Vec<T>, Error> {
     let mut values = Vec::new();
     values.try_reserve_exact(len).map_err(|_| too_big())?;
-    while values.len() < len {
-        ctx.check()?;
-        let step = (len - values.len()).min(1 << 20);
-        values.resize(values.len() + step, T::default());
-    }
+    sum_chunks_mut(
+        &mut values.spare_capacity_mut()[..len],
+        1 << 20,
+        mode.whole(),
+        |_, chunk| {
+            ctx.check()?;
+            for slot in chunk {
+                slot.write(T::default());
+            }
+            Ok(0)
+        },
+    )?;
+    // SAFETY: the capacity holds `len` elements and `sum_chunks_mut` returned Ok, so every
+    // chunk of the first `len` was written above.
+    unsafe { values.set_len(len) };
     Ok(values)
 }
 

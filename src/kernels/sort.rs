@@ -63,8 +63,8 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
 /// As [`run`].
 pub fn sorted_values(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Vec<u64>, Error> {
     let n = usize::try_from(params.n).map_err(|_| too_big(params))?;
-    let data = filled_vec(n, ctx, || too_big(params))?;
-    let scratch = filled_vec(n, ctx, || too_big(params))?;
+    let data = filled_vec(n, ctx, mode, || too_big(params))?;
+    let scratch = filled_vec(n, ctx, mode, || too_big(params))?;
     // Progress: the run sorts, each merge pass and the checksum, n elements each.
     ctx.set_total((n as u64).saturating_mul(passes(n) as u64 + 2));
     merge_sort(data, scratch, ctx, mode, |first, run| {
@@ -281,8 +281,8 @@ pub fn sort_numbers(values: &mut Numbers, ctx: &Ctx, mode: Mode) -> Result<u64, 
 fn sort_slice<T: SortKey>(values: &mut [T], ctx: &Ctx, mode: Mode) -> Result<u64, Error> {
     let n = values.len();
     let params = Params { n: n as u64 };
-    let keys = filled_vec(n, ctx, || too_big(&params))?;
-    let scratch = filled_vec(n, ctx, || too_big(&params))?;
+    let keys = filled_vec(n, ctx, mode, || too_big(&params))?;
+    let scratch = filled_vec(n, ctx, mode, || too_big(&params))?;
     // Progress: the runs, each merge pass, and writing back, n elements each.
     ctx.set_total((n as u64).saturating_mul(passes(n) as u64 + 2));
     let source: &[T] = values;

@@ -117,34 +117,25 @@ pub fn count_top(
             .sum::<u64>()
             .max(1),
     );
-    let mut counted: Vec<Counts<String>> = vec![Counts::default(); pieces.len()];
+    // Each piece's counts keep its words borrowed from the app's text (owned only where the
+    // text was not valid UTF-8 or a word had capitals to lower): threads count without
+    // allocating per word, and in wasm every allocation takes the one allocator's lock.
+    let mut counted: Vec<Counts<Cow<str>>> = vec![Counts::default(); pieces.len()];
     super::sum_chunks_mut(&mut counted, 1, mode, |index, slot| {
         ctx.check()?;
         let (text, range) = &pieces[index];
-        let piece = String::from_utf8_lossy(&texts[*text][range.clone()]);
-        // Words borrowed from the piece: no allocation per word (threads would queue on the
-        // allocator's lock), only per distinct word, and for words that need lower-casing.
-        let mut counts: Counts<Cow<str>> = Counts::default();
-        for word in piece.split(|c: char| !c.is_alphanumeric() || c == '\u{FFFD}') {
-            if word.is_empty() {
-                continue;
-            }
-            let key = if word.chars().any(char::is_uppercase) {
-                Cow::Owned(word.to_lowercase())
-            } else {
-                Cow::Borrowed(word)
-            };
-            *counts.entry(key).or_insert(0) += 1;
-        }
-        slot[0] = counts
-            .into_iter()
-            .map(|(word, count)| (word.into_owned(), count))
-            .collect();
+        slot[0] = match String::from_utf8_lossy(&texts[*text][range.clone()]) {
+            Cow::Borrowed(piece) => tally(piece),
+            Cow::Owned(piece) => tally(&piece)
+                .into_iter()
+                .map(|(word, count)| (Cow::Owned(word.into_owned()), count))
+                .collect(),
+        };
         ctx.checkpoint(range.len() as u64)?;
         Ok(0)
     })?;
     let mut per_input = vec![0u64; texts.len()];
-    let mut all: Counts<String> = Counts::default();
+    let mut all: Counts<Cow<str>> = Counts::default();
     for ((text, _), counts) in pieces.iter().zip(counted) {
         per_input[*text] += counts.values().sum::<u64>();
         for (word, count) in counts {
@@ -154,9 +145,10 @@ pub fn count_top(
     let checksum = all.iter().fold(0u64, |acc, (word, &count)| {
         acc.wrapping_add(mix(fnv1a(word.as_bytes()) ^ count.rotate_left(32)))
     });
-    let mut ranked: Vec<(String, u64)> = all.iter().map(|(w, &c)| (w.clone(), c)).collect();
-    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut ranked: Vec<(&str, u64)> = all.iter().map(|(w, &c)| (w.as_ref(), c)).collect();
+    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     ranked.truncate(top);
+    let ranked: Vec<(String, u64)> = ranked.into_iter().map(|(w, c)| (w.to_owned(), c)).collect();
     Ok((
         WordCounts {
             total: per_input.iter().sum(),
@@ -166,6 +158,24 @@ pub fn count_top(
         },
         checksum,
     ))
+}
+
+/// The words of `piece` (runs of letters and digits, lower-cased) with their counts, borrowed
+/// from it: a word is allocated only when it has capitals to lower.
+fn tally(piece: &str) -> Counts<Cow<'_, str>> {
+    let mut counts: Counts<Cow<str>> = Counts::default();
+    for word in piece.split(|c: char| !c.is_alphanumeric() || c == '\u{FFFD}') {
+        if word.is_empty() {
+            continue;
+        }
+        let key = if word.chars().any(char::is_uppercase) {
+            Cow::Owned(word.to_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        };
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// Ranges of about [`PIECE`] bytes covering `text`, each cut just after an ASCII byte that is
