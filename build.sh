@@ -290,6 +290,11 @@ bench() {
   WEBPAR_BENCH_WHERE=native-soft-sha RUSTFLAGS="-C target-cpu=native" cargo run --release \
     --example bench_native --features sha2/force-soft --target-dir target/native-soft -- \
     target/bench/native-soft.json 5 sha256
+  # Where each kernel's parallel time goes (threads' CPU time, page faults) and what this
+  # machine's cores give two threads: the report's "What limits each speedup".
+  say "bench: native profile of every kernel"
+  RUSTFLAGS="-C target-cpu=native" cargo run --release --example profile_native \
+    --target-dir target/native-host -- target/bench/profile.json
   say "bench: headless Chromium"
   start_server
   BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" node bench/browser.mjs target/bench/browser.json
