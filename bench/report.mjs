@@ -227,7 +227,7 @@ the same work cost more with every thread running (shared caches and memory band
 faults). The speedup is about threads × busy / inflation.
 
 What this machine gives ${cores.threads} threads each running the same loop at once, as throughput over one
-thread alone: independent multiply-adds ${x(cores.compute)}, a dependent multiply chain ${x(cores.latency)},
+thread alone (the best of seven tries: a ceiling): independent multiply-adds ${x(cores.compute)}, a dependent multiply chain ${x(cores.latency)},
 reading 128 MiB each ${x(cores.read)} (one thread alone reads ${cores.read_gb_s_one_thread.toFixed(1)} GB/s),
 updating 128 MiB each ${x(cores.update)}, writing memory fresh from the OS ${x(cores.first_touch)}. A kernel bound by
 memory traffic cannot scale past those rows; a compute-bound one can reach the first two.

@@ -217,10 +217,11 @@ fn main() {
 }
 
 /// Throughput of `threads` threads each running `work(thread)` over one thread running it,
-/// the median of five tries: 2.0 on two threads means they do not slow each other down.
+/// the best of seven tries (a ceiling: another tenant of a shared machine only lowers a
+/// try): 2.0 on two threads means they do not slow each other down.
 #[cfg(target_os = "linux")]
 fn scaling(threads: usize, work: impl Fn(usize) + Sync) -> f64 {
-    let mut ratios: Vec<f64> = (0..5)
+    let ratios: Vec<f64> = (0..7)
         .map(|_| {
             let started = Instant::now();
             work(0);
@@ -235,7 +236,7 @@ fn scaling(threads: usize, work: impl Fn(usize) + Sync) -> f64 {
             threads as f64 * one / started.elapsed().as_secs_f64()
         })
         .collect();
-    median(&mut ratios)
+    ratios.into_iter().fold(0.0, f64::max)
 }
 
 /// Words of each thread's buffer in the memory probes: 128 MiB, far beyond the caches.

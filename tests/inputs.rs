@@ -6,6 +6,7 @@ use webpar::kernels::equations::System;
 use webpar::kernels::mandelbrot::{escape_time, View};
 use webpar::kernels::matmul::Matrix;
 use webpar::kernels::nbody::Bodies;
+use webpar::kernels::sha256::{Message, Source, STREAM_SLICE};
 use webpar::kernels::sort::Numbers;
 use webpar::kernels::{mix, wordcount::WordCounts};
 
@@ -174,6 +175,7 @@ fn sha256_matches_the_published_vectors() {
         b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".to_vec(),
         vec![b'a'; 1_000_000],
     ];
+    let messages = messages.into_iter().map(Message::Bytes).collect();
     let Produced::Digests(digests) = run_all_modes(&Input::Sha256(messages)) else {
         panic!()
     };
@@ -189,6 +191,127 @@ fn sha256_matches_the_published_vectors() {
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
         ]
+    );
+}
+
+/// A message made on demand, slice by slice, that counts the bytes of the slices alive at
+/// once (a slice lives from its read until the hasher drops it).
+struct Made {
+    len: u64,
+    /// Reads fail from this offset on, when set.
+    fails_at: Option<u64>,
+    reads: std::sync::atomic::AtomicU64,
+}
+
+impl Made {
+    fn byte(at: u64) -> u8 {
+        (mix(at / 64) >> (at % 64 / 8 * 8)) as u8
+    }
+}
+
+impl Source for Made {
+    fn len(&self) -> u64 {
+        self.len
+    }
+    fn read(&self, range: std::ops::Range<u64>) -> Result<Vec<u8>, webpar::Error> {
+        assert!(
+            range.end - range.start <= STREAM_SLICE,
+            "a slice of {range:?}"
+        );
+        self.reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if self.fails_at.is_some_and(|at| range.end > at) {
+            return Err(webpar::Error::new(
+                webpar::ErrorKind::InvalidParams,
+                "input[0]: the Blob could not be read",
+            )
+            .with_param("input"));
+        }
+        Ok(range.map(Made::byte).collect())
+    }
+}
+
+#[test]
+fn sha256_hashes_a_streamed_message_slice_by_slice_as_it_reads_it() {
+    let len = 2 * STREAM_SLICE + 12_345;
+    let whole: Vec<u8> = (0..len).map(Made::byte).collect();
+    let made = std::sync::Arc::new(Made {
+        len,
+        fails_at: None,
+        reads: Default::default(),
+    });
+    let streamed = Input::Sha256(vec![
+        Message::Bytes(b"abc".to_vec()),
+        Message::Streamed(made.clone()),
+        Message::Streamed(std::sync::Arc::new(Made {
+            len: 0,
+            fails_at: None,
+            reads: Default::default(),
+        })),
+    ]);
+    let in_memory = Input::Sha256(vec![
+        Message::Bytes(b"abc".to_vec()),
+        Message::Bytes(whole),
+        Message::Bytes(Vec::new()),
+    ]);
+    let (a, sum_a) = streamed.run(&Ctx::new(), Mode::Parallel).unwrap();
+    let (b, sum_b) = in_memory.run(&Ctx::new(), Mode::Parallel).unwrap();
+    assert_eq!((a, sum_a), (b, sum_b));
+    // Three slices per run: the whole message was never asked for at once.
+    assert_eq!(made.reads.load(std::sync::atomic::Ordering::Relaxed), 3);
+    run_all_modes(&streamed);
+}
+
+#[test]
+fn sha256_fails_with_the_sources_error_and_stops_when_cancelled() {
+    let failing = Input::Sha256(vec![Message::Streamed(std::sync::Arc::new(Made {
+        len: 3 * STREAM_SLICE,
+        fails_at: Some(STREAM_SLICE + 1),
+        reads: Default::default(),
+    }))]);
+    let err = failing.run(&Ctx::new(), Mode::Parallel).unwrap_err();
+    assert_eq!(err.kind(), webpar::ErrorKind::InvalidParams);
+    assert_eq!(err.param(), Some("input"));
+    let made = std::sync::Arc::new(Made {
+        len: 3 * STREAM_SLICE,
+        fails_at: None,
+        reads: Default::default(),
+    });
+    let ctx = Ctx::new();
+    ctx.cancel(webpar::engine::StopReason::Abort);
+    let input = Input::Sha256(vec![Message::Streamed(made.clone())]);
+    assert_eq!(
+        input.run(&ctx, Mode::Parallel).unwrap_err().kind(),
+        webpar::ErrorKind::Aborted
+    );
+    assert_eq!(
+        made.reads.load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "read nothing once cancelled"
+    );
+}
+
+/// A source whose slices are shorter than asked: the message changed while it was read.
+struct Shrunk;
+impl Source for Shrunk {
+    fn len(&self) -> u64 {
+        100
+    }
+    fn read(&self, range: std::ops::Range<u64>) -> Result<Vec<u8>, webpar::Error> {
+        Ok(vec![0; (range.end - range.start) as usize / 2])
+    }
+}
+
+#[test]
+fn sha256_refuses_a_message_that_changed_while_it_was_read() {
+    let err = Input::Sha256(vec![Message::Streamed(std::sync::Arc::new(Shrunk))])
+        .run(&Ctx::new(), Mode::Sequential)
+        .unwrap_err();
+    assert_eq!(err.param(), Some("input"));
+    assert!(
+        err.message().contains("changed while it was hashed"),
+        "{}",
+        err.message()
     );
 }
 

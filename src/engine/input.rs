@@ -24,8 +24,8 @@ pub enum Input {
     Sort(Numbers),
     /// Integers to add up.
     Sum(Numbers),
-    /// Messages to hash.
-    Sha256(Vec<Vec<u8>>),
+    /// Messages to hash: bytes in memory, or read slice by slice as they are hashed.
+    Sha256(Vec<sha256::Message>),
     /// A viewport to render.
     Mandelbrot(View),
     /// Two matrices to multiply (`a.cols == b.rows`).
@@ -146,7 +146,7 @@ impl Input {
             Input::Sort(values) | Input::Sum(values) => vec![("n", values.len() as u64)],
             Input::Sha256(messages) => vec![
                 ("messages", messages.len() as u64),
-                ("bytes", messages.iter().map(|m| m.len() as u64).sum()),
+                ("bytes", messages.iter().map(sha256::Message::len).sum()),
             ],
             Input::Mandelbrot(view) => vec![
                 ("width", u64::from(view.width)),

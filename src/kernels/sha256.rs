@@ -106,28 +106,143 @@ fn too_big(params: &Params) -> Error {
 /// (SHA-256 is a chain), but it reports progress and sees cancellation every MiB.
 const DIGEST_STEP: usize = 1 << 20;
 
+/// Bytes of a [`Source`] read at a time by [`digests`]: 8 MiB.
+pub const STREAM_SLICE: u64 = 8 << 20;
+
+/// A message that stays where it is (a `Blob` or `File` in a browser) and is read slice by
+/// slice while a pool thread hashes it: memory holds a slice or two, not the message.
+pub trait Source: Send + Sync {
+    /// Bytes in the message.
+    fn len(&self) -> u64;
+
+    /// Whether the message is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes `range` of the message, waiting until they are there. [`digests`] asks for the
+    /// slices in order, from a pool thread (a source may read the next one ahead meanwhile).
+    ///
+    /// # Errors
+    /// The reason the bytes could not be read (an [`ErrorKind::InvalidParams`] naming the
+    /// input, e.g. a file removed since it was picked).
+    fn read(&self, range: std::ops::Range<u64>) -> Result<Vec<u8>, Error>;
+}
+
+/// One message of `sha256`'s input.
+#[derive(Clone)]
+pub enum Message {
+    /// Bytes in memory.
+    Bytes(Vec<u8>),
+    /// A message hashed already, as it was read (where no thread could read it as it goes):
+    /// its digest and its size.
+    Hashed([u8; 32], u64),
+    /// A message read slice by slice as it is hashed.
+    Streamed(std::sync::Arc<dyn Source>),
+}
+
+impl Message {
+    /// Bytes in the message.
+    pub fn len(&self) -> u64 {
+        match self {
+            Message::Bytes(bytes) => bytes.len() as u64,
+            Message::Hashed(_, len) => *len,
+            Message::Streamed(source) => source.len(),
+        }
+    }
+
+    /// Whether the message is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes the message holds in memory while it waits to be hashed (a streamed one: none;
+    /// its slices are read as it is hashed).
+    pub fn resident_bytes(&self) -> u64 {
+        match self {
+            Message::Bytes(bytes) => bytes.len() as u64,
+            Message::Hashed(..) | Message::Streamed(_) => 0,
+        }
+    }
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Message::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+            Message::Hashed(_, len) => write!(f, "Hashed({len} bytes)"),
+            Message::Streamed(source) => write!(f, "Streamed({} bytes)", source.len()),
+        }
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Message) -> bool {
+        match (self, other) {
+            (Message::Bytes(a), Message::Bytes(b)) => a == b,
+            (Message::Hashed(a, m), Message::Hashed(b, n)) => a == b && m == n,
+            (Message::Streamed(a), Message::Streamed(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 /// SHA-256 of each message, one message per task, and a checksum of every digest with its
-/// position.
+/// position. A [`Message::Streamed`] one is read [`STREAM_SLICE`] bytes at a time and each
+/// slice hashed as it arrives.
 ///
 /// ```
-/// use webpar::{engine::{Ctx, Mode}, kernels::sha256::digests};
-/// let (hashes, _) = digests(&[b"abc".to_vec()], &Ctx::new(), Mode::Parallel)?;
+/// use webpar::{engine::{Ctx, Mode}, kernels::sha256::{digests, Message}};
+/// let (hashes, _) = digests(&[Message::Bytes(b"abc".to_vec())], &Ctx::new(), Mode::Parallel)?;
 /// assert_eq!(hashes[0][..4], [0xba, 0x78, 0x16, 0xbf]);
 /// # Ok::<(), webpar::Error>(())
 /// ```
 ///
 /// # Errors
-/// [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] when cancelled.
-pub fn digests(messages: &[Vec<u8>], ctx: &Ctx, mode: Mode) -> Result<(Vec<[u8; 32]>, u64), Error> {
-    let total: u64 = messages.iter().map(|m| m.len() as u64).sum();
+/// [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] when cancelled; what a source's
+/// [`Source::read`] returns, or [`ErrorKind::InvalidParams`] when it gives fewer or more
+/// bytes than asked (the message changed while it was read).
+pub fn digests(messages: &[Message], ctx: &Ctx, mode: Mode) -> Result<(Vec<[u8; 32]>, u64), Error> {
+    let total: u64 = messages.iter().map(Message::len).sum();
     ctx.set_total(total.max(1));
     let mut hashes = vec![[0u8; 32]; messages.len()];
     let checksum = super::sum_chunks_mut(&mut hashes, 1, mode, |index, slot| {
         let mut hasher = Sha256::new();
-        for step in messages[index].chunks(DIGEST_STEP) {
-            ctx.check()?;
-            hasher.update(step);
-            ctx.checkpoint(step.len() as u64)?;
+        let mut hash = |bytes: &[u8]| -> Result<(), Error> {
+            for step in bytes.chunks(DIGEST_STEP) {
+                ctx.check()?;
+                hasher.update(step);
+                ctx.checkpoint(step.len() as u64)?;
+            }
+            Ok(())
+        };
+        match &messages[index] {
+            Message::Bytes(bytes) => hash(bytes)?,
+            Message::Hashed(digest, len) => {
+                ctx.check()?;
+                slot[0] = *digest;
+                ctx.checkpoint(*len)?;
+                return Ok(block_digest(index as u64, &slot[0]));
+            }
+            Message::Streamed(source) => {
+                let len = source.len();
+                let mut start = 0;
+                while start < len {
+                    ctx.check()?;
+                    let end = (start + STREAM_SLICE).min(len);
+                    let slice = source.read(start..end)?;
+                    if slice.len() as u64 != end - start {
+                        return Err(Error::invalid(format!(
+                            "input[{index}]: bytes {start}..{end} of the message read as {} \
+                             bytes: it changed while it was hashed",
+                            slice.len()
+                        ))
+                        .with_param("input"));
+                    }
+                    hash(&slice)?;
+                    start = end;
+                }
+            }
         }
         slot[0] = hasher.finalize().into();
         Ok(block_digest(index as u64, &slot[0]))
