@@ -5,10 +5,8 @@
 
 mod budget;
 mod catalogue;
-mod context;
 mod input;
 mod job;
-mod mode;
 pub mod pool;
 mod report;
 mod runner;
@@ -16,12 +14,11 @@ mod spec;
 mod stats;
 mod sweep;
 
+pub use crate::kernels::{Ctx, Kernel, Mode, ParamSpec, StopReason};
 pub use budget::{Admission, Budget, GLOBAL_BUDGET, MEMORY_CEILING, RUNTIME_RESERVE};
-pub use catalogue::{find_workload, register, workloads, Kernel, ParamSpec, Workload, WORKLOADS};
-pub use context::{Ctx, StopReason};
+pub use catalogue::{find_workload, register, workloads, Workload, WORKLOADS};
 pub use input::{Input, Produced};
 pub use job::{Job, Stoppable};
-pub use mode::Mode;
 pub use report::{Comparison, RunReport};
 #[cfg(not(target_arch = "wasm32"))]
 pub use runner::native_clock;

@@ -62,6 +62,8 @@ pub fn spawn(work: impl FnOnce() + Send + 'static) {
 /// As [`spawn`], and returns the job's claim, which [`Claim::withdraw`] can take back while
 /// no thread has started it.
 pub(crate) fn spawn_claim(work: impl FnOnce() + Send + 'static) -> Arc<Claim> {
+    // Long jobs let waiting jobs start between their chunks from the first job on.
+    crate::kernels::between_chunks(help);
     let claim = Claim::new(Box::new(work));
     let handle = Arc::clone(&claim);
     {

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::engine::catalogue::{find_workload, ParamSpec, Workload};
+use crate::engine::catalogue::{find_workload, Workload};
 use crate::engine::{Ctx, Input, Mode, Produced};
+use crate::kernels::ParamSpec;
 use crate::Error;
 
 /// Largest integer a JS number holds exactly (2^53 - 1).

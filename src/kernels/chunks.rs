@@ -9,7 +9,7 @@ use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Mode};
 use crate::Error;
 
 /// Runs `work(index)` for every chunk index in `0..chunks` and sums the results (wrapping).

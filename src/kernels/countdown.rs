@@ -6,7 +6,7 @@
 //! compiler can neither fold the loop nor vectorize it.
 
 use super::{mix, sum_over_ranges, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::Error;
 
 /// Steps per chain (chunk).
@@ -50,4 +50,27 @@ fn chain(seed: u64, steps: u64) -> u64 {
         x ^= x >> 29;
     }
     x
+}
+
+/// The catalogue's `countdown` (its entry is `Workload::of::<Countdown>()`).
+pub struct Countdown;
+
+impl Kernel for Countdown {
+    const NAME: &'static str = "countdown";
+    const DESCRIPTION: &'static str =
+        "A dependent chain of n integer steps, split into independent chains: \
+                      pure CPU, no memory traffic (Python's GIL example).";
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::integer(
+        "n",
+        "steps in total",
+        1,
+        1 << 40,
+        100_000_000,
+    )];
+    const SPLITS: bool = true;
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        let p = Params { n: v[0] };
+        run(&p, ctx, mode)
+    }
 }

@@ -7,7 +7,7 @@
 //! solution's bits.
 
 use super::{digest_f64, mix, sum_chunks, unit_f64, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::{Error, ErrorKind};
 
 /// Parameters of `equations`.
@@ -258,6 +258,42 @@ fn too_big(params: &Params) -> Error {
         ),
     )
 }
+
+/// The catalogue's `equations` (its entry is `Workload::of::<Equations>()`).
+pub struct Equations;
+
+impl Kernel for Equations {
+    const NAME: &'static str = "equations";
+    const DESCRIPTION: &'static str =
+        "Solves many random dense linear systems by Gaussian elimination with \
+                      partial pivoting, one system per task (the \"100 equations\" example).";
+    const PARAMS: &'static [ParamSpec] = &[
+        ParamSpec::integer("systems", "independent systems", 1, 1_000_000, 100),
+        ParamSpec::integer("size", "unknowns per system", 1, 1_000, 300),
+    ];
+    const SPLITS: bool = true;
+
+    fn memory_bytes(v: &[u64]) -> u64 {
+        memory_bytes(&Params {
+            systems: v[0],
+            size: v[1],
+        })
+    }
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        run(
+            &Params {
+                systems: v[0],
+                size: v[1],
+            },
+            ctx,
+            mode,
+        )
+    }
+}
+
+/// What `equations`'s `input` form takes and returns (`runner.workloads()` shows it).
+pub const INPUT: &str = "[{ matrix: Float64Array (n x n, row-major), rhs: Float64Array (n) }, ...] -> { solutions: (Float64Array | null)[] (null: singular), singular: number[] }";
 
 #[cfg(test)]
 mod tests {

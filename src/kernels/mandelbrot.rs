@@ -6,7 +6,7 @@
 //! count together with its position, so a count moved to the wrong pixel changes it.
 
 use super::{mix, sum_over_ranges, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::Error;
 
 /// Pixels per chunk: at most 256 × 100,000 iterations, a few tens of milliseconds.
@@ -172,3 +172,31 @@ fn image_too_big(view: &View) -> Error {
         ),
     )
 }
+
+/// The catalogue's `mandelbrot` (its entry is `Workload::of::<Mandelbrot>()`).
+pub struct Mandelbrot;
+
+impl Kernel for Mandelbrot {
+    const NAME: &'static str = "mandelbrot";
+    const DESCRIPTION: &'static str =
+        "Escape-time iteration counts over a width x height grid: uniform \
+                      floating-point work, one row per chunk.";
+    const PARAMS: &'static [ParamSpec] = &[
+        ParamSpec::integer("width", "pixels per row", 1, 20_000, 700),
+        ParamSpec::integer("height", "rows", 1, 20_000, 700),
+        ParamSpec::integer("max_iter", "iteration limit per pixel", 1, 100_000, 1_000),
+    ];
+    const SPLITS: bool = true;
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        let p = Params {
+            width: v[0],
+            height: v[1],
+            max_iter: v[2],
+        };
+        run(&p, ctx, mode)
+    }
+}
+
+/// What `mandelbrot`'s `input` form takes and returns (`runner.workloads()` shows it).
+pub const INPUT: &str = "{ center: [re, im], scale (complex units per pixel), width, height, maxIter } -> { width, height, pixels: Uint8ClampedArray (RGBA, for ImageData) }";

@@ -6,7 +6,7 @@
 //! every mode, so the result is bit-identical. The checksum digests every entry's bits.
 
 use super::{digest_f64, filled_vec, sum_chunks_mut, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::{Error, ErrorKind};
 
 /// Rows per block and columns per tile.
@@ -215,3 +215,27 @@ fn too_big(params: &Params) -> Error {
         ),
     )
 }
+
+/// The catalogue's `matmul` (its entry is `Workload::of::<Matmul>()`).
+pub struct Matmul;
+
+impl Kernel for Matmul {
+    const NAME: &'static str = "matmul";
+    const DESCRIPTION: &'static str =
+        "Multiplies two n x n f64 matrices, blocked for the cache: compute- and \
+                      memory-bound.";
+    const PARAMS: &'static [ParamSpec] =
+        &[ParamSpec::integer("n", "rows and columns", 1, 8_192, 1_024)];
+    const SPLITS: bool = true;
+
+    fn memory_bytes(v: &[u64]) -> u64 {
+        memory_bytes(&Params { n: v[0] })
+    }
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        run(&Params { n: v[0] }, ctx, mode)
+    }
+}
+
+/// What `matmul`'s `input` form takes and returns (`runner.workloads()` shows it).
+pub const INPUT: &str = "{ a: { data: Float64Array, rows, cols }, b: { data, rows, cols } } (a.cols == b.rows) -> { data: Float64Array, rows, cols }";

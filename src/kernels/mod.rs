@@ -28,7 +28,12 @@ macro_rules! modes {
 }
 
 mod chunks;
+mod context;
+mod kernel;
+mod mode;
+
 pub mod countdown;
+pub mod empty;
 pub mod equations;
 pub mod mandelbrot;
 pub mod matmul;
@@ -42,8 +47,11 @@ pub mod wordcount;
 
 use serde::Serialize;
 
-use crate::engine::{Ctx, Mode};
 use crate::Error;
+pub(crate) use context::between_chunks;
+pub use context::{Ctx, StopReason};
+pub use kernel::{Kernel, ParamSpec};
+pub use mode::Mode;
 
 pub use chunks::sum_over_ranges;
 pub(crate) use chunks::{sum_chunks, sum_chunks_mut};

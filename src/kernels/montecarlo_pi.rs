@@ -6,7 +6,7 @@
 //! points inside the quarter circle; π ≈ 4 · checksum / samples.
 
 use super::{mix32, sum_over_ranges, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::Error;
 
 /// Samples per chunk.
@@ -58,4 +58,26 @@ pub fn inside_count(chunk: u64, first: u32, count: u32) -> u64 {
         inside += u64::from(x * x + y * y < 1.0);
     }
     inside
+}
+
+/// The catalogue's `montecarlo_pi` (its entry is `Workload::of::<MontecarloPi>()`).
+pub struct MontecarloPi;
+
+impl Kernel for MontecarloPi {
+    const NAME: &'static str = "montecarlo_pi";
+    const DESCRIPTION: &'static str =
+        "Estimates pi from random points in the unit square (4 x the share \
+                      inside the quarter circle): uniform compute-bound work.";
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::integer(
+        "samples",
+        "random points",
+        1,
+        100_000_000_000,
+        50_000_000,
+    )];
+    const SPLITS: bool = true;
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        run(&Params { samples: v[0] }, ctx, mode)
+    }
 }

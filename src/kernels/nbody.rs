@@ -6,7 +6,7 @@
 //! The checksum digests the final positions' bits.
 
 use super::{digest_f64, mix, sum_chunks_mut, unit_f64, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::{Error, ErrorKind};
 
 /// Bodies whose forces one chunk computes.
@@ -163,3 +163,38 @@ fn too_big(params: &Params) -> Error {
         ),
     )
 }
+
+/// The catalogue's `nbody` (its entry is `Workload::of::<Nbody>()`).
+pub struct Nbody;
+
+impl Kernel for Nbody {
+    const NAME: &'static str = "nbody";
+    const DESCRIPTION: &'static str =
+        "Steps bodies under softened gravity, O(n^2) force sums per step in \
+                      parallel: compute-bound floating point.";
+    const PARAMS: &'static [ParamSpec] = &[
+        ParamSpec::integer("bodies", "number of bodies", 1, 100_000, 2_000),
+        ParamSpec::integer("steps", "time steps", 1, 100_000, 20),
+    ];
+
+    fn memory_bytes(v: &[u64]) -> u64 {
+        memory_bytes(&Params {
+            bodies: v[0],
+            steps: v[1],
+        })
+    }
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        run(
+            &Params {
+                bodies: v[0],
+                steps: v[1],
+            },
+            ctx,
+            mode,
+        )
+    }
+}
+
+/// What `nbody`'s `input` form takes and returns (`runner.workloads()` shows it).
+pub const INPUT: &str = "{ positions: Float64Array (x, y, z per body), velocities: Float64Array, masses: Float64Array, steps, dt? (default 0.001) } -> { positions, velocities }";

@@ -4,7 +4,7 @@
 //! parallel variant relies on rayon's work stealing to keep every thread busy.
 
 use super::{sum_over_ranges, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::Error;
 
 /// Numbers tested per chunk: small enough for work stealing to balance uneven chunks.
@@ -110,3 +110,29 @@ pub fn list(below: u32, ctx: &Ctx, mode: Mode) -> Result<(Vec<u32>, u64), Error>
     }
     Ok((primes, count))
 }
+
+/// The catalogue's `primes` (its entry is `Workload::of::<Primes>()`).
+pub struct Primes;
+
+impl Kernel for Primes {
+    const NAME: &'static str = "primes";
+    const DESCRIPTION: &'static str =
+        "Counts the primes below a bound by trial division: compute-bound with \
+                      uneven work per number, balanced by work stealing.";
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::integer(
+        "below",
+        "count primes in 0..below",
+        0,
+        1_000_000_000,
+        6_000_000,
+    )];
+    const SPLITS: bool = true;
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        let p = Params { below: v[0] };
+        run(&p, ctx, mode)
+    }
+}
+
+/// What `primes`'s `input` form takes and returns (`runner.workloads()` shows it).
+pub const INPUT: &str = "{ below } (at most 1e9) -> { count, primes: Uint32Array }";

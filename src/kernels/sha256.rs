@@ -9,7 +9,7 @@
 use sha2::{Digest, Sha256};
 
 use super::{mix, sum_chunks, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::{Error, ErrorKind};
 
 /// Bytes hashed per chunk (at least one block).
@@ -270,3 +270,38 @@ impl Stream {
         self.0.finalize().into()
     }
 }
+
+/// The catalogue's `sha256` (its entry is `Workload::of::<Hashing>()`).
+pub struct Hashing;
+
+impl Kernel for Hashing {
+    const NAME: &'static str = "sha256";
+    const DESCRIPTION: &'static str =
+        "SHA-256 of many generated blocks (the sha2 crate): compute-bound hashing.";
+    const PARAMS: &'static [ParamSpec] = &[
+        ParamSpec::integer("blocks", "number of blocks", 1, 1_000_000_000, 50_000),
+        ParamSpec::integer("block_bytes", "bytes per block", 1, 1 << 20, 4_096),
+    ];
+    const SPLITS: bool = true;
+
+    fn memory_bytes(v: &[u64]) -> u64 {
+        memory_bytes(&Params {
+            blocks: v[0],
+            block_bytes: v[1],
+        })
+    }
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        run(
+            &Params {
+                blocks: v[0],
+                block_bytes: v[1],
+            },
+            ctx,
+            mode,
+        )
+    }
+}
+
+/// What `sha256`'s `input` form takes and returns (`runner.workloads()` shows it).
+pub const INPUT: &str = "ArrayBuffer | ArrayBufferView | Blob | File, or an array of them -> [{ hex, bytes: Uint8Array }] (one digest per item)";

@@ -8,7 +8,7 @@
 //! chunk. The checksum digests every element with its position, so it proves the order.
 
 use super::{filled_vec, mix, sum_chunks, sum_chunks_mut, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::{Error, ErrorKind};
 
 /// Elements per initial run and per merge output chunk.
@@ -362,3 +362,31 @@ fn too_big(params: &Params) -> Error {
         ),
     )
 }
+
+/// The catalogue's `sort` (its entry is `Workload::of::<Sort>()`).
+pub struct Sort;
+
+impl Kernel for Sort {
+    const NAME: &'static str = "sort";
+    const DESCRIPTION: &'static str =
+        "Sorts n pseudo-random u64 (chunked merge sort): memory-bound, so memory \
+                      bandwidth limits the speedup.";
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::integer(
+        "n",
+        "elements (16 bytes each with the merge buffer)",
+        1,
+        1 << 32,
+        5_000_000,
+    )];
+
+    fn memory_bytes(v: &[u64]) -> u64 {
+        memory_bytes(&Params { n: v[0] })
+    }
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        run(&Params { n: v[0] }, ctx, mode)
+    }
+}
+
+/// What `sort`'s `input` form takes and returns (`runner.workloads()` shows it).
+pub const INPUT: &str = "Float64Array | Float32Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array -> the same type, sorted ascending (NaN last, -0 before +0)";

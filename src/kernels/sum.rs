@@ -8,7 +8,7 @@
 use std::mem::MaybeUninit;
 
 use super::{sort::Numbers, sum_chunks, sum_chunks_mut, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::{Error, ErrorKind};
 
 /// Elements per chunk: 256 KiB of u64, which stays in a core's L2 cache between the writes
@@ -120,3 +120,35 @@ fn too_big(params: &Params) -> Error {
         ),
     )
 }
+
+/// The catalogue's `sum` (its entry is `Workload::of::<Sum>()`).
+pub struct Sum;
+
+impl Kernel for Sum {
+    const NAME: &'static str = "sum";
+    const DESCRIPTION: &'static str =
+        "Builds an array of n u64 ones in wasm memory and adds it up: \
+                      memory-bound, so memory bandwidth limits the speedup.";
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::integer(
+        "n",
+        "array length (8 bytes each)",
+        1,
+        1 << 36,
+        25_000_000,
+    )];
+    const SPLITS: bool = true;
+
+    fn memory_bytes(v: &[u64]) -> u64 {
+        memory_bytes(&Params { n: v[0] })
+    }
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        let p = Params { n: v[0] };
+        run(&p, ctx, mode)
+    }
+}
+
+/// What `sum`'s `input` form takes and returns (`runner.workloads()` shows it).
+pub const INPUT: &str =
+    "Int32Array | Uint32Array | BigInt64Array | BigUint64Array -> { sum: bigint } \
+             (wrapping at 2^64)";

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sha2::{Digest, Sha256};
 
 use super::{mix, mix32, sum_chunks, Output};
-use crate::engine::{Ctx, Mode};
+use super::{Ctx, Kernel, Mode, ParamSpec};
 use crate::Error;
 
 /// Words of `text`: runs of bytes that are not ASCII whitespace.
@@ -290,3 +290,32 @@ pub fn generated(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error
     let (_, checksum) = count_top(&texts, 10, ctx, mode)?;
     Ok(Output { checksum })
 }
+
+/// The catalogue's `wordcount` (its entry is `Workload::of::<Wordcount>()`).
+pub struct Wordcount;
+
+impl Kernel for Wordcount {
+    const NAME: &'static str = "wordcount";
+    const DESCRIPTION: &'static str =
+        "Counts the words of generated text and finds the most frequent ones, \
+                      one piece of text per task, then merges the counts: hashing-bound.";
+    const PARAMS: &'static [ParamSpec] = &[ParamSpec::integer(
+        "words",
+        "words of generated text",
+        1,
+        1_000_000_000,
+        2_000_000,
+    )];
+
+    fn memory_bytes(v: &[u64]) -> u64 {
+        memory_bytes(&Params { words: v[0] })
+    }
+
+    fn run(v: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
+        generated(&Params { words: v[0] }, ctx, mode)
+    }
+}
+
+/// What `wordcount`'s `input` form takes and returns (`runner.workloads()` shows it).
+pub const INPUT: &str = "string | Blob | File, or an array of them; optional top (default 10, at most \
+             10000) beside input -> { perInput: number[], total, distinct, top: [{ word, count }] }";

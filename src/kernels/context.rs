@@ -7,7 +7,7 @@
 //! both are plain atomics in the shared wasm memory.
 
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::{Error, ErrorKind};
 
@@ -74,11 +74,22 @@ pub struct Ctx {
     /// outside any pool, natively).
     threads_seen: AtomicU64,
     /// Checks made so far: a job that has made many is a long one, which may let a waiting
-    /// job start in its chunks (see [`crate::engine::pool::help`]).
+    /// job start in its chunks (see [`between_chunks`]).
     checks: AtomicU64,
     /// Called with the job's finished fraction at every checkpoint, when set: how a job on a
     /// worker without shared memory (the processes backend) reports its progress.
     watcher: Option<fn(f64)>,
+}
+
+/// What a long job runs between two of its chunks: set by the pool that runs the jobs
+/// ([`crate::engine::pool::help`] starts a job waiting for a thread), so that kernels need
+/// nothing above them.
+static BETWEEN_CHUNKS: OnceLock<fn()> = OnceLock::new();
+
+/// Sets what long jobs run between their chunks ([`Ctx::check`] after 64 checks); the first
+/// call wins.
+pub(crate) fn between_chunks(help: fn()) {
+    let _ = BETWEEN_CHUNKS.set(help);
 }
 
 /// Checks after which a job counts as long: it then lets jobs waiting for a thread start
@@ -147,7 +158,9 @@ impl Ctx {
     pub fn check(&self) -> Result<(), Error> {
         // Between the chunks of a long job is where a job waiting to start gets its turn.
         if self.checks.fetch_add(1, Ordering::Relaxed) >= LONG_JOB_CHECKS {
-            crate::engine::pool::help();
+            if let Some(help) = BETWEEN_CHUNKS.get() {
+                help();
+            }
         }
         match self.stop_reason() {
             None => Ok(()),
