@@ -23,8 +23,8 @@ pub use report::{Comparison, RunReport};
 #[cfg(not(target_arch = "wasm32"))]
 pub use runner::native_clock;
 pub use runner::{
-    compare, run_items, run_once, run_producing, run_repeated, run_task, sweep, Clock, ItemResult,
-    Timed,
+    compare, run_items, run_once, run_producing, run_repeated, run_task, run_value, sweep, Clock,
+    ItemResult, Timed,
 };
 pub use spec::{JobSpec, RawValue, MAX_SAFE_INTEGER};
 pub use stats::Summary;

@@ -65,14 +65,52 @@ pub async fn run_producing(
 ) -> Result<(Timed, Option<Produced>), Error> {
     let _admission = GLOBAL_BUDGET.admit(spec.memory_bytes(), spec.workload.name)?;
     let run = spec.clone();
-    let (send, mut produced) = oneshot::channel();
+    let ((output, checksum), mut timed) =
+        run_value(mode, job, clock, move |ctx| run.run(ctx, mode)).await?;
+    timed.output = Output { checksum };
+    Ok((timed, output))
+}
+
+/// Runs `task` on the pool as [`run_task`] does (cancel, progress, crash answered), and
+/// returns whatever value it computed beside its timing: the pool's generic spawn, for work
+/// that is not a catalogue job (the timing's checksum is 0).
+///
+/// ```
+/// use webpar::engine::{self, Job, Mode};
+/// let (words, timed) = futures::executor::block_on(engine::run_value(
+///     Mode::Sequential, &Job::new(), engine::native_clock,
+///     |_ctx| Ok("a few words here".split(' ').map(str::to_owned).collect::<Vec<String>>()),
+/// ))?;
+/// assert_eq!((words.len(), timed.output.checksum), (4, 0));
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`run_task`]; whatever `task` returns.
+pub async fn run_value<T, F>(
+    mode: Mode,
+    job: &Job,
+    clock: Clock,
+    task: F,
+) -> Result<(T, Timed), Error>
+where
+    T: Send + 'static,
+    F: FnOnce(&Ctx) -> Result<T, Error> + Send + 'static,
+{
+    let (send, mut value) = oneshot::channel();
     let timed = run_task(mode, job, clock, move |ctx| {
-        let (output, checksum) = run.run(ctx, mode)?;
-        let _ = send.send(output);
-        Ok(Output { checksum })
+        let _ = send.send(task(ctx)?);
+        Ok(Output { checksum: 0 })
     })
     .await?;
-    Ok((timed, produced.try_recv().ok().flatten().flatten()))
+    // The task returned Ok, so its value was sent before the run completed.
+    let value = value.try_recv().ok().flatten().ok_or_else(|| {
+        Error::new(
+            ErrorKind::EngineCrashed,
+            "the job's thread stopped without a result; the engine restarts: run it again",
+        )
+    })?;
+    Ok((value, timed))
 }
 
 /// What one item of a batch gave: its output (for an app's data) and checksum, or its error.
@@ -108,9 +146,8 @@ pub async fn run_items(
         .iter()
         .fold(0u64, |sum, spec| sum.saturating_add(spec.memory_bytes()));
     let _admission = GLOBAL_BUDGET.admit(bytes, "the batch")?;
-    let (send, mut results) = oneshot::channel();
     job.set_runs(1);
-    let timed = run_task(mode, job, clock, move |ctx| {
+    run_value(mode, job, clock, move |ctx| {
         ctx.set_total(specs.len() as u64);
         // Items go in runs: one check and one checkpoint per run, not per item, since
         // those touch counters every thread shares. Runs stay short enough that the pool's
@@ -139,12 +176,9 @@ pub async fn run_items(
             }
         };
         ctx.check()?;
-        let _ = send.send(all);
-        Ok(Output { checksum: 0 })
+        Ok(all)
     })
-    .await?;
-    let all = results.try_recv().ok().flatten().unwrap_or_default();
-    Ok((all, timed))
+    .await
 }
 
 /// Runs `task` on the pool as one run of `job` in `mode` (which only sets the reported
