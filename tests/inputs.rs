@@ -493,7 +493,7 @@ fn wordcount_counts_across_piece_boundaries() {
 #[test]
 fn an_input_job_reports_its_sizes_and_memory() {
     let spec = JobSpec::from_input(Input::Sort(Numbers::F64(vec![1.0; 10]))).unwrap();
-    assert_eq!(spec.workload.name, "sort");
+    assert_eq!(spec.workload().name, "sort");
     assert_eq!(spec.named_values().get("n"), Some(&10));
     assert_eq!(spec.memory_bytes(), 10 * (16 + 8));
     assert!(find_workload("wordcount").unwrap().input.is_some());

@@ -44,8 +44,8 @@ fn defaults_of_every_workload_are_valid() {
             .collect();
         let spec = parse(workload.name, &params).unwrap();
         assert_eq!(
-            spec.values,
-            JobSpec::defaults(workload.name).unwrap().values
+            spec.values(),
+            JobSpec::defaults(workload.name).unwrap().values()
         );
         for p in workload.params {
             assert!(

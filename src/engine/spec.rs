@@ -24,14 +24,31 @@ pub enum RawValue {
 #[derive(Debug, Clone)]
 pub struct JobSpec {
     /// The workload to run.
-    pub workload: &'static Workload,
-    /// One value per [`Workload::params`] entry, in the same order.
-    pub values: Vec<u64>,
+    pub(crate) workload: &'static Workload,
+    /// One value per [`Workload::params`] entry, in the same order: private, so that no
+    /// caller can change a validated spec into one its kernel was not checked for.
+    pub(crate) values: Vec<u64>,
     /// The app's data, for the workload's `input` form (then `values` are unused).
     input: Option<Arc<Input>>,
 }
 
 impl JobSpec {
+    /// The workload this spec runs.
+    pub fn workload(&self) -> &'static Workload {
+        self.workload
+    }
+
+    /// The validated value of each of the workload's params, in order.
+    ///
+    /// ```
+    /// let spec = webpar::engine::JobSpec::defaults("primes")?;
+    /// assert_eq!((spec.workload().name, spec.values()), ("primes", &[6_000_000][..]));
+    /// # Ok::<(), webpar::Error>(())
+    /// ```
+    pub fn values(&self) -> &[u64] {
+        &self.values
+    }
+
     /// Validates `params` against the catalogue entry `name`.
     ///
     /// Rejects an unknown workload, a missing or unknown parameter, a value that is not a

@@ -120,28 +120,38 @@ pub fn count_top(
     // Each piece's counts keep its words borrowed from the app's text (owned only where the
     // text was not valid UTF-8 or a word had capitals to lower): threads count without
     // allocating per word, and in wasm every allocation takes the one allocator's lock.
-    let mut counted: Vec<Counts<Cow<str>>> = vec![Counts::default(); pieces.len()];
+    let mut counted: Vec<(Counts<Cow<str>>, u64)> = vec![Default::default(); pieces.len()];
     super::sum_chunks_mut(&mut counted, 1, mode, |index, slot| {
         ctx.check()?;
         let (text, range) = &pieces[index];
-        slot[0] = match String::from_utf8_lossy(&texts[*text][range.clone()]) {
+        let counts: Counts<Cow<str>> = match String::from_utf8_lossy(&texts[*text][range.clone()]) {
             Cow::Borrowed(piece) => tally(piece),
             Cow::Owned(piece) => tally(&piece)
                 .into_iter()
                 .map(|(word, count)| (Cow::Owned(word.into_owned()), count))
                 .collect(),
         };
+        let words = counts.values().sum();
+        slot[0] = (counts, words);
         ctx.checkpoint(range.len() as u64)?;
         Ok(0)
     })?;
     let mut per_input = vec![0u64; texts.len()];
-    let mut all: Counts<Cow<str>> = Counts::default();
-    for ((text, _), counts) in pieces.iter().zip(counted) {
-        per_input[*text] += counts.values().sum::<u64>();
-        for (word, count) in counts {
-            *all.entry(word).or_insert(0) += count;
-        }
+    for ((text, _), (_, words)) in pieces.iter().zip(&counted) {
+        per_input[*text] += words;
     }
+    let maps = counted.into_iter().map(|(counts, _)| counts);
+    // The pieces' maps merged pairwise: in parallel, the last merge is of two maps of the
+    // distinct words, not of every piece's words one after the other on one thread.
+    let all = match mode {
+        Mode::Parallel => {
+            use rayon::prelude::*;
+            maps.collect::<Vec<_>>()
+                .into_par_iter()
+                .reduce(Counts::default, merged)
+        }
+        _ => maps.fold(Counts::default(), merged),
+    };
     let checksum = all.iter().fold(0u64, |acc, (word, &count)| {
         acc.wrapping_add(mix(fnv1a(word.as_bytes()) ^ count.rotate_left(32)))
     });
@@ -158,6 +168,15 @@ pub fn count_top(
         },
         checksum,
     ))
+}
+
+/// `a` and `b` added up, the smaller into the larger.
+fn merged<'a>(a: Counts<Cow<'a, str>>, b: Counts<Cow<'a, str>>) -> Counts<Cow<'a, str>> {
+    let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    for (word, count) in from {
+        *into.entry(word).or_insert(0) += count;
+    }
+    into
 }
 
 /// The words of `piece` (runs of letters and digits, lower-cased) with their counts, borrowed
