@@ -81,7 +81,8 @@ const PANEL: usize = 32;
 
 /// Solves `matrix · x = rhs` (row-major `n × n`) in place by Gaussian elimination with partial
 /// pivoting; `None` when the matrix is singular: a pivot at most `n · ε · max|entry|` (ε the
-/// f64 machine epsilon) or a solution that is not finite. Reports one progress unit per column.
+/// f64 machine epsilon) or a solution that is not finite. Reports one progress unit per column,
+/// a panel at a time.
 ///
 /// The elimination is blocked (LAPACK's right-looking LU): a panel of [`PANEL`] columns is
 /// factored, then the rows to its right are solved for and the trailing matrix is updated by
@@ -99,7 +100,7 @@ const PANEL: usize = 32;
 /// ```
 ///
 /// # Errors
-/// [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] when cancelled (checked every column).
+/// [`ErrorKind::Aborted`] or [`ErrorKind::Timeout`] when cancelled (checked every panel).
 pub fn solve(
     matrix: &mut [f64],
     rhs: &mut [f64],
@@ -113,8 +114,9 @@ pub fn solve(
         let end = (first + PANEL).min(n);
         // The panel: columns first..end of the rows from `first` down, one column at a time;
         // the multipliers stay below the diagonal (the L of the LU).
+        // One check per panel: the counters a check touches are shared by every thread.
+        ctx.check()?;
         for col in first..end {
-            ctx.check()?;
             let pivot = (col..n)
                 .max_by(|&a, &b| {
                     matrix[a * n + col]
@@ -142,8 +144,8 @@ pub fn solve(
                     *value -= factor * above;
                 }
             }
-            ctx.checkpoint(1)?;
         }
+        ctx.checkpoint((end - first) as u64)?;
         if end == n {
             break;
         }
