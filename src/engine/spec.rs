@@ -57,7 +57,7 @@ impl JobSpec {
     /// ```
     /// use webpar::engine::{JobSpec, RawValue};
     /// let spec = JobSpec::parse("primes", &[("below".into(), RawValue::Number(1000.0))])?;
-    /// assert_eq!(spec.values, vec![1000]);
+    /// assert_eq!(spec.values(), [1000]);
     /// let err = JobSpec::parse("primes", &[("below".into(), RawValue::Number(-1.0))]).unwrap_err();
     /// assert!(err.message().contains("below"));
     /// # Ok::<(), webpar::Error>(())
@@ -118,7 +118,7 @@ impl JobSpec {
     /// ```
     /// use webpar::engine::{Input, JobSpec};
     /// let spec = JobSpec::from_input(Input::Primes(100))?;
-    /// assert_eq!(spec.workload.name, "primes");
+    /// assert_eq!(spec.workload().name, "primes");
     /// assert!(spec.input().is_some());
     /// # Ok::<(), webpar::Error>(())
     /// ```
