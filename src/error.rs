@@ -99,7 +99,9 @@ impl Error {
         &self.message
     }
 
-    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+    /// An [`ErrorKind::InvalidParams`] error: what the caller passed cannot run (say what,
+    /// and what to pass instead).
+    pub fn invalid(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidParams, message)
     }
 }

@@ -8,12 +8,14 @@
 //! workload then appears in `workloads()`, `run`, `submit`, `map`, `compare`, `sweep`, the
 //! bench and the page's form, exactly like the built-in ones (see `examples/levenshtein`).
 
-use std::sync::Mutex;
+use std::any::Any;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
-use crate::engine::spin_lock;
-use crate::kernels::{self, Ctx, Kernel, Mode, Output, ParamSpec};
+use crate::engine::input::{CustomInput, CustomOutput};
+use crate::engine::{spin_lock, Input};
+use crate::kernels::{self, Ctx, InputKernel, Kernel, Mode, Output, ParamSpec};
 use crate::{Error, ErrorKind};
 
 /// A runnable workload of the catalogue.
@@ -37,6 +39,54 @@ pub struct Workload {
     memory: fn(&[u64]) -> u64,
     #[serde(skip)]
     kernel: fn(&[u64], &Ctx, Mode) -> Result<Output, Error>,
+    /// The input form of a workload registered with one ([`InputKernel`]).
+    #[serde(skip)]
+    form: Option<InputForm>,
+}
+
+/// An [`InputKernel`]'s input form with its types erased, so that one catalogue holds
+/// workloads of any input and output types.
+/// What an input form's run gives: the output and its checksum.
+type Ran = Result<(CustomOutput, u64), Error>;
+
+#[derive(Clone, Copy)]
+struct InputForm {
+    read: fn(&mut dyn erased_serde::Deserializer<'_>) -> Result<CustomInput, erased_serde::Error>,
+    memory: fn(&dyn Any) -> u64,
+    run: fn(&dyn Any, &Ctx, Mode) -> Ran,
+}
+
+impl std::fmt::Debug for InputForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InputForm")
+    }
+}
+
+fn read_as<K: InputKernel>(
+    deserializer: &mut dyn erased_serde::Deserializer<'_>,
+) -> Result<CustomInput, erased_serde::Error> {
+    let data: K::Input = erased_serde::deserialize(deserializer)?;
+    Ok(CustomInput::new(K::NAME, Arc::new(data)))
+}
+
+fn memory_of<K: InputKernel>(data: &dyn Any) -> u64 {
+    data.downcast_ref::<K::Input>()
+        .map_or(0, K::input_memory_bytes)
+}
+
+fn run_as<K: InputKernel>(
+    data: &dyn Any,
+    ctx: &Ctx,
+    mode: Mode,
+) -> Result<(CustomOutput, u64), Error> {
+    let data = data.downcast_ref::<K::Input>().ok_or_else(|| {
+        Error::invalid(format!(
+            "{}: this input was read for another workload",
+            K::NAME
+        ))
+    })?;
+    let (output, checksum) = K::run_input(data, ctx, mode)?;
+    Ok((CustomOutput::new(Arc::new(output)), checksum))
 }
 
 impl Workload {
@@ -50,7 +100,91 @@ impl Workload {
             splits: K::SPLITS,
             memory: K::memory_bytes,
             kernel: K::run,
+            form: None,
         }
+    }
+
+    /// The catalogue entry of a [`Kernel`] with the `input` form of its [`InputKernel`]:
+    /// the app's own data in (read by serde), the real output back.
+    pub const fn with_input_of<K: InputKernel>() -> Workload {
+        let mut workload = Workload::of::<K>();
+        workload.input = Some(K::INPUT);
+        workload.form = Some(InputForm {
+            read: read_as::<K>,
+            memory: memory_of::<K>,
+            run: run_as::<K>,
+        });
+        workload
+    }
+
+    /// Reads an app's data for this workload's input form (made with
+    /// [`Workload::with_input_of`]) from any serde deserializer: the web layer passes the
+    /// JS value's, tests may pass JSON.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidParams`] (param `"input"`) saying what serde could not read, or
+    /// that the workload has no input form read by serde.
+    pub fn read_input<'de, D: serde::Deserializer<'de>>(
+        &self,
+        deserializer: D,
+    ) -> Result<Input, Error> {
+        let form = self.form.ok_or_else(|| self.no_input_form())?;
+        let mut track = serde_path_to_error::Track::new();
+        let tracked = serde_path_to_error::Deserializer::new(deserializer, &mut track);
+        let mut erased = <dyn erased_serde::Deserializer>::erase(tracked);
+        let read = (form.read)(&mut erased);
+        drop(erased);
+        let input = read.map_err(|err| {
+            let path = track.path().to_string();
+            let field = match path.as_str() {
+                "." => "input".to_string(),
+                path if path.starts_with('[') => format!("input{path}"),
+                path => format!("input.{path}"),
+            };
+            // serde-wasm-bindgen's messages come wrapped in "Error: " once per level.
+            let err = err.to_string();
+            let mut err = err.as_str();
+            while let Some(inner) = err.strip_prefix("Error: ") {
+                err = inner;
+            }
+            Error::invalid(format!(
+                "{}: {field}: {err}; it takes {}",
+                self.name,
+                self.input.unwrap_or("no input")
+            ))
+            .with_param(field.as_str())
+        })?;
+        Ok(Input::Custom(input))
+    }
+
+    /// Whether the input form is one read by serde ([`Workload::with_input_of`]), not one of
+    /// a built-in workload's.
+    pub fn reads_input_with_serde(&self) -> bool {
+        self.form.is_some()
+    }
+
+    fn no_input_form(&self) -> Error {
+        Error::invalid(format!(
+            "{} has no input form read by serde: pass its params ({})",
+            self.name,
+            self.params
+                .iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .with_param("input")
+    }
+
+    /// Bytes a run on `input` (read by [`Workload::read_input`]) allocates beside it.
+    pub(crate) fn custom_memory_bytes(&self, input: &CustomInput) -> u64 {
+        self.form.map_or(0, |form| (form.memory)(input.data()))
+    }
+
+    /// Runs the input form on `input` (read by [`Workload::read_input`]).
+    pub(crate) fn run_custom(&self, input: &CustomInput, ctx: &Ctx, mode: Mode) -> Ran {
+        let form = self.form.ok_or_else(|| self.no_input_form())?;
+        (form.run)(input.data(), ctx, mode)
     }
 
     /// This entry with an `input` form (a built-in workload's, read by the web layer), as

@@ -5,9 +5,11 @@
 //! in any mode and returns the [`Produced`] output with the checksum that proves every mode
 //! computed the same.
 
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use crate::engine::{Ctx, Mode};
+use crate::engine::{find_workload, Ctx, Mode};
 use crate::kernels::equations::{self, System};
 use crate::kernels::mandelbrot::{self, View};
 use crate::kernels::matmul::{self, Matrix};
@@ -50,6 +52,72 @@ pub enum Input {
         /// Most frequent words to return.
         top: usize,
     },
+    /// The app's data for the input form of a workload another crate registered
+    /// ([`crate::engine::InputKernel`]), read by [`crate::engine::Workload::read_input`].
+    Custom(CustomInput),
+}
+
+/// The app's data for a registered workload's input form, of the type its
+/// [`crate::engine::InputKernel::Input`] says (shared, not copied, between the runs of a
+/// job).
+#[derive(Clone)]
+pub struct CustomInput {
+    workload: &'static str,
+    data: Arc<dyn Any + Send + Sync>,
+}
+
+impl CustomInput {
+    pub(crate) fn new(workload: &'static str, data: Arc<dyn Any + Send + Sync>) -> CustomInput {
+        CustomInput { workload, data }
+    }
+
+    /// The data, for the workload's kernel to downcast.
+    pub(crate) fn data(&self) -> &dyn Any {
+        &*self.data
+    }
+}
+
+impl std::fmt::Debug for CustomInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CustomInput({})", self.workload)
+    }
+}
+
+impl PartialEq for CustomInput {
+    /// The same data of the same workload (not equal contents: the type need not compare).
+    fn eq(&self, other: &CustomInput) -> bool {
+        self.workload == other.workload && Arc::ptr_eq(&self.data, &other.data)
+    }
+}
+
+/// The output of a registered workload's input form, written by serde (as a JS value, at
+/// the web boundary).
+#[derive(Clone)]
+pub struct CustomOutput(Arc<dyn erased_serde::Serialize + Send + Sync>);
+
+impl CustomOutput {
+    pub(crate) fn new(output: Arc<dyn erased_serde::Serialize + Send + Sync>) -> CustomOutput {
+        CustomOutput(output)
+    }
+}
+
+impl serde::Serialize for CustomOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        erased_serde::serialize(&*self.0, serializer)
+    }
+}
+
+impl std::fmt::Debug for CustomOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CustomOutput")
+    }
+}
+
+impl PartialEq for CustomOutput {
+    /// The same output (not equal contents: the type need not compare).
+    fn eq(&self, other: &CustomOutput) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// The real output of a run on an [`Input`].
@@ -80,10 +148,13 @@ pub enum Produced {
     Bodies(Bodies),
     /// Word counts.
     Words(WordCounts),
+    /// The output of a registered workload's input form.
+    Custom(CustomOutput),
 }
 
 impl Produced {
-    /// Bytes of the output's arrays (what copying it out of wasm memory moves).
+    /// Bytes of the output's arrays (what copying it out of wasm memory moves); 0 for a
+    /// registered workload's output, whose size only serde sees.
     pub fn bytes(&self) -> u64 {
         let floats = |n: usize| n as u64 * 8;
         match self {
@@ -99,6 +170,7 @@ impl Produced {
             Produced::Primes(primes) => primes.len() as u64 * 4,
             Produced::Bodies(bodies) => floats(bodies.positions.len() * 6),
             Produced::Words(counts) => counts.top.iter().map(|(w, _)| w.len() as u64 + 8).sum(),
+            Produced::Custom(_) => 0,
         }
     }
 }
@@ -116,6 +188,7 @@ impl Input {
             Input::Primes(_) => "primes",
             Input::Nbody { .. } => "nbody",
             Input::Wordcount { .. } => "wordcount",
+            Input::Custom(custom) => custom.workload,
         }
     }
 
@@ -137,6 +210,8 @@ impl Input {
             Input::Primes(below) => primes::list_memory_bytes(u64::from(*below)),
             Input::Nbody { bodies, .. } => bodies.masses.len() as u64 * 80,
             Input::Wordcount { texts, .. } => texts.iter().map(|t| t.len() as u64 * 2).sum(),
+            Input::Custom(custom) => find_workload(custom.workload)
+                .map_or(0, |workload| workload.custom_memory_bytes(custom)),
         }
     }
 
@@ -168,6 +243,7 @@ impl Input {
                 ("bytes", texts.iter().map(|t| t.len() as u64).sum()),
                 ("top", *top as u64),
             ],
+            Input::Custom(_) => Vec::new(),
         };
         pairs.into_iter().collect()
     }
@@ -232,6 +308,11 @@ impl Input {
             Input::Wordcount { texts, top } => {
                 let (counts, checksum) = wordcount::count_top(texts, *top, ctx, mode)?;
                 (Produced::Words(counts), checksum)
+            }
+            Input::Custom(custom) => {
+                let (output, checksum) =
+                    find_workload(custom.workload)?.run_custom(custom, ctx, mode)?;
+                (Produced::Custom(output), checksum)
             }
         })
     }

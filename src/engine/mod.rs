@@ -14,10 +14,10 @@ mod spec;
 mod stats;
 mod sweep;
 
-pub use crate::kernels::{Ctx, Kernel, Mode, ParamSpec, StopReason};
+pub use crate::kernels::{Ctx, InputKernel, Kernel, Mode, ParamSpec, StopReason};
 pub use budget::{Admission, Budget, GLOBAL_BUDGET, MEMORY_CEILING, RUNTIME_RESERVE};
 pub use catalogue::{find_workload, register, workloads, Workload, WORKLOADS};
-pub use input::{Input, Produced};
+pub use input::{CustomInput, CustomOutput, Input, Produced};
 pub use job::{Job, Stoppable};
 pub use report::{Comparison, RunReport};
 #[cfg(not(target_arch = "wasm32"))]

@@ -142,3 +142,45 @@ where
         Ok(value)
     })
 }
+
+/// Splits `data` into chunks of `chunk` items, hands each to `work(start, chunk)` mutably
+/// (`start`: the index of its first item in `data`) and sums what `work` returns (wrapping),
+/// with progress counted in items and cancellation seen between chunks: [`sum_over_ranges`]
+/// for kernels that fill an output (the `input` forms of [`crate::engine::InputKernel`]).
+/// The chunks do not depend on the thread count, so every mode gives the same sum.
+///
+/// ```
+/// use webpar::engine::{Ctx, Mode};
+/// let mut squares = vec![0u64; 10_000];
+/// let sum = webpar::kernels::fill_in_chunks(&mut squares, 1024, Mode::Parallel, &Ctx::new(), |start, chunk| {
+///     for (i, x) in chunk.iter_mut().enumerate() {
+///         *x = ((start + i) * (start + i)) as u64;
+///     }
+///     chunk.iter().sum::<u64>()
+/// })?;
+/// assert_eq!((squares[99], sum), (9801, squares.iter().sum::<u64>()));
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`crate::ErrorKind::Aborted`] or [`crate::ErrorKind::Timeout`] once the job is cancelled.
+pub fn fill_in_chunks<T, F>(
+    data: &mut [T],
+    chunk: usize,
+    mode: Mode,
+    ctx: &Ctx,
+    work: F,
+) -> Result<u64, Error>
+where
+    T: Send,
+    F: Fn(usize, &mut [T]) -> u64 + Sync,
+{
+    let chunk = chunk.max(1);
+    ctx.set_total(data.len() as u64);
+    sum_chunks_mut(data, chunk, mode, |index, piece| {
+        ctx.check()?;
+        let value = work(index * chunk, piece);
+        ctx.checkpoint(piece.len() as u64)?;
+        Ok(value)
+    })
+}

@@ -1,5 +1,6 @@
 //! What a workload is to the engine: its parameters and its kernel, declared by a type.
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{Ctx, Mode, Output};
@@ -80,6 +81,88 @@ pub trait Kernel {
     /// Cancellation (from [`Ctx::checkpoint`]), or [`ErrorKind::OverBudget`] when an
     /// allocation fails.
     fn run(values: &[u64], ctx: &Ctx, mode: Mode) -> Result<Output, Error>;
+}
+
+/// The `input` form of a workload that another crate adds: the app's own data in, the real
+/// output back, as serde reads and writes them. Implemented beside [`Kernel`];
+/// `Workload::with_input_of::<K>()` makes the catalogue entry, and then `runner.run(name,
+/// { input })`, `submit`, `map` and `compare` take the app's data like the built-in
+/// workloads' input forms do.
+///
+/// At the JS boundary the input is read with `serde-wasm-bindgen` from a snapshot webpar
+/// takes first (so that no getter or Proxy of the app's runs while Rust reads it): objects
+/// become structs and maps, arrays and typed arrays sequences (`Uint8Array`/`ArrayBuffer`
+/// bytes in one copy, e.g. into `serde_bytes::ByteBuf`), strings strings, and `BigInt`s
+/// 64-bit integers. The output is written the same way: structs and maps become plain
+/// objects, sequences arrays, bytes `Uint8Array`s.
+///
+/// [`InputKernel::run_input`] returns the output and a checksum that must be the same in
+/// every mode (split the work into chunks that do not depend on the thread count, e.g. with
+/// [`super::fill_in_chunks`]), and must never panic.
+///
+/// ```
+/// use webpar::engine::{Ctx, InputKernel, JobSpec, Kernel, Mode, ParamSpec, Produced, Workload};
+/// use webpar::kernels::{fill_in_chunks, Output};
+///
+/// /// Squares numbers.
+/// struct Square;
+/// impl Kernel for Square {
+///     const NAME: &'static str = "square";
+///     const DESCRIPTION: &'static str = "Squares numbers.";
+///     const PARAMS: &'static [ParamSpec] = &[];
+///     fn run(_: &[u64], _: &Ctx, _: Mode) -> Result<Output, webpar::Error> {
+///         Ok(Output { checksum: 0 })
+///     }
+/// }
+/// impl InputKernel for Square {
+///     const INPUT: &'static str = "numbers (an array) → their squares";
+///     type Input = Vec<f64>;
+///     type Output = Vec<f64>;
+///     fn input_memory_bytes(input: &Vec<f64>) -> u64 {
+///         input.len() as u64 * 8
+///     }
+///     fn run_input(input: &Vec<f64>, ctx: &Ctx, mode: Mode) -> Result<(Vec<f64>, u64), webpar::Error> {
+///         let mut out = input.clone();
+///         let checksum = fill_in_chunks(&mut out, 4096, mode, ctx, |_, chunk| {
+///             chunk.iter_mut().for_each(|x| *x *= *x);
+///             chunk.iter().fold(0u64, |sum, x| sum.wrapping_add(x.to_bits()))
+///         })?;
+///         Ok((out, checksum))
+///     }
+/// }
+/// static SQUARE: Workload = Workload::with_input_of::<Square>();
+/// webpar::engine::register(&SQUARE)?;
+/// // What the web layer does with the app's JS value, here from JSON:
+/// let input = SQUARE.read_input(serde_json::json!([1.0, 2.0, 3.0]))?;
+/// let (output, _) = JobSpec::from_input(input)?.run(&Ctx::new(), Mode::Parallel)?;
+/// let Some(Produced::Custom(squares)) = output else { unreachable!() };
+/// assert_eq!(serde_json::to_value(&squares)?, serde_json::json!([1.0, 4.0, 9.0]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait InputKernel: Kernel {
+    /// What the input form takes and gives back, in one line (shown as the workload's
+    /// `input` in `workloads()`), e.g. `"{ query, words } → { distances, nearest }"`.
+    const INPUT: &'static str;
+    /// The app's data, as serde reads it.
+    type Input: DeserializeOwned + Send + Sync + 'static;
+    /// The real output, as serde writes it.
+    type Output: Serialize + Send + Sync + 'static;
+
+    /// Bytes of memory a run on `input` allocates beside the input itself (its working
+    /// buffers and its output), checked against the memory budget before it starts; 0 by
+    /// default.
+    fn input_memory_bytes(_input: &Self::Input) -> u64 {
+        0
+    }
+
+    /// Runs on the app's data in `mode`: the output, and a checksum that is the same in
+    /// every mode.
+    ///
+    /// # Errors
+    /// Cancellation (from [`Ctx::checkpoint`]); [`crate::ErrorKind::InvalidParams`] for data
+    /// that serde read but the kernel cannot take (say which field, and why);
+    /// [`crate::ErrorKind::OverBudget`] when an allocation fails.
+    fn run_input(input: &Self::Input, ctx: &Ctx, mode: Mode) -> Result<(Self::Output, u64), Error>;
 }
 
 impl ParamSpec {

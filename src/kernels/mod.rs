@@ -50,10 +50,10 @@ use serde::Serialize;
 use crate::Error;
 pub(crate) use context::between_chunks;
 pub use context::{Ctx, StopReason};
-pub use kernel::{Kernel, ParamSpec};
+pub use kernel::{InputKernel, Kernel, ParamSpec};
 pub use mode::Mode;
 
-pub use chunks::sum_over_ranges;
+pub use chunks::{fill_in_chunks, sum_over_ranges};
 pub(crate) use chunks::{sum_chunks, sum_chunks_mut};
 
 /// What a kernel returns: a checksum that proves two runs computed the same thing.

@@ -175,3 +175,109 @@ export function readBatch(items, maxItems) {
     counts, keys, pairKeys: Uint32Array.from(pairKeys), numbers: Float64Array.from(numbers), others, special,
   };
 }
+
+/** Most levels of nesting in a snapshot. */
+const MAX_DEPTH = 64;
+/** Marks a problem found while taking a snapshot (rather than something the app threw). */
+const PROBLEM = Symbol("problem");
+
+/**
+ * A snapshot of an app's value for the input form of a workload another crate registered,
+ * for serde to read without running any of the app's code: every getter, Proxy trap and
+ * `length` of the app's objects runs here, inside try/catch, once. Arrays and objects (own
+ * enumerable string keys) are copied shallowly into plain ones, Maps into plain Maps, Sets
+ * into arrays; typed arrays, DataViews and buffers become fresh views of the same bytes (a
+ * `Uint8Array` for bytes; not copied); strings, numbers, BigInts, booleans and null stay.
+ *
+ * Returns `{ value, bytes }`, `bytes` estimating what the copy takes in wasm memory, or
+ * `{ problem, field, thrown?, overBudget? }` (the snapshot stops at `maxBytes`).
+ */
+export function snapshotInput(input, maxBytes, maxItems) {
+  let bytes = 0;
+  const onPath = new Set();
+  const fail = (problem, field, extra) => {
+    throw { [PROBLEM]: true, problem, field, ...extra };
+  };
+  const count = (n, field) => {
+    bytes += n;
+    if (bytes > maxBytes) fail(`needs more than ${Math.ceil(maxBytes / 2 ** 20)} MiB`, field, { overBudget: true });
+  };
+  const read = (field, f) => {
+    try {
+      return f();
+    } catch (thrown) {
+      return fail("threw while it was read", field, { thrown });
+    }
+  };
+  const walk = (value, field, depth) => {
+    switch (typeof value) {
+      case "string":
+        count(24 + value.length, field);
+        return value;
+      case "number":
+      case "bigint":
+      case "boolean":
+        count(8, field);
+        return value;
+      case "undefined":
+        return value;
+      case "function":
+      case "symbol":
+        return fail(`is a ${typeof value}: an input is data (objects, arrays, typed arrays, strings, numbers)`, field);
+    }
+    if (value === null) return null;
+    if (depth >= MAX_DEPTH) fail(`is nested more than ${MAX_DEPTH} levels deep`, field);
+    if (onPath.has(value)) fail("refers back to an object that holds it (a cycle)", field);
+    const kind = dataKind(value);
+    if (kind === "Blob") {
+      fail("is a Blob: read it first (await blob.arrayBuffer()); this input form takes data in memory", field);
+    }
+    if (kind !== "") {
+      const view = bytesOf(value, kind);
+      if (view === null) fail("is detached (transferred to a worker); pass a buffer this page still holds", field);
+      count(24 + view.byteLength, field);
+      const Typed = globalThis[kind];
+      const element = Typed?.BYTES_PER_ELEMENT;
+      const numbers = element !== undefined && kind !== "Uint8Array" && kind !== "Uint8ClampedArray";
+      return numbers ? new Typed(view.buffer, view.byteOffset, view.byteLength / element) : view;
+    }
+    onPath.add(value);
+    try {
+      if (read(field, () => Array.isArray(value))) {
+        const length = read(field, () => value.length);
+        if (!(length <= maxItems)) fail(`has ${length} items; at most ${maxItems} go in one input`, field);
+        count(24 + 8 * length, field);
+        const out = new Array(length);
+        for (let i = 0; i < length; i++) {
+          out[i] = walk(read(`${field}[${i}]`, () => value[i]), `${field}[${i}]`, depth + 1);
+        }
+        return out;
+      }
+      const collection = read(field, () => (value instanceof Map ? "Map" : value instanceof Set ? "Set" : ""));
+      if (collection !== "") {
+        const entries = collection === "Map" ? Map.prototype.entries : Set.prototype.values;
+        const pairs = read(field, () => [...entries.call(value)]);
+        if (pairs.length > maxItems) fail(`has ${pairs.length} entries; at most ${maxItems} go in one input`, field);
+        if (collection === "Set") return pairs.map((item, i) => walk(item, `${field}[${i}]`, depth + 1));
+        return new Map(pairs.map(([key, item]) => [walk(key, `${field} key`, depth + 1), walk(item, `${field}.get(${String(key)})`, depth + 1)]));
+      }
+      const keys = read(field, () => Object.keys(value));
+      if (keys.length > maxItems) fail(`has ${keys.length} keys; at most ${maxItems} go in one input`, field);
+      const out = {};
+      for (const key of keys) {
+        count(24 + key.length, field);
+        out[key] = walk(read(`${field}.${key}`, () => value[key]), `${field}.${key}`, depth + 1);
+      }
+      return out;
+    } finally {
+      onPath.delete(value);
+    }
+  };
+  try {
+    return { value: walk(input, "input", 0), bytes };
+  } catch (error) {
+    if (error !== null && typeof error === "object" && error[PROBLEM]) return error;
+    // Not the app's code (every read of it is caught above): report it as it is.
+    return { problem: "could not be read", field: "input", thrown: error };
+  }
+}

@@ -16,7 +16,7 @@ use super::clock::performance_now;
 use super::convert::{describe, entries, threw_while_read};
 use super::errors::Failure;
 use super::js::is_array;
-use crate::engine::{Admission, Input, JobSpec, Produced, GLOBAL_BUDGET};
+use crate::engine::{Admission, Input, JobSpec, Produced, Workload, GLOBAL_BUDGET};
 use crate::kernels::equations::System;
 use crate::kernels::mandelbrot::View;
 use crate::kernels::matmul::Matrix;
@@ -37,10 +37,15 @@ extern "C" {
     fn size_of_blob(blob: &JsValue) -> Result<f64, JsValue>;
     #[wasm_bindgen(js_name = readBlob, catch)]
     fn read_blob(blob: &JsValue, start: f64, end: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = snapshotInput, catch)]
+    fn snapshot_input(input: &JsValue, max_bytes: f64, max_items: f64) -> Result<JsValue, JsValue>;
 }
 
 /// Most items in an input list (messages, texts, systems).
 pub(super) const MAX_ITEMS: usize = 1 << 20;
+/// Most items in one array or object of a registered workload's input (the memory budget
+/// bounds it too).
+const MAX_CUSTOM_ITEMS: f64 = (1u64 << 26) as f64;
 /// Bytes of a Blob read per slice.
 const BLOB_SLICE: f64 = STREAM_SLICE as f64;
 
@@ -87,6 +92,38 @@ pub(super) enum Plan {
         dt: f64,
     },
     Wordcount(Vec<Bytes>, usize),
+    /// A registered workload's input: a snapshot of the app's value for serde to read, and
+    /// the estimate of its bytes in wasm memory.
+    Custom(&'static Workload, JsValue, u64),
+}
+
+/// The plan of a registered workload's input form: a snapshot of the app's value (every read
+/// of the app's objects happens there, caught), its size checked against the budget.
+fn custom_plan(workload: &'static Workload, input: &JsValue) -> Result<Plan, Failure> {
+    let limit = GLOBAL_BUDGET.limit() as f64;
+    let taken = snapshot_input(input, limit, MAX_CUSTOM_ITEMS)
+        .map_err(|thrown| threw_while_read("input", thrown))?;
+    let field = |key: &str| Reflect::get(&taken, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    if let Some(problem) = field("problem").as_string() {
+        let at = field("field").as_string().unwrap_or_else(|| "input".into());
+        let message = format!(
+            "{}: {at} {problem}; it takes {}",
+            workload.name,
+            workload.input.unwrap_or("an input")
+        );
+        let thrown = field("thrown");
+        if field("overBudget").is_truthy() {
+            return Err(Error::new(crate::ErrorKind::OverBudget, message).into());
+        }
+        let error = Error::invalid(message).with_param(at.as_str());
+        return Err(if thrown.is_undefined() {
+            error.into()
+        } else {
+            Failure::caused_by(error, thrown)
+        });
+    }
+    let bytes = field("bytes").as_f64().unwrap_or(0.0) as u64;
+    Ok(Plan::Custom(workload, field("value"), bytes))
 }
 
 /// Checks `input` (and the params beside it, `siblings`) for workload `name` without copying.
@@ -99,6 +136,7 @@ pub(super) fn plan(
     input: &JsValue,
     siblings: &[(String, JsValue)],
 ) -> Result<Plan, Failure> {
+    let workload = crate::engine::find_workload(name)?;
     let allowed: &[&str] = if name == "wordcount" { &["top"] } else { &[] };
     if let Some((key, _)) = siblings
         .iter()
@@ -114,6 +152,9 @@ pub(super) fn plan(
         ))
         .with_param(key.as_str())
         .into());
+    }
+    if workload.reads_input_with_serde() {
+        return custom_plan(workload, input);
     }
     Ok(match name {
         "sort" => {
@@ -222,6 +263,7 @@ impl Plan {
             Plan::Nbody {
                 positions, masses, ..
             } => u64::from(positions.length()) * 2 + u64::from(masses.length()),
+            Plan::Custom(_, _, bytes) => *bytes,
         }
     }
 
@@ -252,6 +294,8 @@ impl Plan {
             Plan::Matmul([a, b]) => (a.1 * b.2) as u64 * 8,
             Plan::Equations(systems) => systems.iter().map(|s| ((s.0 + 2) * s.0 * 8) as u64).sum(),
             Plan::Nbody { masses, .. } => u64::from(masses.length()) * 10,
+            // Known once serde has read it: checked when the run starts.
+            Plan::Custom(..) => 0,
         }
     }
 
@@ -284,6 +328,9 @@ impl Plan {
         );
         let input = match self {
             Plan::Ready(input) => input,
+            Plan::Custom(workload, snapshot, _) => {
+                workload.read_input(serde_wasm_bindgen::Deserializer::from(snapshot))?
+            }
             Plan::Sort(kind, bytes, len) => Input::Sort(numbers(kind, &bytes, len)?),
             Plan::Sum(kind, bytes, len) => Input::Sum(numbers(kind, &bytes, len)?),
             Plan::Sha256(items) => Input::Sha256(messages(items).await?),
@@ -1120,7 +1167,25 @@ macro_rules! typed_copy {
 
 /// The real output as JS values: typed arrays (one copy out of wasm memory, into the app's
 /// `into` when it gave one) and plain objects.
-pub(super) fn output_to_js(output: Produced, target: Option<&Target>) -> JsValue {
+///
+/// # Errors
+/// `InvalidParamsError` when a registered workload's output has a value serde-wasm-bindgen
+/// cannot write (an integer beyond 2^53, say).
+pub(super) fn output_to_js(output: Produced, target: Option<&Target>) -> Result<JsValue, Failure> {
+    if let Produced::Custom(custom) = &output {
+        let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+        return serde::Serialize::serialize(custom, &serializer).map_err(|err| {
+            Error::invalid(format!(
+                "the output could not be written as a JS value: {err}"
+            ))
+            .with_param("output")
+            .into()
+        });
+    }
+    Ok(built_in_output_to_js(output, target))
+}
+
+fn built_in_output_to_js(output: Produced, target: Option<&Target>) -> JsValue {
     let object = |pairs: &[(&str, JsValue)]| -> JsValue {
         let object = Object::new();
         for (key, value) in pairs {
@@ -1241,6 +1306,8 @@ pub(super) fn output_to_js(output: Produced, target: Option<&Target>) -> JsValue
                 ("top", top.into()),
             ])
         }
+        // Written by output_to_js.
+        Produced::Custom(_) => JsValue::UNDEFINED,
     }
 }
 

@@ -61,7 +61,7 @@ pub fn run_in_process(
         if let Some(produced) = produced {
             let (bytes, started) = (produced.bytes(), performance_now());
             let target = input.as_ref().and_then(|loaded| loaded.target.as_ref());
-            let _ = set("output", &output_to_js(produced, target));
+            let _ = set("output", &output_to_js(produced, target)?);
             let copy = Object::new();
             let (in_ms, in_bytes) = input.as_ref().map_or((0.0, 0), |i| (i.copy_ms, i.bytes));
             for (key, number) in [

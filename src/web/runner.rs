@@ -175,10 +175,16 @@ export interface WorkloadOutputs {
   nbody: BodiesState;
   wordcount: WordCounts;
 }
-/** The input of workload `N` (any input for a workload registered by another crate). */
-export type InputOf<N extends string> = N extends keyof WorkloadInputs ? WorkloadInputs[N] : WorkloadInput;
-/** The output of workload `N`'s input form (any output for a registered workload). */
-export type OutputOf<N extends string> = N extends keyof WorkloadOutputs ? WorkloadOutputs[N] : WorkloadOutput;
+/**
+ * The input of workload `N`: for a workload another crate registered, whatever its Rust
+ * `InputKernel::Input` reads (`unknown` here; check the workload's `input` entry).
+ */
+export type InputOf<N extends string> = N extends keyof WorkloadInputs ? WorkloadInputs[N] : unknown;
+/**
+ * The output of workload `N`'s input form: for a registered workload, what its Rust
+ * `InputKernel::Output` writes (`unknown` here: narrow it where you use it).
+ */
+export type OutputOf<N extends string> = N extends keyof WorkloadOutputs ? WorkloadOutputs[N] : unknown;
 /** The params of workload `N`'s input form: its `input`, and `top`/`into` where they apply. */
 export interface InputParams<N extends string> {
   input: InputOf<N>;
@@ -687,7 +693,9 @@ impl Runner {
             let (mut summed, mut checksums) = (Vec::new(), Vec::new());
             for ((index, result), target) in slots.into_iter().zip(results).zip(targets) {
                 let value = match result {
-                    Ok((Some(output), _)) => output_to_js(output, target.as_ref()),
+                    Ok((Some(output), _)) => {
+                        output_to_js(output, target.as_ref()).unwrap_or_else(Failure::into_js)
+                    }
                     Ok((None, checksum)) => {
                         summed.push(index as u32);
                         checksums.push(checksum);
@@ -753,7 +761,7 @@ where
     if let Some(produced) = produced {
         let (bytes, started) = (produced.bytes(), performance_now());
         let target = input.as_ref().and_then(|loaded| loaded.target.as_ref());
-        let value = output_to_js(produced, target);
+        let value = output_to_js(produced, target)?;
         let out_ms = performance_now() - started;
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&result, &key.into(), value);
         let _ = set("output", &value);

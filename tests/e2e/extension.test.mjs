@@ -53,7 +53,7 @@ test("a downstream crate's workload is in the catalogue and runs in every mode",
       mapped: mapped[1], builtIn: runner.workloads().some((w) => w.name === "primes"), bad,
     };
   });
-  assert.deepEqual(seen.entry, { params: ["words", "length"], input: null });
+  assert.deepEqual(seen.entry.params, ["words", "length"]);
   assert.equal(seen.match, true);
   assert.deepEqual(seen.checksums, [seen.expected, seen.expected]);
   assert.equal(seen.mapped, seen.expected);
@@ -73,4 +73,98 @@ test("a downstream crate's workload splits across isolated workers on a page wit
   assert.equal(seen.backend, "processes");
   assert.deepEqual(seen.split.slice(0, 2), ["processes", 8]);
   assert.equal(seen.split[2], seen.whole);
+});
+
+test("a downstream crate's input form takes the app's data and gives the real output back", { timeout: 120_000 }, async () => {
+  const seen = await inPage(async () => {
+    const { default: init, initThreadPool, Runner } = await import("/examples/levenshtein/webpar.js");
+    await init();
+    await initThreadPool(2);
+    const runner = new Runner();
+    const distance = (a, b) => {
+      [a, b] = [[...a], [...b]];
+      let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+      for (let i = 0; i < a.length; i++) {
+        const next = [i + 1];
+        for (let j = 0; j < b.length; j++) next.push(Math.min(row[j + 1] + 1, next[j] + 1, row[j] + (a[i] !== b[j] ? 1 : 0)));
+        row = next;
+      }
+      return row[b.length];
+    };
+    // 20,000 words of 1 to 12 letters from "abcé" (é is one character, two UTF-8 bytes).
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const words = Array.from({ length: 20_000 }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 12) }, () => "abcé"[Math.floor(random() * 4)]).join(""));
+    const query = "abécabé";
+    const expected = words.map((w) => distance(query, w));
+    const nearest = expected.map((d, index) => ({ d, index })).sort((x, y) => x.d - y.d || x.index - y.index).slice(0, 5)
+      .map(({ d, index }) => ({ word: words[index], index, distance: d }));
+    const report = await runner.run("levenshtein", { input: { query, words, top: 5 } });
+    const cmp = await runner.compare("levenshtein", { input: { query, words } }, { repeats: 1 });
+    const mapped = [];
+    for await (const found of runner.map("levenshtein", [{ input: { query: "b", words: ["a", "b", "bb"] } }, { input: { query, words: words.slice(0, 3) } }])) {
+      mapped.push(found.distances);
+    }
+    const entry = runner.workloads().find((w) => w.name === "levenshtein");
+
+    // Bad inputs: typed errors naming the field, the app's own throw as `cause`.
+    const boom = new Error("boom");
+    const getter = { query: "a", get words() { throw boom; } };
+    const proxy = new Proxy({}, { ownKeys() { throw boom; } });
+    const cycle = { query: "a", words: [] };
+    cycle.words.push(cycle);
+    const failure = (params) => runner.run("levenshtein", params).then(
+      () => "resolved", (err) => ({ name: err.name, param: err.param, message: err.message, cause: err.cause === boom }));
+    const bad = {
+      type: await failure({ input: { query: "a", words: ["b", 7] } }),
+      missing: await failure({ input: { words: [] } }),
+      top: await failure({ input: { query: "a", words: [], top: 20_000 } }),
+      getter: await failure({ input: getter }),
+      proxy: await failure({ input: proxy }),
+      cycle: await failure({ input: cycle }),
+      blob: await failure({ input: { query: "a", words: new Blob(["a"]) } }),
+      fn: await failure({ input: { query: "a", words: [() => 1] } }),
+      over: await failure({ input: { query: "a", words: new ArrayBuffer(3 * 2 ** 29) } }),
+      extra: await failure({ input: { query: "a", words: [] }, top: 3 }),
+    };
+    return {
+      distances: JSON.stringify(report.output.distances) === JSON.stringify(expected),
+      nearest: report.output.nearest, expectedNearest: nearest,
+      copy: report.copy.inBytes > 0,
+      modes: [cmp.checksumsMatch, cmp.runs.length],
+      mapped, entry: entry.input, bad,
+    };
+  });
+  assert.equal(seen.distances, true);
+  assert.deepEqual(seen.nearest, seen.expectedNearest);
+  assert.equal(seen.copy, true);
+  assert.deepEqual(seen.modes, [true, 2]);
+  assert.deepEqual(seen.mapped, [[1, 0, 1], seen.mapped[1]]);
+  assert.match(seen.entry, /query: string, words: string\[\]/);
+  const invalid = (param) => ({ name: "InvalidParamsError", param });
+  for (const [key, param] of Object.entries({ type: "input.words[1]", missing: "input", top: "input.top", getter: "input.words", proxy: "input", cycle: "input.words[0]", blob: "input.words", fn: "input.words[0]" })) {
+    assert.deepEqual({ name: seen.bad[key].name, param: seen.bad[key].param }, invalid(param), key);
+  }
+  assert.match(seen.bad.type.message, /^levenshtein: input\.words\[1\]: invalid type: floating point `7(\.0)?`, expected a string; it takes \{ query/);
+  assert.match(seen.bad.missing.message, /missing field `query`/);
+  assert.equal(seen.bad.getter.cause, true);
+  assert.equal(seen.bad.proxy.cause, true);
+  assert.match(seen.bad.cycle.message, /cycle/);
+  assert.equal(seen.bad.over.name, "OverBudgetError");
+  assert.equal(seen.bad.extra.name, "InvalidParamsError");
+});
+
+test("a downstream crate's input form runs on isolated workers too", { timeout: 120_000 }, async () => {
+  const seen = await inPage(async () => {
+    const { default: init, Runner } = await import("/examples/levenshtein/webpar.js");
+    const started = await init({ backend: "auto", processes: 2 });
+    const runner = new Runner();
+    const report = await runner.run("levenshtein", { input: { query: "kitten", words: ["sitting", "mitten", "kitten"], top: 1 } });
+    const bad = await runner.run("levenshtein", { input: { query: "a", words: [1] } }).catch((err) => `${err.name} ${err.param}`);
+    return { backend: started.backend, output: report.output, bad };
+  }, { isolated: false });
+  assert.equal(seen.backend, "processes");
+  assert.deepEqual(seen.output, { distances: [3, 1, 0], nearest: [{ word: "kitten", index: 2, distance: 0 }] });
+  assert.equal(seen.bad, "InvalidParamsError input.words[0]");
 });

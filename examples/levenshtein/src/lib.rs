@@ -1,18 +1,23 @@
 //! A downstream crate that adds its own workload to webpar, in one file: `levenshtein`, the
-//! edit distance from a query word to every word of a generated word list, summed.
+//! edit distance from a query word to every word of a word list.
 //!
-//! It implements [`webpar::engine::Kernel`] and registers the workload when its wasm module
-//! starts; built with wasm-bindgen, its package is webpar's (the same `Runner`, pool and
-//! entry module) with `levenshtein` in the catalogue: `runner.run("levenshtein", { words,
-//! length })`, `compare`, `sweep`, `submit`, `map`. `./build.sh test` builds it and runs it in
-//! the browser.
+//! It implements [`webpar::engine::Kernel`] (generated words: `{ words, length }`, for the
+//! page and the bench) and [`webpar::engine::InputKernel`] (the app's own words: `{ input: {
+//! query, words, top } }` → every distance and the nearest words), and registers the
+//! workload when its wasm module starts. Built with wasm-bindgen, its package is webpar's
+//! (the same `Runner`, pool and entry module) with `levenshtein` in the catalogue:
+//! `runner.run`, `compare`, `sweep`, `submit`, `map`. `./build.sh test` builds it and runs it
+//! in the browser.
 
-use webpar::engine::{Ctx, Kernel, Mode, ParamSpec, Workload};
-use webpar::kernels::{mix, sum_over_ranges, Output};
+use serde::{Deserialize, Serialize};
+use webpar::engine::{Ctx, InputKernel, Kernel, Mode, ParamSpec, Workload};
+use webpar::kernels::{fill_in_chunks, mix, sum_over_ranges, Output};
 use webpar::Error;
 
 /// Words compared per chunk.
 const WORDS_PER_CHUNK: u64 = 2_048;
+/// Most nearest words an input run returns.
+const MAX_TOP: usize = 10_000;
 /// Longest word.
 const MAX_LENGTH: u64 = 64;
 
@@ -46,8 +51,109 @@ impl Kernel for Levenshtein {
     }
 }
 
-/// The workload's catalogue entry.
-pub static LEVENSHTEIN: Workload = Workload::of::<Levenshtein>();
+/// The app's own search: a query and the words to measure it against.
+#[derive(Debug, Deserialize)]
+pub struct Search {
+    /// The word to look for.
+    pub query: String,
+    /// The word list.
+    pub words: Vec<String>,
+    /// How many of the nearest words to return (default 10, at most 10,000).
+    #[serde(default = "default_top")]
+    pub top: usize,
+}
+
+fn default_top() -> usize {
+    10
+}
+
+/// What a search finds.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Found {
+    /// The edit distance from the query to each word, in the list's order.
+    pub distances: Vec<u32>,
+    /// The `top` nearest words, nearest first (ties in the list's order).
+    pub nearest: Vec<Near>,
+}
+
+/// One of the nearest words.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Near {
+    /// The word.
+    pub word: String,
+    /// Its position in the list.
+    pub index: u32,
+    /// Its edit distance from the query.
+    pub distance: u32,
+}
+
+impl InputKernel for Levenshtein {
+    const INPUT: &'static str = "{ query: string, words: string[], top?: number } → { \
+                                 distances: number[], nearest: { word, index, distance }[] }";
+    type Input = Search;
+    type Output = Found;
+
+    fn input_memory_bytes(search: &Search) -> u64 {
+        let nearest: u64 = search
+            .words
+            .iter()
+            .take(search.top)
+            .map(|w| w.len() as u64 + 32)
+            .sum();
+        search.words.len() as u64 * 4 + nearest
+    }
+
+    fn run_input(search: &Search, ctx: &Ctx, mode: Mode) -> Result<(Found, u64), Error> {
+        if search.top > MAX_TOP {
+            return Err(Error::invalid(format!(
+                "levenshtein: input.top is {}; at most {MAX_TOP}",
+                search.top
+            ))
+            .with_param("input.top"));
+        }
+        if search.words.len() > u32::MAX as usize {
+            return Err(
+                Error::invalid("levenshtein: input.words has more than 2^32 words")
+                    .with_param("input.words"),
+            );
+        }
+        // Distances between Unicode scalar values, not bytes.
+        let query: Vec<char> = search.query.chars().collect();
+        let mut distances = vec![0u32; search.words.len()];
+        let checksum = fill_in_chunks(&mut distances, 1_024, mode, ctx, |start, chunk| {
+            let (mut letters, mut row) = (Vec::new(), Vec::new());
+            let mut sum = 0u64;
+            for (offset, out) in chunk.iter_mut().enumerate() {
+                letters.clear();
+                letters.extend(search.words[start + offset].chars());
+                row.resize(letters.len() + 1, 0);
+                *out = distance(&query, &letters, &mut row) as u32;
+                sum = sum.wrapping_add(mix(((start + offset) as u64) << 32 | u64::from(*out)));
+            }
+            sum
+        })?;
+        let mut order: Vec<u32> = (0..distances.len() as u32).collect();
+        let by_distance = |&i: &u32| (distances[i as usize], i);
+        let top = search.top.min(order.len());
+        if top > 0 && top < order.len() {
+            order.select_nth_unstable_by_key(top - 1, by_distance);
+        }
+        order.truncate(top);
+        order.sort_unstable_by_key(by_distance);
+        let nearest = order
+            .into_iter()
+            .map(|index| Near {
+                word: search.words[index as usize].clone(),
+                index,
+                distance: distances[index as usize],
+            })
+            .collect();
+        Ok((Found { distances, nearest }, checksum))
+    }
+}
+
+/// The workload's catalogue entry: generated words, and the app's own.
+pub static LEVENSHTEIN: Workload = Workload::with_input_of::<Levenshtein>();
 
 /// Word `index` of the list: `length` letters from a 4-letter alphabet (so that distances
 /// vary), drawn from `mix(index)`.
@@ -65,23 +171,25 @@ fn word(index: u64, length: usize) -> [u8; MAX_LENGTH as usize] {
 }
 
 /// The edit distance of `a` and `b` (insertions, deletions, substitutions), with one row of
-/// the dynamic program (`row` holds at least `b.len() + 1` cells).
+/// the dynamic program (`row` holds at least `b.len() + 1` cells), over bytes or characters.
 ///
 /// ```
 /// let mut row = [0usize; 65];
 /// assert_eq!(webpar_levenshtein::distance(b"kitten", b"sitting", &mut row), 3);
 /// assert_eq!(webpar_levenshtein::distance(b"", b"abc", &mut row), 3);
+/// let (a, b): (Vec<char>, Vec<char>) = ("größe".chars().collect(), "grosse".chars().collect());
+/// assert_eq!(webpar_levenshtein::distance(&a, &b, &mut row), 3);
 /// ```
-pub fn distance(a: &[u8], b: &[u8], row: &mut [usize]) -> usize {
+pub fn distance<T: PartialEq>(a: &[T], b: &[T], row: &mut [usize]) -> usize {
     for (j, cell) in row.iter_mut().enumerate().take(b.len() + 1) {
         *cell = j;
     }
-    for (i, &ca) in a.iter().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
+        for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            let substitute = diagonal + usize::from(ca != cb);
+            let substitute = diagonal + usize::from(*ca != *cb);
             row[j + 1] = substitute.min(above + 1).min(row[j] + 1);
             diagonal = above;
         }
@@ -101,7 +209,7 @@ pub fn start() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use webpar::engine::{find_workload, register, JobSpec, RawValue};
+    use webpar::engine::{find_workload, register, JobSpec, Produced, RawValue};
 
     #[test]
     fn registered_it_runs_like_a_built_in_workload() {
@@ -155,6 +263,56 @@ mod tests {
                 naive(&a[..9], &b[..12])
             );
         }
+    }
+
+    #[test]
+    fn the_input_form_finds_the_nearest_words_in_every_mode() {
+        register(&LEVENSHTEIN).unwrap();
+        let words = ["kitten", "sitting", "mitten", "kit", "größe", "", "kitten"];
+        let input = LEVENSHTEIN
+            .read_input(serde_json::json!({ "query": "kitten", "words": words, "top": 3 }))
+            .unwrap();
+        let spec = JobSpec::from_input(input).unwrap();
+        let mut seen = Vec::new();
+        for mode in [Mode::Sequential, Mode::Parallel, Mode::Threads(2)] {
+            let (output, checksum) = spec.run(&Ctx::new(), mode).unwrap();
+            let Some(Produced::Custom(found)) = output else {
+                panic!("no output")
+            };
+            seen.push((serde_json::to_value(&found).unwrap(), checksum));
+        }
+        assert!(seen.windows(2).all(|pair| pair[0] == pair[1]));
+        let found = &seen[0].0;
+        assert_eq!(found["distances"], serde_json::json!([0, 3, 1, 3, 5, 6, 0]));
+        assert_eq!(
+            found["nearest"],
+            serde_json::json!([
+                { "word": "kitten", "index": 0, "distance": 0 },
+                { "word": "kitten", "index": 6, "distance": 0 },
+                { "word": "mitten", "index": 2, "distance": 1 },
+            ])
+        );
+    }
+
+    #[test]
+    fn a_bad_input_names_its_field() {
+        register(&LEVENSHTEIN).unwrap();
+        let err = LEVENSHTEIN
+            .read_input(serde_json::json!({ "query": "a", "words": ["b", 7] }))
+            .unwrap_err();
+        assert_eq!(err.param(), Some("input.words[1]"), "{err}");
+        let err = LEVENSHTEIN
+            .read_input(serde_json::json!({ "words": [] }))
+            .unwrap_err();
+        assert!(err.message().contains("query"), "{err}");
+        let input = LEVENSHTEIN
+            .read_input(serde_json::json!({ "query": "a", "words": [], "top": 20_000 }))
+            .unwrap();
+        let err = JobSpec::from_input(input)
+            .unwrap()
+            .run(&Ctx::new(), Mode::Parallel)
+            .unwrap_err();
+        assert_eq!(err.param(), Some("input.top"));
     }
 
     #[test]
