@@ -3,7 +3,8 @@
 #
 #   ./build.sh setup   install the toolchain and the test browser from nothing (skips what is
 #                      present); build, pack and serve install only the toolchain
-#   ./build.sh build   release wasm build + bindings into www/pkg (the npm package), vendor JS
+#   ./build.sh build   release wasm build + bindings into www/pkg (the npm package), vendor JS,
+#                      and examples/levenshtein's package into www/examples/levenshtein
 #   ./build.sh pack    build, then the npm package as target/webpar-VERSION.tgz
 #   ./build.sh serve   setup + build, then the dev server on http://127.0.0.1:8080 (PORT=...);
 #                      --no-isolation serves it without COOP/COEP (the processes backend)
@@ -129,13 +130,15 @@ build() {
   # The last benchmark's numbers, shown on the page beside a comparison (none yet: no rows).
   if [ -f docs/benchmarks.json ]; then cp docs/benchmarks.json www/benchmarks.json
   else echo '{"rows": []}' > www/benchmarks.json; fi
+  # A crate's own package beside webpar's: the page runs on it with ?package=levenshtein.
+  build_example
   # The dev server (native, stable).
   cargo build --release -p webpar-serve
 }
 
 # A crate that depends on webpar and adds its own workload (examples/levenshtein), built to a
-# package of its own the way www/pkg is, served at /examples/levenshtein/ for the end-to-end
-# test of the extension point.
+# package of its own the way www/pkg is, served at /examples/levenshtein/: the page runs on it
+# with ?package=levenshtein, the end-to-end tests and the bench load it.
 build_example() {
   say "build examples/levenshtein"
   cargo "+$NIGHTLY" build -p webpar-levenshtein --lib --release --target "$TARGET"
@@ -232,7 +235,6 @@ test_all() {
   build
   # The packed package, for the bundler apps of the end-to-end tests (tests/consumers/).
   pack
-  build_example
   say "lint"
   check "rustfmt" cargo fmt --all --check
   check "clippy (native)" cargo clippy --workspace --all-targets -- -D warnings

@@ -1,6 +1,7 @@
 // Browser half of `./build.sh bench`, against the dev server (BASE_URL, and OPEN_URL for the
 // page without COOP/COEP):
-// - every workload's defaults through Runner.compare (sequential vs threads vs processes);
+// - every workload's defaults through Runner.compare (sequential vs threads vs processes), and
+//   those of examples/levenshtein, a crate that adds its own, on the page opened on its package;
 // - the processes backend on a page without isolation, its startup, crash recovery, and the
 //   JS worker pool against workerpool (bench/processes.mjs);
 // - plain-JS peers of four kernels on a workerpool pool of the same size, same checksums;
@@ -41,6 +42,13 @@ try {
   const threads = Number(await page.getAttribute("#status", "data-threads"));
   const rows = [];
   rows.push(...await compareAll(page, repeats));
+  // A crate's own workload (examples/levenshtein), on the page opened on its package.
+  const extension = await open(context, "/?package=levenshtein");
+  extension.page.on("console", (msg) => { if (msg.type() === "log") log(msg.text()); });
+  await extension.page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+  rows.push(...await compareAll(extension.page, repeats, "/examples/levenshtein/webpar.js"));
+  problems.push(...extension.problems);
+  await extension.page.close();
   await page.addScriptTag({ url: "/vendor/workerpool.js" });
   rows.push(...await page.evaluate(jsPeers, { repeats, threads }));
   rows.push(...await page.evaluate(roundTrips, ROUND_TRIPS));
@@ -67,15 +75,16 @@ try {
  * Runner.compare of every workload's defaults, threads and isolated workers beside the
  * sequential run, the modes taking turns: batches of `repeats` are added until the 95%
  * interval of each speedup is within ±3% (then the row says "converged") or the time cap is
- * reached ("time cap"). Each row keeps its timings and the interval of its median.
+ * reached ("time cap"). Each row keeps its timings and the interval of its median. With the
+ * package of a crate that adds workloads (`pkg`, the page opened on it), only those.
  */
-async function compareAll(page, repeats) {
-  const workloads = await page.evaluate(async () => {
-    const { Runner } = await import("/pkg/webpar.js");
+async function compareAll(page, repeats, pkg = "/pkg/webpar.js") {
+  const workloads = await page.evaluate(async (pkg) => {
+    const { Runner } = await import(pkg);
     window.benchRunner = new Runner();
-    return window.benchRunner.workloads().filter((w) => w.name !== "empty")
+    return window.benchRunner.workloads().filter((w) => w.name !== "empty" && (pkg === "/pkg/webpar.js" || w.registered))
       .map((w) => ({ name: w.name, params: Object.fromEntries(w.params.map((p) => [p.name, p.default])) }));
-  });
+  }, pkg);
   const modes = ["sequential", "parallel", "processes"];
   const rows = [];
   for (const { name, params } of workloads) {

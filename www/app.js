@@ -1,5 +1,7 @@
-// The demo page. It uses only webpar's public JS API (./pkg/webpar.js).
-import init, { Runner } from "./pkg/webpar.js";
+// The demo page. It uses only webpar's public JS API: webpar's own package (./pkg/webpar.js),
+// or with ?package=NAME the package of a crate that adds its own workloads to webpar, served
+// at ./examples/NAME/ (./build.sh build makes examples/levenshtein's): the same API, with the
+// crate's workloads in the catalogue, and so in the form below.
 import { drawComparison, drawSweep } from "./charts.js";
 import { recordRun, setUpHistory } from "./history.js";
 import { describePeers, loadPeers } from "./peers.js";
@@ -9,6 +11,8 @@ import { setUpLab } from "./lab.js";
 import { announce, numberField, tableRow } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
+/** A crate's package: its directory name under ./examples/, or null for webpar's own. */
+const chosenPackage = new URLSearchParams(location.search).get("package");
 const status = $("#status");
 let runner;
 /** The AbortController of the job in progress, if any. */
@@ -19,7 +23,23 @@ main().catch((err) => {
   status.classList.add("bad");
 });
 
+/** The package the page runs on. */
+async function loadPackage() {
+  if (chosenPackage === null) return import("./pkg/webpar.js");
+  // Only a directory name: the page never loads a script from elsewhere.
+  if (!/^[a-z0-9_-]{1,64}$/.test(chosenPackage)) {
+    throw new Error(`?package=${chosenPackage}: give the name of a directory of ./examples/, e.g. levenshtein`);
+  }
+  try {
+    return await import(`./examples/${chosenPackage}/webpar.js`);
+  } catch (err) {
+    throw new Error(`no package at ./examples/${chosenPackage}/ (${err.message}); ./build.sh build makes ` +
+      "examples/levenshtein's, or open the page without ?package");
+  }
+}
+
 async function main() {
+  const { default: init, Runner } = await loadPackage();
   const cores = navigator.hardwareConcurrency;
   const asked = Number(new URLSearchParams(location.search).get("threads")) || cores;
   // Threads where the page is cross-origin isolated, else isolated workers ("processes").
@@ -47,12 +67,29 @@ async function main() {
   $("#with-processes-box").hidden = backend !== "threads";
   setUpPoolSize(size, cores, unit);
   setUpHistory();
+  showPackage(runner.workloads());
   buildForm(runner.workloads(), await loadPeers());
   setUpIo(runner, { recordRun, showError: showIoError });
   setUpData(runner);
   setUpLab(runner, { recordRun });
   $("#app").hidden = false;
   document.body.dataset.ready = "true";
+}
+
+/** Says which package the form's workloads come from, with the way to the other one. */
+function showPackage(workloads) {
+  const note = $("#package");
+  if (chosenPackage === null) {
+    const link = Object.assign(document.createElement("a"), { href: "?package=levenshtein", textContent: "examples/levenshtein" });
+    note.replaceChildren("Workloads of webpar's package. A crate can add its own in one file: open the page on ",
+      link, "'s package to see its workload in this form.");
+    return;
+  }
+  const added = workloads.filter((w) => w.registered).map((w) => w.name);
+  const back = Object.assign(document.createElement("a"), { href: location.pathname, textContent: "webpar's own package" });
+  note.replaceChildren(`Workloads of examples/${chosenPackage}'s package: webpar's, and ${added.join(", ") || "none"} ` +
+    "that the crate added. Back to ", back, ".");
+  note.dataset.package = chosenPackage;
 }
 
 function setUpPoolSize(threads, cores, unit) {

@@ -157,6 +157,14 @@ impl Workload {
         Ok(Input::Custom(input))
     }
 
+    /// Whether the workload is one of webpar's own ([`WORKLOADS`]), not one added with
+    /// [`register`].
+    pub fn is_built_in(&self) -> bool {
+        WORKLOADS
+            .iter()
+            .any(|workload| std::ptr::eq(workload, self))
+    }
+
     /// Whether the input form is one read by serde ([`Workload::with_input_of`]), not one of
     /// a built-in workload's.
     pub fn reads_input_with_serde(&self) -> bool {

@@ -41,6 +41,8 @@ export interface Workload {
   input: string | null;
   /** Whether a job splits into parts across isolated workers (the processes backend). */
   splits: boolean;
+  /** Whether another crate added it (`webpar::engine::register`), rather than built in. */
+  registered: boolean;
 }
 /** The typed arrays `sort` takes (and gives back, sorted). */
 export type SortInput =
@@ -493,7 +495,20 @@ impl Runner {
     /// The catalogue: every workload with its parameters, ranges and defaults.
     #[wasm_bindgen(unchecked_return_type = "Workload[]")]
     pub fn workloads(&self) -> Result<JsValue, JsValue> {
-        to_js(&engine::workloads()).map_err(|err| to_js_error(&err))
+        #[derive(serde::Serialize)]
+        struct Entry {
+            #[serde(flatten)]
+            workload: &'static engine::Workload,
+            registered: bool,
+        }
+        let entries: Vec<Entry> = engine::workloads()
+            .into_iter()
+            .map(|workload| Entry {
+                workload,
+                registered: !workload.is_built_in(),
+            })
+            .collect();
+        to_js(&entries).map_err(|err| to_js_error(&err))
     }
 
     /// The pool's size, or `undefined` while it is not running.

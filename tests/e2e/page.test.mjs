@@ -241,3 +241,31 @@ test("the pickling lesson sums one array in every mode, isolated and not: same s
     await page.close();
   }
 });
+
+test("on a crate's own package (?package=levenshtein) the form has the crate's workload, and runs it", async () => {
+  const { page, problems } = await open(context, "/?package=levenshtein");
+  await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+  const names = await page.$$eval("#workload option", (options) => options.map((o) => o.value));
+  assert.ok(names.includes("levenshtein") && names.includes("primes"), names.join());
+  assert.match(await page.textContent("#package"), /examples\/levenshtein's package: webpar's, and levenshtein that the crate added/);
+  await page.selectOption("#workload", "levenshtein");
+  assert.deepEqual(await page.$$eval("#params input", (inputs) => inputs.map((i) => i.id)), ["param-words", "param-length"]);
+  await page.fill("#param-words", "20000");
+  await page.fill("#repeats", "2");
+  await page.click("#run");
+  await page.waitForSelector("#run:not([disabled])", { timeout: 120_000 });
+  assert.equal(await page.textContent("#error"), "");
+  const [sequential, parallel] = await tableCells(page, "#results-table");
+  assert.equal(sequential.checksum, parallel.checksum);
+  assert.match(await page.textContent("#results-title"), /^levenshtein \(/);
+  assert.deepEqual(problems, []);
+  await page.close();
+  // webpar's own page links to it; a name that is not a directory of ./examples/ is refused.
+  const home = await readyPage();
+  assert.equal(await home.page.getAttribute("#package a", "href"), "?package=levenshtein");
+  await home.page.close();
+  const bad = await open(context, "/?package=../pkg");
+  await bad.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Could not start"));
+  assert.match(await bad.page.textContent("#status"), /give the name of a directory of \.\/examples\//);
+  await bad.page.close();
+});
