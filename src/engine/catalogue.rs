@@ -20,6 +20,11 @@ use crate::{Error, ErrorKind};
 
 /// A runnable workload of the catalogue.
 #[derive(Debug, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null, rename = "WorkloadSpec")
+)]
 pub struct Workload {
     /// Unique name, e.g. `"primes"`.
     pub name: &'static str,

@@ -9,12 +9,18 @@ use crate::engine::{Mode, Produced, Summary};
 /// Timings of one workload in one mode, repeated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct RunReport {
     /// The workload's name.
     pub workload: &'static str,
     /// The validated parameters.
     pub params: BTreeMap<&'static str, u64>,
     /// How it ran.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Mode"))]
     pub mode: Mode,
     /// Threads it was given: 1 for sequential, the pool size for parallel.
     pub threads: usize,
@@ -38,6 +44,11 @@ pub struct RunReport {
 /// Sequential against parallel timings of one workload.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct Comparison {
     /// The workload's name.
     pub workload: &'static str,

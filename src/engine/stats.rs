@@ -5,6 +5,11 @@ use serde::Serialize;
 /// Median, minimum, maximum and mean of a set of timings, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct Summary {
     /// The middle timing (mean of the two middle ones for an even count).
     pub median_ms: f64,

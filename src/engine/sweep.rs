@@ -9,6 +9,11 @@ use crate::engine::RunReport;
 /// One thread count of a sweep.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct SweepRow {
     /// Threads (lanes) the job was given.
     pub threads: usize,
@@ -37,6 +42,11 @@ pub struct SweepRow {
 /// A scaling sweep's report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct Sweep {
     /// The workload's name.
     pub workload: &'static str,

@@ -108,6 +108,11 @@ impl PipelineSpec {
 /// One run of the pipeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct PipelinePhases {
     /// Fetches in flight at most.
     pub concurrency: u32,
@@ -127,6 +132,11 @@ pub struct PipelinePhases {
 /// processing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct PipelineReport {
     /// Documents fetched per run.
     pub docs: u64,

@@ -20,6 +20,11 @@ pub struct Outcome {
 /// One call's result, handed to `onBatch` in completion order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct CallResult {
     /// The call's input index: results arrive in completion order, not input order.
     pub index: u64,
@@ -40,8 +45,17 @@ pub struct CallResult {
 /// The summary of an I/O job.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct IoReport {
     /// `"timer"` or `"fetch"`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "\"timer\" | \"fetch\" | \"function\"")
+    )]
     pub source: &'static str,
     /// Calls asked for.
     pub calls: u64,

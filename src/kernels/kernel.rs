@@ -8,11 +8,17 @@ use crate::Error;
 
 /// One integer parameter of a workload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct ParamSpec {
     /// The key users pass, e.g. `"below"`.
     pub name: &'static str,
     /// Always `"integer"` for now: whole numbers within `min..=max`.
     #[serde(rename = "type")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "\"integer\""))]
     pub kind: &'static str,
     /// What the parameter means.
     pub description: &'static str,

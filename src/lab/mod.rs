@@ -22,6 +22,11 @@ use crate::Error;
 
 /// One experiment of the lab.
 #[derive(Debug, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null, rename = "LabExperiment")
+)]
 pub struct Experiment {
     /// Its name, e.g. `"race"`.
     pub name: &'static str,
@@ -31,6 +36,7 @@ pub struct Experiment {
     pub explanation: &'static str,
     /// Where it runs: `"threads"` (here, on the pool's shared memory) or `"js"` (the
     /// package's lab.js, on the public API).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "\"threads\" | \"js\""))]
     pub runs: &'static str,
     /// Its parameters (whole numbers in ranges, as a workload's).
     pub params: &'static [ParamSpec],
@@ -175,6 +181,11 @@ pub fn find(name: &str) -> Result<&'static Experiment, Error> {
 /// A cell of a report's table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub enum Cell {
     /// A number.
     Number(f64),
@@ -213,6 +224,11 @@ impl From<bool> for Cell {
 /// What an experiment found: a table (its columns in order, one map per row) and the
 /// parameters it ran with.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 pub struct LabReport {
     /// The experiment's name.
     pub experiment: &'static str,

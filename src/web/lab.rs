@@ -15,27 +15,6 @@ use crate::engine::{self, Mode};
 use crate::kernels::Output;
 use crate::{lab, Error, ErrorKind};
 
-#[wasm_bindgen(typescript_custom_section)]
-const LAB_TYPES: &str = r#"
-/** One experiment of the lab. */
-export interface LabExperiment {
-  name: string;
-  title: string;
-  /** What it shows, in two sentences. */
-  explanation: string;
-  /** "threads": runs on the pool's shared memory (a cross-origin isolated page); "js": on the public API, any page. */
-  runs: "threads" | "js";
-  params: ParamSpec[];
-}
-/** What an experiment found: a table, its columns in order. */
-export interface LabReport {
-  experiment: string;
-  params: Record<string, number>;
-  columns: string[];
-  rows: Record<string, number | string | boolean>[];
-}
-"#;
-
 #[wasm_bindgen]
 impl Runner {
     /// The lab's experiments, in the order the tutorials teach them: name, title, what each

@@ -15,21 +15,13 @@ use crate::engine::MEMORY_CEILING;
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = r#"
-/** The wasm memory, in bytes. */
-export interface MemoryUsage {
-  /** Bytes allocated on the heap and not freed: jobs' inputs, outputs and bookkeeping. */
-  heapBytes: number;
-  /** Size of the wasm memory now (it grows on demand and never shrinks). */
-  memoryBytes: number;
-  /** The memory's ceiling: it cannot grow past it. */
-  maxMemoryBytes: number;
-}
-"#;
-
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(
+    target_arch = "wasm32",
+    derive(tsify::Tsify),
+    tsify(hashmap_as_object, missing_as_null)
+)]
 struct MemoryUsage {
     heap_bytes: usize,
     memory_bytes: f64,
