@@ -187,8 +187,7 @@ pub fn solve(
                 }
                 k += 4;
             }
-            for k in k..end {
-                let factor = left[k];
+            for (k, &factor) in left.iter().enumerate().take(end).skip(k) {
                 for (value, &u) in right.iter_mut().zip(u_row(k)) {
                     *value -= factor * u;
                 }
