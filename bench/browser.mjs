@@ -47,6 +47,7 @@ try {
   extension.page.on("console", (msg) => { if (msg.type() === "log") log(msg.text()); });
   await extension.page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
   rows.push(...await compareAll(extension.page, repeats, "/examples/levenshtein/webpar.js"));
+  rows.push(...await extension.page.evaluate(serdeInputCopy));
   problems.push(...extension.problems);
   await extension.page.close();
   await page.addScriptTag({ url: "/vendor/workerpool.js" });
@@ -69,6 +70,28 @@ try {
   writeFileSync(out, JSON.stringify({ browser, cores, threads, rows }, null, 2));
 } finally {
   await context.close();
+}
+
+/**
+ * What the input form of a registered workload (read and written by serde-wasm-bindgen)
+ * costs: examples/levenshtein on 1,000,000 short words, the median of 5 runs of the copy in
+ * (the snapshot and serde's read of every string) and out (1,000,000 distances to an Array).
+ */
+async function serdeInputCopy() {
+  const { Runner } = await import("/examples/levenshtein/webpar.js");
+  const runner = new Runner();
+  const count = 1_000_000;
+  const words = Array.from({ length: count }, (_, i) => ((i * 2654435761) % 2 ** 32).toString(36));
+  const ins = [];
+  const outs = [];
+  for (let r = 0; r < 5; r++) {
+    const { copy } = await runner.run("levenshtein", { input: { query: "kitten", words, top: 10 } });
+    ins.push(copy.inMs);
+    outs.push(copy.outMs);
+  }
+  const mid = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  console.log(`serde input form: ${count} words in ${mid(ins).toFixed(1)} ms, ${count} distances out in ${mid(outs).toFixed(1)} ms`);
+  return [{ kind: "overhead", overhead: "serde_input_items_per_second", where: "wasm", value: count / mid(ins) * 1000, count, in_ms: mid(ins), out_ms: mid(outs) }];
 }
 
 /**

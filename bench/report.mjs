@@ -120,6 +120,11 @@ const overheadLines = [
   ...rows.filter((r) => r.kind === "app_data").map((r) => r.case.startsWith("sort")
     ? `sorting an app's 4 Mi f64 (call to result in hand): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool (${r.threads} workers sort slices, the page merges) ${r.js_workerpool_ms.toFixed(1)} ms, Float64Array.prototype.sort on the page ${r.js_main_thread_ms.toFixed(1)} ms`
     : `hashing an app's 64 x 1 MiB (SHA-256): webpar ${r.webpar_ms.toFixed(1)} ms, plain JS on workerpool with crypto.subtle (the browser's native SHA-256) ${r.js_workerpool_ms.toFixed(1)} ms`),
+  one("serde_input_items_per_second") && (() => {
+    const r = overhead("serde_input_items_per_second")[0];
+    return `a registered workload's input form (serde-wasm-bindgen; examples/levenshtein): ${r.count.toLocaleString("en")} short strings read in ${r.in_ms.toFixed(0)} ms ` +
+      `(${(r.in_ms / r.count * 1000).toFixed(2)} µs each: the snapshot, then one call into JS per string), ${r.count.toLocaleString("en")} numbers written out to an Array in ${r.out_ms.toFixed(0)} ms`;
+  })(),
   ...overhead("init_thread_pool_ms").map((r) => `initThreadPool(${r.threads}) ready: ${r.value.toFixed(1)} ms`),
   ...overhead("process_pool_ready_ms").map((r) => `init({ backend: "processes", processes: ${r.threads} }) ready (compile, ${r.threads} workers instantiated): ${r.value.toFixed(1)} ms`),
   (() => {
