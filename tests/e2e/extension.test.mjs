@@ -162,8 +162,14 @@ test("a downstream crate's input form runs on isolated workers too", { timeout: 
     const runner = new Runner();
     const report = await runner.run("levenshtein", { input: { query: "kitten", words: ["sitting", "mitten", "kitten"], top: 1 } });
     const bad = await runner.run("levenshtein", { input: { query: "a", words: [1] } }).catch((err) => `${err.name} ${err.param}`);
-    return { backend: started.backend, output: report.output, bad };
+    // A Proxy of plain data is read on the page, but structured clone cannot send it.
+    const proxy = await runner.run("levenshtein", { input: new Proxy({ query: "a", words: ["b"] }, {}) })
+      .catch((err) => ({ name: err.name, message: err.message, cause: err.cause?.name }));
+    return { backend: started.backend, output: report.output, bad, proxy };
   }, { isolated: false });
+  assert.equal(seen.proxy.name, "DataCloneError");
+  assert.match(seen.proxy.message, /cannot be sent to an isolated worker .*pass plain data/);
+  assert.equal(seen.proxy.cause, "DataCloneError");
   assert.equal(seen.backend, "processes");
   assert.deepEqual(seen.output, { distances: [3, 1, 0], nearest: [{ word: "kitten", index: 2, distance: 0 }] });
   assert.equal(seen.bad, "InvalidParamsError input.words[0]");

@@ -332,8 +332,9 @@ export class IsolatedWorkers {
         idle.piece = null;
         idle.state = "idle";
         idle.idleSince = performance.now();
-        this.#settle(piece, error?.name === "DataCloneError" ? error
-          : typedError("DataCloneError", `the task's arguments cannot be sent to a worker: ${error?.message}`, error));
+        this.#settle(piece, typedError("DataCloneError", `the task's arguments cannot be sent to an isolated ` +
+          `worker (${describeThrown(error)}): pass plain data (objects, arrays, typed arrays, strings, numbers), ` +
+          "not a Proxy, a function or an object with methods; err.cause is the browser's error", error));
       }
     }
     this.#releaseIdle();
