@@ -106,6 +106,23 @@ impl Error {
     }
 }
 
+/// `word` with its indefinite article, for messages: "an object", "an Int32Array", "a string",
+/// "a Uint8Array"; `null` and `undefined` stand alone.
+///
+/// ```
+/// assert_eq!(webpar::with_article("object"), "an object");
+/// assert_eq!(webpar::with_article("Uint8Array"), "a Uint8Array");
+/// assert_eq!(webpar::with_article("undefined"), "undefined");
+/// ```
+pub fn with_article(word: &str) -> String {
+    match word {
+        "null" | "undefined" => word.to_string(),
+        // "u" as in "Uint8Array" sounds like "you": "a".
+        _ if word.starts_with(['a', 'e', 'i', 'o', 'A', 'E', 'I', 'O']) => format!("an {word}"),
+        _ => format!("a {word}"),
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.kind.js_name(), self.message)

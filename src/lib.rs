@@ -17,4 +17,4 @@ pub mod sync;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use error::{Error, ErrorKind};
+pub use error::{with_article, Error, ErrorKind};

@@ -1,5 +1,6 @@
 //! Validation of user input into a [`JobSpec`], before anything runs.
 
+use crate::with_article;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -199,7 +200,9 @@ fn integer_in_range(workload: &Workload, spec: &ParamSpec, value: &RawValue) -> 
     };
     let number = match value {
         RawValue::Number(number) => *number,
-        RawValue::Other(type_name) => return fail(format!("must be a number, got a {type_name}")),
+        RawValue::Other(type_name) => {
+            return fail(format!("must be a number, got {}", with_article(type_name)))
+        }
     };
     if !number.is_finite() {
         return fail(format!("must be finite, got {number}"));

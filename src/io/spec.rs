@@ -2,6 +2,7 @@
 
 use crate::engine::MAX_SAFE_INTEGER;
 use crate::io::Plan;
+use crate::with_article;
 use crate::Error;
 
 /// A spec value as it came from the caller.
@@ -251,6 +252,6 @@ fn describe(value: &SpecValue) -> String {
     match value {
         SpecValue::Number(n) => n.to_string(),
         SpecValue::Text(s) => format!("{s:?}"),
-        SpecValue::Other(type_name) => format!("a {type_name}"),
+        SpecValue::Other(type_name) => with_article(type_name),
     }
 }

@@ -1,6 +1,7 @@
 //! The job controls a caller passes in options: `signal` (an `AbortSignal`), `timeoutMs` and
 //! `onProgress`, wired to an [`engine::Job`] for as long as the job runs.
 
+use crate::with_article;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -55,8 +56,8 @@ impl Controls {
                 if !is_signal {
                     return Err(Error::invalid(format!(
                         "option \"signal\" must be an AbortSignal (new AbortController().signal), \
-                         got a {}",
-                        type_name(value)
+                         got {}",
+                        with_article(&type_name(value))
                     ))
                     .with_param("signal")
                     .into());
@@ -70,8 +71,8 @@ impl Controls {
             "onProgress" => {
                 self.on_progress = Some(value.clone().dyn_into().map_err(|_| {
                     Error::invalid(format!(
-                        "option \"onProgress\" must be a function, got a {}",
-                        type_name(value)
+                        "option \"onProgress\" must be a function, got {}",
+                        with_article(&type_name(value))
                     ))
                     .with_param("onProgress")
                 })?);

@@ -4,6 +4,7 @@
 //! goes through a `catch` binding, and a throw becomes an `InvalidParamsError` whose `cause`
 //! is what was thrown.
 
+use crate::with_article;
 use js_sys::Reflect;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -67,8 +68,8 @@ pub fn type_name(value: &JsValue) -> String {
 pub fn workload_name(value: &JsValue) -> Result<String, Error> {
     value.as_string().ok_or_else(|| {
         Error::invalid(format!(
-            "the workload name must be a string, got a {}; see runner.workloads() for the names",
-            type_name(value)
+            "the workload name must be a string, got {}; see runner.workloads() for the names",
+            with_article(&type_name(value))
         ))
     })
 }
@@ -88,8 +89,8 @@ pub fn threw_while_read(what: &str, thrown: JsValue) -> Failure {
 /// The error for `value` where a plain object was expected; `what` names it.
 pub fn not_plain_object(what: &str, value: &JsValue) -> Failure {
     Error::invalid(format!(
-        "{what} must be a plain object, got a {}",
-        type_name(value)
+        "{what} must be a plain object, got {}",
+        with_article(&type_name(value))
     ))
     .into()
 }
@@ -199,7 +200,7 @@ pub fn describe(value: &JsValue) -> String {
     if let Some(s) = value.as_string() {
         return format!("{s:?}");
     }
-    format!("a {}", type_name(value))
+    with_article(&type_name(value))
 }
 
 /// A thrown JS value for an error message: `Name: message` for an object with a string name

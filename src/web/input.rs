@@ -7,6 +7,7 @@
 //! Typed arrays, buffers and Blobs are read through the built-in getters only
 //! (`src/web/data.js`), never through properties the app's object may override.
 
+use crate::with_article;
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -444,8 +445,9 @@ pub(super) fn target_of(name: &str, plan: &Plan, into: &JsValue) -> Result<Targe
         return Err(invalid(
             "into",
             format!(
-                "{name}: into must be a {kind} of {len} elements (the output's type and \
+                "{name}: into must be {} of {len} elements (the output's type and \
                  length), got {}",
+                with_article(kind),
                 what_is(into, &found)
             ),
         ));
@@ -1055,8 +1057,9 @@ fn view_of(value: &JsValue, kind: &str, field: &str) -> Result<Uint8Array, Failu
         Ok(None) => Err(invalid(
             field,
             format!(
-                "{field} is a {kind} whose buffer is detached (it was transferred, e.g. to a \
-                 worker): pass data you still own"
+                "{field} is {} whose buffer is detached (it was transferred, e.g. to a \
+                 worker): pass data you still own",
+                with_article(kind)
             ),
         )),
         Err(thrown) => Err(threw_while_read(field, thrown)),
@@ -1081,7 +1084,7 @@ fn what_is(value: &JsValue, kind: &str) -> String {
     if kind.is_empty() {
         describe(value)
     } else {
-        format!("a {kind}")
+        with_article(kind)
     }
 }
 

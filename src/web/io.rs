@@ -1,6 +1,7 @@
 //! I/O jobs in the browser: the timer and fetch call sources, the host (clock, timers,
 //! memory), and `Runner.io`.
 
+use crate::with_article;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -666,8 +667,8 @@ fn io_input(spec_value: &JsValue, options: &JsValue) -> Result<IoInput, Failure>
         if !value.is_undefined() {
             on_batch = Some(value.clone().dyn_into::<js_sys::Function>().map_err(|_| {
                 Error::invalid(format!(
-                    "option \"onBatch\" must be a function, got a {}",
-                    type_name(value)
+                    "option \"onBatch\" must be a function, got {}",
+                    with_article(&type_name(value))
                 ))
                 .with_param("onBatch")
             })?);
