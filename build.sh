@@ -277,7 +277,10 @@ bench() {
   build
   mkdir -p target/bench
   # The machine's load before and after (load average, CPU time counters with steal time):
-  # the report says whether the run was taken on a busy machine.
+  # the report says whether the run was taken on a busy machine. "Before" is 5 s in which
+  # nothing of ours runs: the load average alone would still count the build just done.
+  cat /proc/stat > target/bench/quiet-start.txt 2>/dev/null || true
+  sleep 5
   cat /proc/loadavg /proc/stat > target/bench/load-start.txt 2>/dev/null || true
   # The native anchor is the best native build: for this CPU (its SIMD, SHA instructions),
   # in a target dir of its own. The portable build (baseline x86-64) and sha2's software

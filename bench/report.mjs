@@ -21,30 +21,37 @@ const machine = {
 };
 
 /**
- * The load average before the run, and the share of CPU time stolen by the hypervisor and
- * spent busy during it, from /proc snapshots taken by build.sh. A machine already loaded at
- * the start, or with steal time, makes every ratio less certain: the report says so.
+ * The machine's load: the share of CPU time busy in the 5 s before the run (when nothing of
+ * the bench runs: other processes' load), the load average then, and the shares of CPU time
+ * stolen by the hypervisor and spent busy during the run, from /proc snapshots taken by
+ * build.sh. A machine already loaded at the start, or with steal time, makes every ratio less
+ * certain: the report says so.
  */
 function machineLoad(dir) {
   const read = (name) => existsSync(join(dir, name)) ? readFileSync(join(dir, name), "utf8") : null;
-  const start = read("load-start.txt"), end = read("load-end.txt");
+  const quiet = read("quiet-start.txt"), start = read("load-start.txt"), end = read("load-end.txt");
   if (!start || !end) return null;
   const cpuLine = (text) => text.split("\n").find((line) => line.startsWith("cpu "))?.trim().split(/\s+/).slice(1).map(Number);
-  const [a, b] = [cpuLine(start), cpuLine(end)];
-  if (!a || !b) return null;
-  const delta = b.map((v, i) => v - (a[i] ?? 0));
-  const total = delta.reduce((sum, v) => sum + v, 0) || 1;
-  // user nice system idle iowait irq softirq steal ...
-  const idle = delta[3] + (delta[4] ?? 0);
+  // user nice system idle iowait irq softirq steal ...: the busy and stolen shares between two.
+  const shares = (from, to) => {
+    const [a, b] = [cpuLine(from), cpuLine(to)];
+    if (!a || !b) return null;
+    const delta = b.map((v, i) => v - (a[i] ?? 0));
+    const total = delta.reduce((sum, v) => sum + v, 0) || 1;
+    return { busy: 1 - (delta[3] + (delta[4] ?? 0)) / total, steal: (delta[7] ?? 0) / total };
+  };
+  const during = shares(start, end);
+  if (!during) return null;
+  const before = quiet ? shares(quiet, start) : null;
   const loadBefore = Number(start.trim().split(/\s+/)[0]);
-  const cores = cpus().length;
-  const stealShare = (delta[7] ?? 0) / total;
   return {
     load_average_before: loadBefore,
     load_average_after: Number(end.trim().split(/\s+/)[0]),
-    busy_share: 1 - idle / total,
-    steal_share: stealShare,
-    busy_before: loadBefore > 0.25 * cores || stealShare > 0.02,
+    busy_share_before: before?.busy ?? null,
+    busy_share: during.busy,
+    steal_share: during.steal,
+    // Without the quiet window (an older run), the load average is all there is.
+    busy_before: (before ? before.busy > 0.25 : loadBefore > 0.25 * cpus().length) || during.steal > 0.02,
   };
 }
 
@@ -168,7 +175,9 @@ const markdownTable = (t) => {
 };
 const load = machine.load;
 const machineLine = `${machine.cores} cores (${machine.cpu}), ${machine.browser} headless, pool of ${machine.pool_threads} threads, ` +
-  `medians with 95% intervals, ${machine.date}` + (load ? `; load average ${load.load_average_before.toFixed(2)} before the run, ` +
+  `medians with 95% intervals, ${machine.date}` + (load ? `; load average ${load.load_average_before.toFixed(2)} before the run` +
+  (load.busy_share_before !== null && load.busy_share_before !== undefined
+    ? ` (CPU busy ${(load.busy_share_before * 100).toFixed(0)}% in the 5 s before it, nothing of the bench running)` : "") + ", " +
   `CPU busy ${(load.busy_share * 100).toFixed(0)}% and stolen ${(load.steal_share * 100).toFixed(1)}% during it` +
   (load.busy_before ? " — taken on a busy machine: treat its ratios as rough" : "") : "");
 console.log(markdownTable(table));
