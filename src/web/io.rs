@@ -685,18 +685,35 @@ fn request_of(
     pairs: &[(String, SpecValue)],
     spec: &IoSpec,
 ) -> Result<Request, Failure> {
-    let mut request = read_request(spec_value, pairs, spec)?;
-    let call = request
+    let fields = read_request(spec_value, pairs, spec)?;
+    let call = fields
         .call
         .clone()
         .map_or(JsValue::UNDEFINED, JsValue::from);
-    let name = match (&request.call, request.body_as) {
+    let name = match (&fields.call, fields.body_as) {
         (Some(_), _) => JsValue::from("value"),
         (None, Some(_)) => JsValue::from("body"),
         (None, None) => JsValue::UNDEFINED,
     };
-    request.calls = Calls::new(&call, &name);
-    Ok(request)
+    Ok(Request {
+        body_as: fields.body_as,
+        method: fields.method,
+        headers: fields.headers,
+        body: fields.body,
+        call: fields.call,
+        calls: Calls::new(&call, &name),
+        thrown: None,
+    })
+}
+
+/// A request's fields as the spec gives them, before its JS side is made.
+#[derive(Default)]
+struct RequestFields {
+    body_as: Option<BodyAs>,
+    method: Option<String>,
+    headers: Option<JsValue>,
+    body: Option<JsValue>,
+    call: Option<js_sys::Function>,
 }
 
 /// The request's fields as the spec gives them (the JS side made later, from them).
@@ -704,8 +721,8 @@ fn read_request(
     spec_value: &JsValue,
     pairs: &[(String, SpecValue)],
     spec: &IoSpec,
-) -> Result<Request, Failure> {
-    let mut request = Request::default();
+) -> Result<RequestFields, Failure> {
+    let mut request = RequestFields::default();
     let function_source = matches!(spec.source, CallSource::Function);
     let has_call = pairs.iter().any(|(key, _)| key == "call");
     if function_source != has_call {
