@@ -248,9 +248,27 @@ export function snapshotInput(input, maxBytes, maxItems) {
         if (!(length <= maxItems)) fail(`has ${length} items; at most ${maxItems} go in one input`, field);
         count(24 + 8 * length, field);
         const out = new Array(length);
-        for (let i = 0; i < length; i++) {
-          out[i] = walk(read(`${field}[${i}]`, () => value[i]), `${field}[${i}]`, depth + 1);
+        // Plain values are taken here, without a call or a field name each: most inputs are
+        // long arrays of them.
+        let i = 0;
+        let sizes = 0;
+        try {
+          for (; i < length; i++) {
+            const item = value[i];
+            const type = typeof item;
+            if (type === "string") sizes += 24 + item.length;
+            else if (type === "number" || type === "boolean" || type === "bigint") sizes += 8;
+            else if (item !== undefined && item !== null) {
+              out[i] = walk(item, `${field}[${i}]`, depth + 1);
+              continue;
+            }
+            out[i] = item;
+          }
+        } catch (thrown) {
+          if (thrown !== null && typeof thrown === "object" && thrown[PROBLEM]) throw thrown;
+          fail("threw while it was read", `${field}[${i}]`, { thrown });
         }
+        count(sizes, field);
         return out;
       }
       const collection = read(field, () => (value instanceof Map ? "Map" : value instanceof Set ? "Set" : ""));
