@@ -112,6 +112,8 @@ test("a downstream crate's input form takes the app's data and gives the real ou
     const boom = new Error("boom");
     const getter = { query: "a", get words() { throw boom; } };
     const proxy = new Proxy({}, { ownKeys() { throw boom; } });
+    const element = ["a"];
+    Object.defineProperty(element, 1, { get() { throw boom; }, enumerable: true });
     const cycle = { query: "a", words: [] };
     cycle.words.push(cycle);
     const failure = (params) => runner.run("levenshtein", params).then(
@@ -121,6 +123,8 @@ test("a downstream crate's input form takes the app's data and gives the real ou
       missing: await failure({ input: { words: [] } }),
       top: await failure({ input: { query: "a", words: [], top: 20_000 } }),
       getter: await failure({ input: getter }),
+      element: await failure({ input: { query: "a", words: element } }),
+      elementProxy: await failure({ input: { query: "a", words: new Proxy(["a", "b"], { get(t, k) { if (k === "1") throw boom; return Reflect.get(t, k); } }) } }),
       proxy: await failure({ input: proxy }),
       cycle: await failure({ input: cycle }),
       blob: await failure({ input: { query: "a", words: new Blob(["a"]) } }),
@@ -143,12 +147,14 @@ test("a downstream crate's input form takes the app's data and gives the real ou
   assert.deepEqual(seen.mapped, [[1, 0, 1], seen.mapped[1]]);
   assert.match(seen.entry, /query: string, words: string\[\]/);
   const invalid = (param) => ({ name: "InvalidParamsError", param });
-  for (const [key, param] of Object.entries({ type: "input.words[1]", missing: "input", top: "input.top", getter: "input.words", proxy: "input", cycle: "input.words[0]", blob: "input.words", fn: "input.words[0]" })) {
+  for (const [key, param] of Object.entries({ type: "input.words[1]", missing: "input", top: "input.top", getter: "input.words", element: "input.words[1]", elementProxy: "input.words[1]", proxy: "input", cycle: "input.words[0]", blob: "input.words", fn: "input.words[0]" })) {
     assert.deepEqual({ name: seen.bad[key].name, param: seen.bad[key].param }, invalid(param), key);
   }
   assert.match(seen.bad.type.message, /^levenshtein: input\.words\[1\]: invalid type: floating point `7(\.0)?`, expected a string; it takes \{ query/);
   assert.match(seen.bad.missing.message, /missing field `query`/);
   assert.equal(seen.bad.getter.cause, true);
+  assert.equal(seen.bad.element.cause, true);
+  assert.equal(seen.bad.elementProxy.cause, true);
   assert.equal(seen.bad.proxy.cause, true);
   assert.match(seen.bad.cycle.message, /cycle/);
   assert.equal(seen.bad.over.name, "OverBudgetError");
