@@ -49,14 +49,16 @@ pub struct Workload {
     form: Option<InputForm>,
 }
 
-/// An [`InputKernel`]'s input form with its types erased, so that one catalogue holds
-/// workloads of any input and output types.
 /// What an input form's run gives: the output and its checksum.
 type Ran = Result<(CustomOutput, u64), Error>;
+/// An app's data read for an input form, its type erased.
+type Data = Arc<dyn Any + Send + Sync>;
 
+/// An [`InputKernel`]'s input form with its types erased, so that one catalogue holds
+/// workloads of any input and output types.
 #[derive(Clone, Copy)]
 struct InputForm {
-    read: fn(&mut dyn erased_serde::Deserializer<'_>) -> Result<CustomInput, erased_serde::Error>,
+    read: fn(&mut dyn erased_serde::Deserializer<'_>) -> Result<Data, erased_serde::Error>,
     memory: fn(&dyn Any) -> u64,
     run: fn(&dyn Any, &Ctx, Mode) -> Ran,
 }
@@ -69,9 +71,9 @@ impl std::fmt::Debug for InputForm {
 
 fn read_as<K: InputKernel>(
     deserializer: &mut dyn erased_serde::Deserializer<'_>,
-) -> Result<CustomInput, erased_serde::Error> {
+) -> Result<Data, erased_serde::Error> {
     let data: K::Input = erased_serde::deserialize(deserializer)?;
-    Ok(CustomInput::new(K::NAME, Arc::new(data)))
+    Ok(Arc::new(data))
 }
 
 fn memory_of<K: InputKernel>(data: &dyn Any) -> u64 {
@@ -79,11 +81,7 @@ fn memory_of<K: InputKernel>(data: &dyn Any) -> u64 {
         .map_or(0, K::input_memory_bytes)
 }
 
-fn run_as<K: InputKernel>(
-    data: &dyn Any,
-    ctx: &Ctx,
-    mode: Mode,
-) -> Result<(CustomOutput, u64), Error> {
+fn run_as<K: InputKernel>(data: &dyn Any, ctx: &Ctx, mode: Mode) -> Ran {
     let data = data.downcast_ref::<K::Input>().ok_or_else(|| {
         Error::invalid(format!(
             "{}: this input was read for another workload",
@@ -130,7 +128,7 @@ impl Workload {
     /// [`ErrorKind::InvalidParams`] (param `"input"`) saying what serde could not read, or
     /// that the workload has no input form read by serde.
     pub fn read_input<'de, D: serde::Deserializer<'de>>(
-        &self,
+        &'static self,
         deserializer: D,
     ) -> Result<Input, Error> {
         let form = self.form.ok_or_else(|| self.no_input_form())?;
@@ -139,7 +137,7 @@ impl Workload {
         let mut erased = <dyn erased_serde::Deserializer>::erase(tracked);
         let read = (form.read)(&mut erased);
         drop(erased);
-        let input = read.map_err(|err| {
+        let data = read.map_err(|err| {
             let path = track.path().to_string();
             let field = match path.as_str() {
                 "." => "input".to_string(),
@@ -159,7 +157,7 @@ impl Workload {
             ))
             .with_param(field.as_str())
         })?;
-        Ok(Input::Custom(input))
+        Ok(Input::Custom(CustomInput::new(self, data)))
     }
 
     /// Whether the workload is one of webpar's own ([`WORKLOADS`]), not one added with

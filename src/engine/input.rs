@@ -9,7 +9,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::engine::{find_workload, Ctx, Mode};
+use crate::engine::{Ctx, Mode, Workload};
 use crate::kernels::equations::{self, System};
 use crate::kernels::mandelbrot::{self, View};
 use crate::kernels::matmul::{self, Matrix};
@@ -62,12 +62,15 @@ pub enum Input {
 /// job).
 #[derive(Clone)]
 pub struct CustomInput {
-    workload: &'static str,
+    workload: &'static Workload,
     data: Arc<dyn Any + Send + Sync>,
 }
 
 impl CustomInput {
-    pub(crate) fn new(workload: &'static str, data: Arc<dyn Any + Send + Sync>) -> CustomInput {
+    pub(crate) fn new(
+        workload: &'static Workload,
+        data: Arc<dyn Any + Send + Sync>,
+    ) -> CustomInput {
         CustomInput { workload, data }
     }
 
@@ -79,14 +82,14 @@ impl CustomInput {
 
 impl std::fmt::Debug for CustomInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CustomInput({})", self.workload)
+        write!(f, "CustomInput({})", self.workload.name)
     }
 }
 
 impl PartialEq for CustomInput {
     /// The same data of the same workload (not equal contents: the type need not compare).
     fn eq(&self, other: &CustomInput) -> bool {
-        self.workload == other.workload && Arc::ptr_eq(&self.data, &other.data)
+        std::ptr::eq(self.workload, other.workload) && Arc::ptr_eq(&self.data, &other.data)
     }
 }
 
@@ -188,7 +191,7 @@ impl Input {
             Input::Primes(_) => "primes",
             Input::Nbody { .. } => "nbody",
             Input::Wordcount { .. } => "wordcount",
-            Input::Custom(custom) => custom.workload,
+            Input::Custom(custom) => custom.workload.name,
         }
     }
 
@@ -210,8 +213,7 @@ impl Input {
             Input::Primes(below) => primes::list_memory_bytes(u64::from(*below)),
             Input::Nbody { bodies, .. } => bodies.masses.len() as u64 * 80,
             Input::Wordcount { texts, .. } => texts.iter().map(|t| t.len() as u64 * 2).sum(),
-            Input::Custom(custom) => find_workload(custom.workload)
-                .map_or(0, |workload| workload.custom_memory_bytes(custom)),
+            Input::Custom(custom) => custom.workload.custom_memory_bytes(custom),
         }
     }
 
@@ -310,8 +312,7 @@ impl Input {
                 (Produced::Words(counts), checksum)
             }
             Input::Custom(custom) => {
-                let (output, checksum) =
-                    find_workload(custom.workload)?.run_custom(custom, ctx, mode)?;
+                let (output, checksum) = custom.workload.run_custom(custom, ctx, mode)?;
                 (Produced::Custom(output), checksum)
             }
         })

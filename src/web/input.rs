@@ -127,17 +127,17 @@ fn custom_plan(workload: &'static Workload, input: &JsValue) -> Result<Plan, Fai
     Ok(Plan::Custom(workload, field("value"), bytes))
 }
 
-/// Checks `input` (and the params beside it, `siblings`) for workload `name` without copying.
+/// Checks `input` (and the params beside it, `siblings`) for `workload` without copying.
 ///
 /// # Errors
 /// `InvalidParamsError` (with `err.param`) naming what is wrong, and the thrown value as
 /// `cause` when reading the app's object threw.
 pub(super) fn plan(
-    name: &str,
+    workload: &'static Workload,
     input: &JsValue,
     siblings: &[(String, JsValue)],
 ) -> Result<Plan, Failure> {
-    let workload = crate::engine::find_workload(name)?;
+    let name = workload.name;
     let allowed: &[&str] = if name == "wordcount" { &["top"] } else { &[] };
     if let Some((key, _)) = siblings
         .iter()

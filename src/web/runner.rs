@@ -487,9 +487,9 @@ fn check_params(name: &str, params: &JsValue) -> Result<Checked, Failure> {
     let name = name.to_string();
     let (input, rest) = split_input(entries(params, "params")?);
     if let Some(input) = input {
-        engine::find_workload(&name)?;
+        let workload = engine::find_workload(&name)?;
         let (into, rest): (Vec<_>, Vec<_>) = rest.into_iter().partition(|(key, _)| key == "into");
-        let plan = plan(&name, &input, &rest)?;
+        let plan = plan(workload, &input, &rest)?;
         let target = match into.into_iter().next() {
             Some((_, into)) if !into.is_undefined() => Some(target_of(&name, &plan, &into)?),
             _ => None,
