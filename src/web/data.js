@@ -181,6 +181,24 @@ const MAX_DEPTH = 64;
 /** Marks a problem found while taking a snapshot (rather than something the app threw). */
 const PROBLEM = Symbol("problem");
 
+/** Bytes a plain value (string, number, BigInt, boolean, null, undefined) takes in wasm memory; -1 for anything else. */
+function plainBytes(value) {
+  switch (typeof value) {
+    case "string":
+      return 24 + value.length;
+    case "number":
+    case "bigint":
+    case "boolean":
+      return 8;
+    case "undefined":
+      return 0;
+    case "object":
+      return value === null ? 0 : -1;
+    default:
+      return -1;
+  }
+}
+
 /**
  * A snapshot of an app's value for the input form of a workload another crate registered,
  * for serde to read without running any of the app's code: every getter, Proxy trap and
@@ -210,22 +228,14 @@ export function snapshotInput(input, maxBytes, maxItems) {
     }
   };
   const walk = (value, field, depth) => {
-    switch (typeof value) {
-      case "string":
-        count(24 + value.length, field);
-        return value;
-      case "number":
-      case "bigint":
-      case "boolean":
-        count(8, field);
-        return value;
-      case "undefined":
-        return value;
-      case "function":
-      case "symbol":
-        return fail(`is a ${typeof value}: an input is data (objects, arrays, typed arrays, strings, numbers)`, field);
+    const plain = plainBytes(value);
+    if (plain >= 0) {
+      count(plain, field);
+      return value;
     }
-    if (value === null) return null;
+    if (typeof value === "function" || typeof value === "symbol") {
+      fail(`is a ${typeof value}: an input is data (objects, arrays, typed arrays, strings, numbers)`, field);
+    }
     if (depth >= MAX_DEPTH) fail(`is nested more than ${MAX_DEPTH} levels deep`, field);
     if (onPath.has(value)) fail("refers back to an object that holds it (a cycle)", field);
     const kind = dataKind(value);
@@ -255,14 +265,11 @@ export function snapshotInput(input, maxBytes, maxItems) {
         try {
           for (; i < length; i++) {
             const item = value[i];
-            const type = typeof item;
-            if (type === "string") sizes += 24 + item.length;
-            else if (type === "number" || type === "boolean" || type === "bigint") sizes += 8;
-            else if (item !== undefined && item !== null) {
-              out[i] = walk(item, `${field}[${i}]`, depth + 1);
-              continue;
-            }
-            out[i] = item;
+            const plain = plainBytes(item);
+            if (plain >= 0) {
+              sizes += plain;
+              out[i] = item;
+            } else out[i] = walk(item, `${field}[${i}]`, depth + 1);
           }
         } catch (thrown) {
           if (thrown !== null && typeof thrown === "object" && thrown[PROBLEM]) throw thrown;
