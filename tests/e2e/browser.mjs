@@ -45,6 +45,20 @@ export async function readyPage(context) {
   return opened;
 }
 
+/**
+ * Runs a comparison from the demo page's form: picks `workload`, fills its `params` and the
+ * repeats, clicks Run and waits for it to end. Returns the error shown (empty when none) and
+ * the rows of the results table.
+ */
+export async function compareInForm(page, workload, params, repeats) {
+  await page.selectOption("#workload", workload);
+  for (const [name, value] of Object.entries(params)) await page.fill(`#param-${name}`, String(value));
+  await page.fill("#repeats", String(repeats));
+  await page.click("#run");
+  await page.waitForSelector("#run:not([disabled])", { timeout: 120_000 });
+  return { error: await page.textContent("#error"), rows: await tableCells(page, "#results-table") };
+}
+
 /** The rows of a table's body: one object per row, keyed by each cell's data-col (or index). */
 export function tableCells(page, selector) {
   return page.$$eval(`${selector} tbody tr`, (trs) =>

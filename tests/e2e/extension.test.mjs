@@ -5,8 +5,23 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inPage } from "./browser.mjs";
 
+/**
+ * The edit distance of two strings (by character) or arrays, the textbook way: the reference
+ * both pages check the crate's results against (its source is handed to them).
+ */
+function distance(a, b) {
+  [a, b] = [[...a], [...b]];
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 0; i < a.length; i++) {
+    const next = [i + 1];
+    for (let j = 0; j < b.length; j++) next.push(Math.min(row[j + 1] + 1, next[j] + 1, row[j] + (a[i] !== b[j] ? 1 : 0)));
+    row = next;
+  }
+  return row[b.length];
+}
+
 test("a downstream crate's workload is in the catalogue and runs in every mode", { timeout: 120_000 }, async () => {
-  const seen = await inPage(async () => {
+  const seen = await inPage(async (_webpar, distanceSource) => {
     const { default: init, initThreadPool, Runner } = await import("/examples/levenshtein/webpar.js");
     await init();
     await initThreadPool(2);
@@ -30,15 +45,7 @@ test("a downstream crate's workload is in the catalogue and runs in every mode",
       }
       return letters;
     };
-    const distance = (a, b) => {
-      let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-      for (let i = 0; i < a.length; i++) {
-        const next = [i + 1];
-        for (let j = 0; j < b.length; j++) next.push(Math.min(row[j + 1] + 1, next[j] + 1, row[j] + (a[i] !== b[j] ? 1 : 0)));
-        row = next;
-      }
-      return row[b.length];
-    };
+    const distance = new Function(`return ${distanceSource}`)();
     const [words, length] = [3000, 11];
     const query = word(M, length);
     let expected = 0;
@@ -52,7 +59,7 @@ test("a downstream crate's workload is in the catalogue and runs in every mode",
       expected: String(expected), checksums: cmp.runs.map((r) => r.checksum), match: cmp.checksumsMatch,
       mapped: mapped[1], builtIn: runner.workloads().some((w) => w.name === "primes"), bad,
     };
-  });
+  }, { arg: String(distance) });
   assert.deepEqual(seen.entry.params, ["words", "length"]);
   assert.equal(seen.match, true);
   assert.deepEqual(seen.checksums, [seen.expected, seen.expected]);
@@ -76,21 +83,12 @@ test("a downstream crate's workload splits across isolated workers on a page wit
 });
 
 test("a downstream crate's input form takes the app's data and gives the real output back", { timeout: 120_000 }, async () => {
-  const seen = await inPage(async () => {
+  const seen = await inPage(async (_webpar, distanceSource) => {
     const { default: init, initThreadPool, Runner } = await import("/examples/levenshtein/webpar.js");
     await init();
     await initThreadPool(2);
     const runner = new Runner();
-    const distance = (a, b) => {
-      [a, b] = [[...a], [...b]];
-      let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-      for (let i = 0; i < a.length; i++) {
-        const next = [i + 1];
-        for (let j = 0; j < b.length; j++) next.push(Math.min(row[j + 1] + 1, next[j] + 1, row[j] + (a[i] !== b[j] ? 1 : 0)));
-        row = next;
-      }
-      return row[b.length];
-    };
+    const distance = new Function(`return ${distanceSource}`)();
     // 20,000 words of 1 to 12 letters from "abcé" (é is one character, two UTF-8 bytes).
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -139,7 +137,7 @@ test("a downstream crate's input form takes the app's data and gives the real ou
       modes: [cmp.checksumsMatch, cmp.runs.length],
       mapped, entry: entry.input, bad,
     };
-  });
+  }, { arg: String(distance) });
   assert.equal(seen.distances, true);
   assert.deepEqual(seen.nearest, seen.expectedNearest);
   assert.equal(seen.copy, true);

@@ -3,7 +3,7 @@
 // initThreadPool rejects with PoolNotReadyError naming the reason.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { OPEN_URL, launch, open, tableCells } from "./browser.mjs";
+import { OPEN_URL, compareInForm, launch, open } from "./browser.mjs";
 
 test("without cross-origin isolation the page runs on isolated workers and explains the headers", async () => {
   const context = await launch();
@@ -22,13 +22,8 @@ test("without cross-origin isolation the page runs on isolated workers and expla
     assert.match(await page.textContent("#run"), /sequential vs processes/);
 
     // A comparison runs on the process pool: same checksums, what crossed is shown.
-    await page.selectOption("#workload", "countdown");
-    await page.fill("#param-n", "50000000");
-    await page.fill("#repeats", "2");
-    await page.click("#run");
-    await page.waitForSelector("#run:not([disabled])", { timeout: 120_000 });
-    assert.equal(await page.textContent("#error"), "");
-    const [sequential, processes] = await tableCells(page, "#results-table");
+    const { error, rows: [sequential, processes] } = await compareInForm(page, "countdown", { n: 50_000_000 }, 2);
+    assert.equal(error, "");
     assert.equal(sequential.mode, "sequential");
     assert.equal(processes.mode, "processes");
     assert.equal(sequential.checksum, processes.checksum);

@@ -2,7 +2,7 @@
 // validation errors, and no console or page errors.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, OPEN_URL, launch, open, readyPage as openReady, tableCells } from "./browser.mjs";
+import { BASE_URL, OPEN_URL, compareInForm, launch, open, readyPage as openReady, tableCells } from "./browser.mjs";
 
 const readyPage = () => openReady(context);
 
@@ -29,12 +29,8 @@ test("running each workload's defaults fills both modes with equal checksums and
   assert.deepEqual(names, catalogue, "the form lists the whole catalogue");
   // Every workload but `empty`, whose time is the round trip itself (no work to divide).
   for (const name of names.filter((n) => n !== "empty")) {
-    await page.selectOption("#workload", name);
-    await page.fill("#repeats", "3");
-    await page.click("#run");
-    await page.waitForSelector("#run:not([disabled])", { timeout: 120_000 });
-    assert.equal(await page.textContent("#error"), "", `${name}: no error`);
-    const rows = await tableCells(page, "#results-table");
+    const { error, rows } = await compareInForm(page, name, {}, 3);
+    assert.equal(error, "", `${name}: no error`);
     assert.equal(rows.length, 2, name);
     const [sequential, parallel] = rows;
     assert.equal(sequential.mode, "sequential");
@@ -250,12 +246,8 @@ test("on a crate's own package (?package=levenshtein) the form has the crate's w
   assert.match(await page.textContent("#package"), /examples\/levenshtein's package: webpar's, and levenshtein that the crate added/);
   await page.selectOption("#workload", "levenshtein");
   assert.deepEqual(await page.$$eval("#params input", (inputs) => inputs.map((i) => i.id)), ["param-words", "param-length"]);
-  await page.fill("#param-words", "20000");
-  await page.fill("#repeats", "2");
-  await page.click("#run");
-  await page.waitForSelector("#run:not([disabled])", { timeout: 120_000 });
-  assert.equal(await page.textContent("#error"), "");
-  const [sequential, parallel] = await tableCells(page, "#results-table");
+  const { error, rows: [sequential, parallel] } = await compareInForm(page, "levenshtein", { words: 20_000 }, 2);
+  assert.equal(error, "");
   assert.equal(sequential.checksum, parallel.checksum);
   assert.match(await page.textContent("#results-title"), /^levenshtein \(/);
   assert.deepEqual(problems, []);
