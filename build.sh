@@ -21,8 +21,8 @@ WASM=target/$TARGET/release/webpar.wasm
 # flags (RUSTFLAGS replaces them), and the same 1 GiB ceiling as the threaded build.
 SINGLE_WASM=target/single/$TARGET/release/webpar.wasm
 SINGLE_FLAGS="-C target-feature=+bulk-memory,+mutable-globals,+simd128 -C link-arg=--max-memory=1073741824"
-# The package's hand-written modules (src/web/entry/), beside the generated bindings.
-ENTRY_FILES=(src/web/entry/{webpar,webpar-worker,webpar-process,webpar-task,sync,executor,backend,processes,isolated,worker-pool,task,restart,lab}.js)
+# The package's hand-written modules (js/src/), beside the generated bindings.
+ENTRY_FILES=(js/src/{webpar,webpar-worker,webpar-process,webpar-task,sync,executor,backend,processes,isolated,worker-pool,task,restart,lab}.js)
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
 # The second engine of the browser tests: Debian's Firefox ESR, driven by geckodriver.
@@ -105,22 +105,22 @@ build() {
   # Fail early if the memory is not shared: the pool could not start.
   node scripts/check-wasm.mjs "$WASM"
   # Bindings for plain ES modules. The generated module is webpar_core.js; the package's entry
-  # webpar.js wraps it (src/web/entry/webpar.js explains why).
+  # webpar.js wraps it (js/src/webpar.js explains why).
   # The build without shared memory (stable; see SINGLE_FLAGS): the processes backend's
   # workers run it, on any page.
   RUSTFLAGS="$SINGLE_FLAGS" cargo +stable build --lib --release --target "$TARGET" \
     --target-dir target/single
   rm -rf www/pkg
   # --experimental-reset-state-function: the entry makes a new instance after a crash
-  # (src/web/entry/restart.js).
+  # (js/src/restart.js).
   wasm-bindgen --target web --experimental-reset-state-function --out-dir www/pkg \
     --out-name webpar_core "$WASM"
   wasm-bindgen --target web --out-dir www/pkg --out-name webpar_single "$SINGLE_WASM"
-  cp "${ENTRY_FILES[@]}" src/web/entry/webpar.d.ts src/web/entry/task.d.ts www/pkg/
+  cp "${ENTRY_FILES[@]}" js/src/webpar.d.ts js/src/task.d.ts www/pkg/
   # www/pkg is also the npm package: its package.json, with the crate's version.
   local version
   version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
-  sed "s/\"VERSION\"/\"$version\"/" src/web/entry/package.json > www/pkg/package.json
+  sed "s/\"VERSION\"/\"$version\"/" js/package.json > www/pkg/package.json
   # The chart library, served to the page as ES modules through its import map.
   rm -rf www/vendor && mkdir -p www/vendor
   cp -r node_modules/chart.js/dist www/vendor/chart.js

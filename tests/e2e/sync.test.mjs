@@ -1,4 +1,4 @@
-// The async primitives of the package (src/web/entry/sync.js), in the page: their invariants
+// The async primitives of the package (js/src/sync.js), in the page: their invariants
 // under many concurrent tasks, FIFO service, and waiters that abort and leave nothing behind.
 import { test } from "node:test";
 import assert from "node:assert/strict";
