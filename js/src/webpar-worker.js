@@ -1,7 +1,7 @@
 // A worker of webpar's thread pool, as the package ships it. The entry module creates it with
 // `new Worker(new URL("./webpar-worker.js", import.meta.url), { type: "module" })`, which
 // bundlers recognise: they emit this file as a chunk of its own with the bindings it imports.
-// It speaks the protocol of src/web/workers.js: say it is listening, wait for the start
+// It speaks the protocol of src/web/snippets/workers.js: say it is listening, wait for the start
 // message, instantiate the module on the shared memory, say ready, run one pool thread, and
 // say so if it crashes.
 import init, { webpar_run_pool_thread } from "./webpar_core.js";

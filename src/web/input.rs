@@ -5,7 +5,7 @@
 //! copying anything (so `validate` can run it); [`Plan::load`] then reserves the memory in the
 //! budget, which refuses an input that does not fit before a byte is copied, and copies.
 //! Typed arrays, buffers and Blobs are read through the built-in getters only
-//! (`src/web/data.js`), never through properties the app's object may override.
+//! (`src/web/snippets/data.js`), never through properties the app's object may override.
 
 use crate::with_article;
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
@@ -26,7 +26,7 @@ use crate::kernels::sha256::{Message, STREAM_SLICE};
 use crate::kernels::sort::Numbers;
 use crate::Error;
 
-#[wasm_bindgen(module = "/src/web/data.js")]
+#[wasm_bindgen(module = "/src/web/snippets/data.js")]
 extern "C" {
     #[wasm_bindgen(js_name = dataKind, catch)]
     fn data_kind(value: &JsValue) -> Result<String, JsValue>;

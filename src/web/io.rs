@@ -146,7 +146,7 @@ impl Default for Request {
     }
 }
 
-#[wasm_bindgen(module = "/src/web/calls.js")]
+#[wasm_bindgen(module = "/src/web/snippets/calls.js")]
 extern "C" {
     /// What one I/O job keeps on the JS side: see `calls.js`.
     pub(super) type Calls;

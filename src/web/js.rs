@@ -8,7 +8,7 @@
 
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/web/data.js")]
+#[wasm_bindgen(module = "/src/web/snippets/data.js")]
 extern "C" {
     /// `Object.entries(value)` of a plain object; `undefined` for `undefined` and for an
     /// object without entries; `null` for anything else (null, an array, a function, a

@@ -30,7 +30,7 @@ const WORKERS_START_TIMEOUT_MS: u32 = 30_000;
 /// memory is shared.
 static WAITING_THREADS: Mutex<Option<Receiver<rayon::ThreadBuilder>>> = Mutex::new(None);
 
-#[wasm_bindgen(module = "/src/web/workers.js")]
+#[wasm_bindgen(module = "/src/web/snippets/workers.js")]
 extern "C" {
     /// Starts `count` workers on `module` and `memory`; see workers.js.
     #[wasm_bindgen(js_name = startWorkers)]
