@@ -22,7 +22,7 @@ WASM=target/$TARGET/release/webpar.wasm
 SINGLE_WASM=target/single/$TARGET/release/webpar.wasm
 SINGLE_FLAGS="-C target-feature=+bulk-memory,+mutable-globals,+simd128 -C link-arg=--max-memory=1073741824"
 # The package's hand-written modules (js/src/), beside the generated bindings.
-ENTRY_FILES=(js/src/{webpar,webpar-worker,webpar-process,webpar-task,sync,executor,backend,processes,isolated,worker-pool,task,restart,lab}.js)
+ENTRY_FILES=(js/src/{webpar,webpar-worker,webpar-process,webpar-task,errors,protocol,sync,executor,backend,processes,isolated,worker-pool,task,restart,lab}.js)
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
 # The second engine of the browser tests: Debian's Firefox ESR, driven by geckodriver.
@@ -116,7 +116,7 @@ build() {
   wasm-bindgen --target web --experimental-reset-state-function --out-dir www/pkg \
     --out-name webpar_core "$WASM"
   wasm-bindgen --target web --out-dir www/pkg --out-name webpar_single "$SINGLE_WASM"
-  cp "${ENTRY_FILES[@]}" js/src/webpar.d.ts js/src/task.d.ts www/pkg/
+  cp "${ENTRY_FILES[@]}" js/src/{webpar,task,errors}.d.ts www/pkg/
   # www/pkg is also the npm package: its package.json, with the crate's version.
   local version
   version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
@@ -245,6 +245,8 @@ test_all() {
   check "README examples (tsc --strict, checkJs)" node tests/types/readme.mjs
   say "native tests"
   cargo_suite "native" cargo test --workspace
+  say "JS unit tests (node --test: no wasm, no browser)"
+  node_suite "JS unit" node --test js/test/
   # One dev server for the browser tests' fetches (WEBPAR_API, read when they compile) and
   # the end-to-end tests.
   start_server

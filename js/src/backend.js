@@ -5,8 +5,9 @@
 // any other whole). Detection is by trying, in the spirit of
 // wasm-feature-detect.
 import { ProcessPool, compileSingleBuild } from "./processes.js";
-import { typedError } from "./sync.js";
-import { invalid, readOptions, wholeOption } from "./executor.js";
+import { invalid, typedError } from "./errors.js";
+import { readOptions, wholeOption } from "./executor.js";
+import { MESSAGE } from "./protocol.js";
 
 const BACKENDS = ["auto", "threads", "processes", "sequential"];
 
@@ -73,25 +74,25 @@ class InPageWorker extends EventTarget {
   }
 
   async #handle(data) {
-    if (data?.type === "webpar:start") {
+    if (data?.type === MESSAGE.start) {
       try {
         this.#bindings = await import("./webpar_single.js");
         await this.#bindings.default({ module_or_path: data.module });
-        this.#answer({ type: "webpar:ready" });
+        this.#answer({ type: MESSAGE.ready });
       } catch (error) {
-        this.#answer({ type: "webpar:start-failed", message: `${error?.name}: ${error?.message}` });
+        this.#answer({ type: MESSAGE.startFailed, message: `${error?.name}: ${error?.message}` });
       }
       return;
     }
-    if (data?.type !== "webpar:run") return;
+    if (data?.type !== MESSAGE.run) return;
     try {
       const result = await this.#bindings.runInProcess(data.name, data.params, data.part, undefined);
-      this.#answer({ type: "webpar:done", id: data.id, result });
+      this.#answer({ type: MESSAGE.done, id: data.id, result });
     } catch (error) {
       if (error instanceof WebAssembly.RuntimeError) {
-        this.#answer({ type: "webpar:crashed", message: this.#bindings.lastPanic() ?? error.message });
+        this.#answer({ type: MESSAGE.crashed, message: this.#bindings.lastPanic() ?? error.message });
       } else {
-        this.#answer({ type: "webpar:failed", id: data.id, error: { name: error?.name, message: error?.message, param: error?.param } });
+        this.#answer({ type: MESSAGE.failed, id: data.id, error: { name: error?.name, message: error?.message, param: error?.param } });
       }
     }
   }

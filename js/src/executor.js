@@ -5,7 +5,7 @@
 //
 // The engine (`runOne`, `runBatch`) does the work; this module only schedules it. Every
 // Promise made here settles: on success, failure, cancel, deadline, close or crash.
-import { describeThrown, typedError } from "./sync.js";
+import { describeThrown, invalid, typedError } from "./errors.js";
 
 /** Tasks waiting in the queue before `submit` rejects with QueueFullError (`maxQueue`). */
 export const DEFAULT_MAX_QUEUE = 10_000;
@@ -13,12 +13,6 @@ export const DEFAULT_MAX_QUEUE = 10_000;
 const SAMPLES = 4096;
 
 const abortError = (message) => typedError("AbortError", message);
-/** An InvalidParamsError whose `param` names the option. */
-export function invalid(message, param, cause) {
-  const error = typedError("InvalidParamsError", message, cause);
-  error.param = param;
-  return error;
-}
 const timeoutError = (message) => typedError("TimeoutError", message);
 
 /** An AbortSignal that aborts when any of `signals` (undefined ones skipped) aborts. */

@@ -5,7 +5,8 @@
 //
 // Every Promise made here settles: on a result, an error, cancel, timeout, a crash, a failed
 // start, close, or a broken pool.
-import { describeThrown, typedError } from "./sync.js";
+import { describeThrown, typedError } from "./errors.js";
+import { MESSAGE } from "./protocol.js";
 
 /** Crashes within CRASH_WINDOW_MS that break a pool. */
 const CRASH_LIMIT = 5;
@@ -47,11 +48,11 @@ export function flatten(error) {
 
 /**
  * The worker's side of the protocol, for every kind of isolated worker: `start(message)` runs
- * once "webpar:start" arrives (answered "webpar:ready" or "webpar:start-failed"), then
- * `run(message)` for each "webpar:run", one at a time, resolving with `{ result, transfer }`
- * ("webpar:done") or throwing the task's error ("webpar:failed"). A trap
+ * once MESSAGE.start arrives (answered MESSAGE.ready or MESSAGE.startFailed), then
+ * `run(message)` for each MESSAGE.run, one at a time, resolving with `{ result, transfer }`
+ * (MESSAGE.done) or throwing the task's error (MESSAGE.failed). A trap
  * (WebAssembly.RuntimeError), an error outside any task or an unhandled rejection is the
- * worker's crash ("webpar:crashed", once; the page replaces the worker), described by
+ * worker's crash (MESSAGE.crashed, once; the page replaces the worker), described by
  * `crashMessage(error)` when it knows better.
  */
 export function speak({ start, run, crashMessage = () => undefined }) {
@@ -66,7 +67,7 @@ export function speak({ start, run, crashMessage = () => undefined }) {
       // The instance is past reading.
     }
     postMessage({
-      type: "webpar:crashed",
+      type: MESSAGE.crashed,
       message: message ?? fallback ?? `${error instanceof Error ? error.name : "Error"}: ${describeThrown(error)}`,
       stack: error instanceof Error ? error.stack : undefined,
     });
@@ -80,22 +81,22 @@ export function speak({ start, run, crashMessage = () => undefined }) {
     crash(event.reason, `unhandled rejection: ${describeThrown(event.reason)}`);
   });
   self.addEventListener("message", async ({ data }) => {
-    if (data?.type === "webpar:start") {
+    if (data?.type === MESSAGE.start) {
       try {
         await start(data);
       } catch (error) {
-        postMessage({ type: "webpar:start-failed", message: `${error?.name}: ${describeThrown(error)}` });
+        postMessage({ type: MESSAGE.startFailed, message: `${error?.name}: ${describeThrown(error)}` });
         return;
       }
-      postMessage({ type: "webpar:ready" });
+      postMessage({ type: MESSAGE.ready });
       return;
     }
-    if (data?.type !== "webpar:run") return;
+    if (data?.type !== MESSAGE.run) return;
     const { id } = data;
     try {
       const { result, transfer = [] } = await run(data);
       try {
-        postMessage({ type: "webpar:done", id, result }, transfer);
+        postMessage({ type: MESSAGE.done, id, result }, transfer);
       } catch (error) {
         const failed = new Error(`the task's value cannot be sent back to the page (${describeThrown(error)}); return plain data, typed arrays or buffers`);
         failed.name = "DataCloneError";
@@ -103,14 +104,14 @@ export function speak({ start, run, crashMessage = () => undefined }) {
       }
     } catch (error) {
       if (error instanceof WebAssembly.RuntimeError) crash(error);
-      else postMessage({ type: "webpar:failed", id, error: flatten(error) });
+      else postMessage({ type: MESSAGE.failed, id, error: flatten(error) });
     }
   });
 }
 
 /**
  * The workers of one pool. `spawn()` makes a Worker; `startMessage()` is what it is sent
- * first (it answers "webpar:ready" or "webpar:start-failed"). Work goes to the first idle
+ * first (it answers MESSAGE.ready or MESSAGE.startFailed). Work goes to the first idle
  * worker, in the order it was asked for; workers start on demand up to `size`, and an idle
  * one is let go after `idleTimeoutMs` while more than `minSize` remain.
  */
@@ -243,7 +244,7 @@ export class IsolatedWorkers {
     const startTimer = setTimeout(() => failed(`not ready within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
     worker.handle.addEventListener("message", ({ data }) => {
       switch (data?.type) {
-        case "webpar:ready":
+        case MESSAGE.ready:
           clearTimeout(startTimer);
           ready();
           if (worker.state === "starting") {
@@ -252,16 +253,16 @@ export class IsolatedWorkers {
             this.#dispatch();
           }
           break;
-        case "webpar:start-failed":
+        case MESSAGE.startFailed:
           clearTimeout(startTimer);
           failed(data.message);
           break;
-        case "webpar:done":
-        case "webpar:failed":
+        case MESSAGE.done:
+        case MESSAGE.failed:
           this.#counts.messages += 1;
           this.#finished(worker, data);
           break;
-        case "webpar:progress":
+        case MESSAGE.progress:
           this.#counts.messages += 1;
           try {
             worker.piece?.onEvent?.(data.value);
@@ -269,7 +270,7 @@ export class IsolatedWorkers {
             // A throwing progress callback does not stop the task.
           }
           break;
-        case "webpar:crashed":
+        case MESSAGE.crashed:
           clearTimeout(startTimer);
           ready();
           this.#crashed(worker, crashError(data.message, data.stack));
@@ -325,7 +326,7 @@ export class IsolatedWorkers {
       piece.worker = idle;
       piece.onWorker?.(idle.id);
       try {
-        idle.handle.postMessage({ type: "webpar:run", id: piece.id, ...piece.payload }, piece.transfer);
+        idle.handle.postMessage({ type: MESSAGE.run, id: piece.id, ...piece.payload }, piece.transfer);
         this.#counts.messages += 1;
       } catch (error) {
         // The payload could not be cloned: this piece fails, the worker is fine.
@@ -347,7 +348,7 @@ export class IsolatedWorkers {
     worker.tasks += 1;
     worker.state = "idle";
     worker.idleSince = performance.now();
-    if (data.type === "webpar:done") this.#settle(piece, null, data.result);
+    if (data.type === MESSAGE.done) this.#settle(piece, null, data.result);
     else this.#settle(piece, revive(data.error));
     this.#dispatch();
   }

@@ -5,7 +5,8 @@
 // whole on one worker. What crosses between the page and the workers is counted: messages,
 // bytes copied, bytes transferred.
 import { IsolatedWorkers } from "./isolated.js";
-import { describeThrown, typedError } from "./sync.js";
+import { describeThrown, typedError } from "./errors.js";
+import { MESSAGE } from "./protocol.js";
 
 const MASK = (1n << 64n) - 1n;
 /** Parts per worker: enough for a worker that finishes early to take another. */
@@ -141,7 +142,7 @@ export class ProcessPool {
     this.#workers = new IsolatedWorkers({
       size, minSize, idleTimeoutMs, what: "process pool",
       spawn: createWorker,
-      startMessage: () => ({ message: { type: "webpar:start", module } }),
+      startMessage: () => ({ message: { type: MESSAGE.start, module } }),
     });
   }
 

@@ -1,27 +1,12 @@
 // Async coordination on the caller's event loop, in Python's asyncio vocabulary: Semaphore,
-// Lock, Event, Barrier, Queue (with taskDone/join) and every() for periodic tasks.
+// Mutex (asyncio.Lock), Flag (asyncio.Event), Barrier, Queue (with taskDone/join) and every()
+// for periodic tasks. The two are not called Lock and Event: those are the web platform's
+// (Web Locks' Lock, the DOM's Event), and an app that imports ours would shadow them.
 //
 // Every wait takes `{ signal }`: aborting it rejects the wait with AbortError and removes the
 // waiter, so nothing is left queued and no permit, item or slot is lost. Waiters are served
 // first come, first served (FIFO). Errors carry a stable `name`, like every webpar error.
-
-/** An Error with a stable `name`, as every webpar error has (the entry module uses it too). */
-/** What a thrown value says, whatever it is (a Symbol, a Proxy, an object without toString). */
-export function describeThrown(value) {
-  try {
-    if (value instanceof Error) return value.message;
-    if (value !== null && typeof value === "object") return JSON.stringify(value) ?? Object.prototype.toString.call(value);
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
-export function typedError(name, message, cause) {
-  const error = new Error(message, cause === undefined ? undefined : { cause });
-  error.name = name;
-  return error;
-}
+import { typedError } from "./errors.js";
 
 function abortError(what, signal) {
   return typedError("AbortError", `${what} was aborted before it was served`, signal?.reason);
@@ -115,7 +100,7 @@ class WaitLine {
   }
 }
 
-/** A held permit of a Semaphore or Lock: release it once (or with `using`). */
+/** A held permit of a Semaphore or Mutex: release it once (or with `using`). */
 class Permit {
   #release;
   constructor(release) { this.#release = release; }
@@ -176,14 +161,14 @@ export class Semaphore {
 }
 
 /** One holder at a time (asyncio.Lock). */
-export class Lock extends Semaphore {
+export class Mutex extends Semaphore {
   constructor() { super(1); }
   /** Whether someone holds it. */
   get locked() { return this.available === 0; }
 }
 
 /** A flag that waiters wait for (asyncio.Event). */
-export class Event {
+export class Flag {
   #set = false;
   #line = new WaitLine();
 
@@ -198,7 +183,7 @@ export class Event {
   clear() { this.#set = false; }
   /** Resolves (with true) once it is set. */
   wait(options) {
-    return this.#set ? Promise.resolve(true) : this.#line.wait("Event.wait()", options);
+    return this.#set ? Promise.resolve(true) : this.#line.wait("Flag.wait()", options);
   }
 }
 

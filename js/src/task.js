@@ -4,6 +4,7 @@
 // (and the pool is made with `() => new Worker(new URL("./tasks.js", import.meta.url),
 // { type: "module" })`, the form every bundler follows).
 import { speak } from "./isolated.js";
+import { MESSAGE } from "./protocol.js";
 
 // Shared through the worker's global object, so that two copies of this module (a bundler
 // may make them) still agree on the task that runs.
@@ -14,7 +15,7 @@ const TRANSFER = Symbol.for("webpar.task.transfer");
 export function progress(value) {
   const id = globalThis[CURRENT];
   if (id === undefined || id === null) return;
-  postMessage({ type: "webpar:progress", id, value });
+  postMessage({ type: MESSAGE.progress, id, value });
 }
 
 /** A task's return value whose `list` of buffers moves back to the page instead of being copied. */
@@ -29,7 +30,7 @@ export function serve(tasks) {
 
 /**
  * The worker's protocol (isolated.js's `speak`): `load(startMessage)` resolves with the
- * object of task functions once "webpar:start" arrives; then one task at a time.
+ * object of task functions once MESSAGE.start arrives; then one task at a time.
  */
 export function listen(load) {
   let tasks = null;

@@ -1,11 +1,12 @@
 // A worker of webpar's processes backend, as the package ships it: an isolated worker with
 // its own instance of the build without shared memory. processes.js creates it with
 // `new Worker(new URL("./webpar-process.js", import.meta.url), { type: "module" })`, which
-// bundlers recognise. Protocol (isolated.js): "webpar:start" with the compiled module, then
-// one "webpar:run" at a time; it answers "webpar:done", "webpar:failed" or, when its
-// instance trapped, "webpar:crashed" (the page then terminates and replaces it).
+// bundlers recognise. Protocol (isolated.js): MESSAGE.start with the compiled module, then
+// one MESSAGE.run at a time; it answers MESSAGE.done, MESSAGE.failed or, when its
+// instance trapped, MESSAGE.crashed (the page then terminates and replaces it).
 import init, { crashForTests, lastPanic, runInProcess } from "./webpar_single.js";
 import { speak } from "./isolated.js";
+import { MESSAGE } from "./protocol.js";
 
 /** The output's buffers: they are the worker's to give up, so they move instead of being copied. */
 function buffersOf(value, out = [], depth = 0) {
@@ -28,7 +29,7 @@ speak({
       const now = performance.now();
       if (now - last < 100) return;
       last = now;
-      postMessage({ type: "webpar:progress", id, value: fraction });
+      postMessage({ type: MESSAGE.progress, id, value: fraction });
     };
     const result = await runInProcess(name, params, part, onProgress);
     return { result, transfer: buffersOf(result.output) };

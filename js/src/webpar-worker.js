@@ -5,23 +5,24 @@
 // message, instantiate the module on the shared memory, say ready, run one pool thread, and
 // say so if it crashes.
 import init, { webpar_run_pool_thread } from "./webpar_core.js";
+import { MESSAGE } from "./protocol.js";
 
 self.addEventListener("message", async function onStart({ data }) {
-  if (data?.type !== "webpar:start-pool-thread") return;
+  if (data?.type !== MESSAGE.startPoolThread) return;
   self.removeEventListener("message", onStart);
   try {
     await init({ module_or_path: data.module, memory: data.memory });
   } catch (error) {
-    postMessage({ type: "webpar:pool-thread-failed", message: `${error?.name}: ${error?.message}` });
+    postMessage({ type: MESSAGE.poolThreadFailed, message: `${error?.name}: ${error?.message}` });
     return;
   }
-  postMessage({ type: "webpar:pool-thread-ready" });
+  postMessage({ type: MESSAGE.poolThreadReady });
   try {
     webpar_run_pool_thread();
   } catch (error) {
     // The thread trapped (a panic, an unreachable, memory exhausted): the page restarts the
     // engine (restart.js).
-    postMessage({ type: "webpar:pool-thread-crashed", message: `${error?.name}: ${error?.message}` });
+    postMessage({ type: MESSAGE.poolThreadCrashed, message: `${error?.name}: ${error?.message}` });
   }
 });
-postMessage({ type: "webpar:pool-thread-loaded" });
+postMessage({ type: MESSAGE.poolThreadLoaded });

@@ -5,6 +5,10 @@ import type {
   Params, PipelineReport, PipelineSpec, RunOptions, RunReport, Sweep, SweepOptions, Workload,
   WorkloadOutput, InputParams, OutputOf, OutputReport,
 } from "./webpar_core.js";
+export {
+  WebparError, InvalidParamsError, UnknownWorkloadError, UnknownTaskError, OverBudgetError, AbortError, TimeoutError, PoolNotReadyError, PoolClosedError, PoolBrokenError, EngineCrashedError, CallbackError, CallFailedError, DataCloneError, RunnerFreedError, QueueFullError, QueueEmptyError, QueueClosedError, BrokenBarrierError,
+} from "./errors.js";
+export type { AnyWebparError, WebparErrorName } from "./errors.js";
 /** Where CPU jobs run: threads (shared memory), processes (isolated workers), or the page. */
 export type Backend = "threads" | "processes" | "sequential";
 /** One backend's check: whether it can run here, and if not, every reason. */
@@ -97,14 +101,14 @@ export class Semaphore {
   /** Runs `fn()` holding a permit, and releases it however `fn` ends. */
   run<T>(fn: () => T | PromiseLike<T>, options?: WaitOptions): Promise<T>;
 }
-/** One holder at a time (asyncio.Lock). */
-export class Lock extends Semaphore {
+/** One holder at a time (asyncio.Lock); not `Lock`, which is Web Locks'. */
+export class Mutex extends Semaphore {
   constructor();
   /** Whether someone holds it. */
   readonly locked: boolean;
 }
-/** A flag that waiters wait for (asyncio.Event). */
-export class Event {
+/** A flag that waiters wait for (asyncio.Event); not `Event`, which is the DOM's. */
+export class Flag {
   readonly isSet: boolean;
   /** Sets it and wakes every waiter. */
   set(): void;

@@ -12,9 +12,9 @@
 //    `this`; here every Promise-returning method rejects instead, with a typed error that says
 //    what to do, and `free()` may be called twice. It sends CPU jobs to the backend picked.
 import * as core from "./webpar_core.js";
-import { describeThrown, typedError } from "./sync.js";
+import { adopt, describeThrown, invalid, typedError } from "./errors.js";
 import {
-  Executor, TaskGroup, invalid, iterableOption, mapChunks, readOptions, signalOption,
+  Executor, TaskGroup, iterableOption, mapChunks, readOptions, signalOption,
   submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
 } from "./executor.js";
 import { asksForBackend, capabilities, current, processPool, startBackend } from "./backend.js";
@@ -23,12 +23,16 @@ import { EngineKeeper } from "./restart.js";
 import { labParams, runLab } from "./lab.js";
 
 export * from "./webpar_core.js";
+// Every error class: `err instanceof TimeoutError`, and the stable `err.name`.
+export {
+  WebparError, InvalidParamsError, UnknownWorkloadError, UnknownTaskError, OverBudgetError, AbortError, TimeoutError, PoolNotReadyError, PoolClosedError, PoolBrokenError, EngineCrashedError, CallbackError, CallFailedError, DataCloneError, RunnerFreedError, QueueFullError, QueueEmptyError, QueueClosedError, BrokenBarrierError,
+} from "./errors.js";
 // What the page can run: threads, processes, sequential, and why not.
 export { capabilities } from "./backend.js";
 // The app's own JS functions on isolated workers.
 export { createWorkerPool, WorkerPool } from "./worker-pool.js";
-// Async coordination for the caller's own tasks: Semaphore, Lock, Event, Barrier, Queue, every.
-export { Barrier, Event, Lock, Queue, Semaphore, every } from "./sync.js";
+// Async coordination for the caller's own tasks: Semaphore, Mutex, Flag, Barrier, Queue, every.
+export { Barrier, Flag, Mutex, Queue, Semaphore, every } from "./sync.js";
 // The executor vocabulary: tasks, and functions over many of them.
 export { Task, TaskGroup, asCompleted, wait } from "./executor.js";
 
@@ -215,7 +219,7 @@ export class Runner {
       }
       return call(runner);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(adopt(error));
     }
   }
 
@@ -238,7 +242,7 @@ export class Runner {
       // Bad input fails now, before it waits in the queue.
       if (!this.#executor.closed) runner.validate(name, params);
     } catch (error) {
-      return this.#executor.rejected(error);
+      return this.#executor.rejected(adopt(error));
     }
     const { mode, ...scheduling } = read;
     return this.#executor.enqueue((signal, onProgress, timeoutMs) => {
@@ -415,7 +419,13 @@ export class Runner {
       }
     });
   }
-  validate(name, params) { return Runner.#open(this, "validate").validate(name, params); }
+  validate(name, params) {
+    try {
+      return Runner.#open(this, "validate").validate(name, params);
+    } catch (error) {
+      throw adopt(error);
+    }
+  }
 
   /**
    * Runs workload `name` (see the bindings' Runner.run). `mode` "processes" runs it on
@@ -446,8 +456,13 @@ export class Runner {
         return job;
       });
     }
-    const read = processOptions(options, route.mode);
-    open().validate(name, params);
+    let read;
+    try {
+      read = processOptions(options, route.mode);
+      open().validate(name, params);
+    } catch (error) {
+      throw adopt(error);
+    }
     return processPool(splitsOf).then((pool) => pool.run(name, params, read));
   }
 

@@ -3,11 +3,12 @@
 // asCompleted/wait, close, `await using`. A task past its time, or cancelled while it runs,
 // has its worker terminated and replaced; a worker that crashes takes only its task down.
 import { IsolatedWorkers } from "./isolated.js";
-import { describeThrown, typedError } from "./sync.js";
+import { describeThrown, invalid, typedError } from "./errors.js";
 import {
-  Executor, TaskGroup, invalid, iterableOption, mapChunks, readOptions, signalOption,
+  Executor, TaskGroup, iterableOption, mapChunks, readOptions, signalOption,
   submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
 } from "./executor.js";
+import { MESSAGE } from "./protocol.js";
 
 /** A worker made from a task module's URL (task.js's protocol). */
 function createTaskWorker() {
@@ -66,7 +67,7 @@ export class WorkerPool {
   constructor(spawn, start, { size, maxQueue, idleTimeoutMs, minSize }) {
     this.#workers = new IsolatedWorkers({
       size, minSize, idleTimeoutMs, what: "worker pool", spawn,
-      startMessage: () => ({ message: { type: "webpar:start", ...start } }),
+      startMessage: () => ({ message: { type: MESSAGE.start, ...start } }),
     });
     this.#executor = new Executor({ maxQueue, maxRunning: size });
   }

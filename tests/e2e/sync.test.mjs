@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inPage } from "./browser.mjs";
 
-test("Semaphore and Lock: never more holders than permits, FIFO, aborted waiters leave the line", async () => {
-  const seen = await inPage(async ({ Semaphore, Lock }) => {
+test("Semaphore and Mutex: never more holders than permits, FIFO, aborted waiters leave the line", async () => {
+  const seen = await inPage(async ({ Semaphore, Mutex }) => {
     const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     const semaphore = new Semaphore(3);
     let inside = 0;
@@ -17,7 +17,7 @@ test("Semaphore and Lock: never more holders than permits, FIFO, aborted waiters
       inside -= 1;
     })));
 
-    const lock = new Lock();
+    const lock = new Mutex();
     const held = await lock.acquire();
     const order = [];
     const controller = new AbortController();
@@ -48,9 +48,9 @@ test("Semaphore and Lock: never more holders than permits, FIFO, aborted waiters
   assert.equal(seen.tryOnFree, true);
 });
 
-test("Event releases every waiter; Barrier phases never overlap and a waiter that aborts breaks it", async () => {
-  const seen = await inPage(async ({ Event, Barrier }) => {
-    const event = new Event();
+test("Flag releases every waiter; Barrier phases never overlap and a waiter that aborts breaks it", async () => {
+  const seen = await inPage(async ({ Flag, Barrier }) => {
+    const event = new Flag();
     let released = 0;
     const waiters = Array.from({ length: 5 }, () => event.wait().then(() => released++));
     const before = released;

@@ -4,10 +4,14 @@ import init, {
   asCompleted,
   wait,
   Barrier,
-  Event,
+  Flag,
+  InvalidParamsError,
+  WebparError,
+  type AnyWebparError,
+  type WebparErrorName,
   every,
   initThreadPool,
-  Lock,
+  Mutex,
   memoryUsage,
   Queue,
   Runner,
@@ -101,10 +105,10 @@ export async function usage(): Promise<void> {
   const semaphore = new Semaphore(2);
   const doubled: number = await semaphore.run(async () => 21 * 2);
   {
-    using permit = await new Lock().acquire({ signal: controller.signal });
+    using permit = await new Mutex().acquire({ signal: controller.signal });
     void permit;
   }
-  const event = new Event();
+  const event = new Flag();
   event.set();
   const set: true = await event.wait();
   const arrival: number = await new Barrier(1).wait();
@@ -155,3 +159,23 @@ export function taskModule(): void {
     },
   });
 }
+
+// Errors are classes: instanceof narrows, and the union's names are the stable ones.
+async function errors(runner: Runner) {
+  try {
+    await runner.run("primes", { below: 10 });
+  } catch (error) {
+    if (error instanceof InvalidParamsError) {
+      const param: string | undefined = error.param;
+      const name: "InvalidParamsError" = error.name;
+      void param; void name;
+    }
+    if (error instanceof WebparError) {
+      const known: WebparErrorName | string = error.name;
+      void known;
+    }
+  }
+  const handled = (error: AnyWebparError): string => error.name === "CallFailedError" ? `item ${error.index}` : error.name;
+  void handled;
+}
+void errors;

@@ -1,0 +1,119 @@
+// The executor (executor.js) with work of the test's own: no wasm, no browser. Limits,
+// priorities, cancel, deadlines, close, and that every task settles.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Executor, asCompleted, wait } from "../src/executor.js";
+import { AbortError, PoolClosedError, QueueFullError, TimeoutError } from "../src/errors.js";
+
+/** Work that resolves with `value` when the test says so (or aborts with its signal). */
+function gate() {
+  const opened = [];
+  const work = (value) => (signal) => new Promise((resolve, reject) => {
+    opened.push(() => resolve(value));
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  const openAll = () => { for (const open of opened.splice(0)) open(); };
+  return { work, openAll, get waiting() { return opened.length; } };
+}
+const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+test("at most maxRunning tasks run at once; the rest wait and all complete", async () => {
+  const executor = new Executor({ maxQueue: 100, maxRunning: 3 });
+  const { work, openAll } = gate();
+  const tasks = Array.from({ length: 10 }, (_, i) => executor.enqueue(work(i), {}));
+  await turn();
+  assert.equal(executor.running, 3);
+  assert.equal(executor.queued, 7);
+  while (executor.running > 0) {
+    openAll();
+    await turn();
+  }
+  assert.deepEqual(await Promise.all(tasks), Array.from({ length: 10 }, (_, i) => i));
+  assert.equal(executor.stats().completed, 10);
+});
+
+test("higher priority starts first; equal priorities in submit order", async () => {
+  const executor = new Executor({ maxQueue: 100, maxRunning: 1 });
+  const { work, openAll } = gate();
+  const started = [];
+  const track = (name) => (signal) => { started.push(name); return work(name)(signal); };
+  const all = [
+    executor.enqueue(track("first"), {}),
+    executor.enqueue(track("low"), { priority: -1 }),
+    executor.enqueue(track("a"), {}),
+    executor.enqueue(track("high"), { priority: 5 }),
+    executor.enqueue(track("b"), {}),
+  ];
+  for (let i = 0; i < 5; i++) {
+    await turn();
+    openAll();
+  }
+  await Promise.all(all);
+  assert.deepEqual(started, ["first", "high", "a", "b", "low"]);
+});
+
+test("a full queue refuses a submit with QueueFullError", async () => {
+  const executor = new Executor({ maxQueue: 1, maxRunning: 1 });
+  const { work, openAll } = gate();
+  const running = executor.enqueue(work(1), {});
+  const queued = executor.enqueue(work(2), {});
+  await assert.rejects(executor.enqueue(work(3), {}), QueueFullError);
+  await turn();
+  openAll();
+  await turn();
+  openAll();
+  assert.deepEqual(await Promise.all([running, queued]), [1, 2]);
+});
+
+test("cancel: a queued task is cancelled at once, a running one through its signal", async () => {
+  const executor = new Executor({ maxQueue: 10, maxRunning: 1 });
+  const { work } = gate();
+  const running = executor.enqueue(work(1), {});
+  const queued = executor.enqueue(work(2), {});
+  await turn();
+  assert.equal(queued.cancel(), true);
+  await assert.rejects(queued, AbortError);
+  assert.equal(queued.status, "cancelled");
+  running.cancel();
+  await assert.rejects(running, AbortError);
+  assert.equal(executor.running, 0);
+});
+
+test("a deadline that passes while queued rejects with TimeoutError", async () => {
+  const executor = new Executor({ maxQueue: 10, maxRunning: 1 });
+  const { work, openAll } = gate();
+  const running = executor.enqueue(work(1), {});
+  const late = executor.enqueue(work(2), { deadlineMs: 5 });
+  await assert.rejects(late, TimeoutError);
+  openAll();
+  assert.equal(await running, 1);
+});
+
+test("close settles every task: cancelPending cancels the queued, later submits are refused", async () => {
+  const executor = new Executor({ maxQueue: 10, maxRunning: 1 });
+  const { work, openAll } = gate();
+  const running = executor.enqueue(work(1), {});
+  const queued = executor.enqueue(work(2), {});
+  await turn();
+  const closed = executor.close({ cancelPending: true });
+  await assert.rejects(queued, AbortError);
+  await assert.rejects(executor.enqueue(work(3), {}), PoolClosedError);
+  openAll();
+  await closed;
+  assert.equal(await running, 1);
+});
+
+test("asCompleted yields the tasks first settled first; wait splits done from not done", async () => {
+  let release;
+  const slow = new Promise((resolve) => { release = resolve; });
+  const fast = Promise.resolve("fast");
+  const order = [];
+  const iterating = (async () => { for await (const p of asCompleted([slow, fast])) order.push(await p); })();
+  await turn();
+  release("slow");
+  await iterating;
+  assert.deepEqual(order, ["fast", "slow"]);
+  const never = new Promise(() => {});
+  const { done, notDone } = await wait([fast, never], { returnWhen: "first-completed" });
+  assert.ok(done.has(fast) && notDone.has(never));
+});
