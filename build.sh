@@ -22,7 +22,7 @@ WASM=target/$TARGET/release/webpar.wasm
 SINGLE_WASM=target/single/$TARGET/release/webpar.wasm
 SINGLE_FLAGS="-C target-feature=+bulk-memory,+mutable-globals,+simd128 -C link-arg=--max-memory=1073741824"
 # The package's hand-written modules (js/src/), beside the generated bindings.
-ENTRY_FILES=(js/src/{webpar,webpar-worker,webpar-process,webpar-task,errors,protocol,sync,executor,backend,processes,isolated,worker-pool,task,restart,lab}.js)
+ENTRY_FILES=(js/src/{webpar,webpar-worker,webpar-process,webpar-task,engine,testing,errors,protocol,sync,executor,backend,processes,isolated,worker-pool,task,restart,lab}.js)
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
 # The second engine of the browser tests: Debian's Firefox ESR, driven by geckodriver.

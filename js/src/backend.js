@@ -124,13 +124,6 @@ function cores() {
   return Math.max(1, Math.min(256, globalThis.navigator?.hardwareConcurrency ?? 2));
 }
 
-/** Whether init's argument asks for a backend (rather than only the module's instantiation). */
-export function asksForBackend(options) {
-  return options !== null && typeof options === "object" && !(options instanceof WebAssembly.Module) &&
-    !(options instanceof URL) && !(options instanceof Request) &&
-    ["backend", "threads", "processes", "idleTimeoutMs"].some((key) => Object.hasOwn(options, key));
-}
-
 /**
  * Starts a backend (see init in webpar.js): instantiates the bindings with `instantiate`,
  * starts the thread pool with `startThreads(threads)`, or the process pool. Resolves with
@@ -144,6 +137,8 @@ export function startBackend(options, { instantiate, startThreads, splits }) {
     if (read.backend !== undefined && !BACKENDS.includes(read.backend)) {
       throw invalid(`option "backend" must be one of ${BACKENDS.map((b) => JSON.stringify(b)).join(", ")}, got ${String(read.backend)}`, "backend");
     }
+    // An invalid size is refused, never a reason to fall back to another backend.
+    wholeOption(read.threads, "threads", 1, 256, 1);
     wholeOption(read.processes, "processes", 1, 256, 1);
     wholeOption(read.idleTimeoutMs, "idleTimeoutMs", 0, 86_400_000, 0);
   } catch (error) {
@@ -154,6 +149,12 @@ export function startBackend(options, { instantiate, startThreads, splits }) {
     return starting.then((result) => {
       if (backend !== "auto" && backend !== result.backend) {
         throw invalid(`the ${result.backend} backend is running already; one backend per page (reload to pick "${backend}")`, "backend");
+      }
+      const size = { threads: result.threads, processes: result.processes };
+      for (const option of ["threads", "processes"]) {
+        if (read[option] !== undefined && size[option] !== undefined && read[option] !== size[option]) {
+          throw invalid(`webpar started already with ${option}: ${size[option]}; init({ ${option}: ${read[option]} }) cannot change it (one backend per page: call init once, with the options you want)`, option);
+        }
       }
       return { ...result, capabilities: { ...result.capabilities } };
     });

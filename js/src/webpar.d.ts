@@ -1,5 +1,7 @@
-export * from "./webpar_core.js";
-import type { InitInput, InitOutput } from "./webpar_core.js";
+// The types of the values the bindings declare (reports, specs, the catalogue): types only,
+// the bindings' own functions are not part of the package's API.
+export type * from "./webpar_core.js";
+import type { InitInput } from "./webpar_core.js";
 import type {
   CompareOptions, Comparison, IoOptions, IoReport, IoSpec, JobControls, LabExperiment, LabReport, MemoryUsage, Mode,
   Params, PipelineReport, PipelineSpec, RunOptions, RunReport, Sweep, SweepOptions, Workload,
@@ -56,24 +58,21 @@ export interface Started {
   fellBack: string[];
 }
 /**
- * Instantiates the module; with `{ backend }` (or `threads`, `processes`) also starts the
- * backend CPU jobs run on. Forcing "threads" where it cannot run rejects with
- * PoolNotReadyError naming the check that failed.
+ * Starts webpar: instantiates the module and starts the backend CPU jobs run on ("auto" when
+ * no options are given: threads where the page is cross-origin isolated, else isolated
+ * workers, else the page itself), and resolves with what it started. A second call resolves
+ * with the first one's result; one asking for another backend or pool size rejects with
+ * InvalidParamsError. Forcing "threads" where it cannot run rejects with PoolNotReadyError
+ * naming the check that failed. Anything else than an options object is where the module is
+ * (`module_or_path`).
  */
-declare function init(options: InitOptions): Promise<Started>;
-declare function init(
-  module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
-): Promise<InitOutput>;
+declare function init(options?: InitOptions | InitInput | Promise<InitInput>): Promise<Started>;
 export default init;
 
 /**
- * Starts the pool of Web Worker threads that parallel jobs run on, and resolves with its size
- * (default `navigator.hardwareConcurrency`). It starts once per page: a later call with the
- * same size (or none) shares the first start. Rejects with InvalidParamsError for a size
- * outside 1..=256 or different from the running pool's, and with PoolNotReadyError when the
- * page is not cross-origin isolated or the workers fail to start (within 30 s).
+ * The wasm heap's use (live, peak and limit bytes). Throws PoolNotReadyError before `init`.
  */
-export function initThreadPool(threads?: number): Promise<number>;
+export function memoryUsage(): MemoryUsage;
 
 /** Options of every wait of the async primitives. */
 export interface WaitOptions {
@@ -178,7 +177,7 @@ export interface SubmitOptions {
   mode?: Mode;
 }
 /** A job handed to the runner (a future): await it, or use its methods. */
-export class Task<T = RunReport> implements PromiseLike<T> {
+declare class Task<T = RunReport> implements PromiseLike<T> {
   /** Unique id, in submit order. */
   readonly id: number;
   readonly status: TaskStatus;
@@ -206,7 +205,7 @@ export class Task<T = RunReport> implements PromiseLike<T> {
   result(options?: { timeoutMs?: number }): Promise<T>;
 }
 /** Tasks that stand or fall together (asyncio.TaskGroup). */
-export class TaskGroup implements AsyncDisposable {
+declare class TaskGroup implements AsyncDisposable {
   /** Aborted when the group gives up. */
   readonly signal: AbortSignal;
   readonly tasks: Task[];
@@ -337,7 +336,7 @@ export interface RunnerOptions {
 export class Runner implements Disposable, AsyncDisposable {
   constructor(options?: RunnerOptions);
   readonly threads: number | undefined;
-  /** The backend jobs run on; undefined before init({ backend }) or initThreadPool. */
+  /** The backend jobs run on; undefined before init. */
   readonly backend: Backend | undefined;
   /** What this page can run (as init saw it). */
   readonly capabilities: Capabilities;
@@ -446,7 +445,7 @@ export interface WorkerSubmitOptions extends Omit<SubmitOptions, "mode" | "onPro
  * map, group, close. A task past its time, or cancelled while it runs, has its worker
  * terminated and replaced; a crashing worker fails only its own task (EngineCrashedError).
  */
-export class WorkerPool implements AsyncDisposable {
+declare class WorkerPool implements AsyncDisposable {
   readonly size: number;
   /** Calls the task module's function `fn` with `args` on a worker. Never throws. */
   submit<T = any>(fn: string, args?: unknown[], options?: WorkerSubmitOptions): Task<T>;
@@ -479,3 +478,6 @@ export interface WorkerTaskGroup extends AsyncDisposable {
  * script calls serve({ ... }) from "webpar/task" (the form bundlers follow).
  */
 export function createWorkerPool(source: URL | string | (() => Worker), options?: WorkerPoolOptions): WorkerPool;
+
+// Made by Runner and createWorkerPool, not by the app: their types are exported, not the classes.
+export type { Task, TaskGroup, WorkerPool };

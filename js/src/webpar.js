@@ -1,28 +1,27 @@
-// The package's entry module: the generated bindings (webpar_core.js) with three changes.
+// The package's entry module ("webpar"): the public API, and only that. An explicit export
+// list: the generated bindings (webpar_core.js) stay inside the package.
 //
-// 1. `init(options)` (the default export) still instantiates the module; given `{ backend }`
-//    it also starts the backend CPU jobs run on: threads, processes or sequential
-//    (backend.js picks and says why).
-// 2. `initThreadPool(threads)` is webpar's `startThreadPool`, which checks its input, refuses
-//    a second pool and lets `Runner` tell a run before the pool is ready (PoolNotReadyError)
-//    from one after it. It starts the pool's workers from ./webpar-worker.js, created in the
-//    form bundlers recognise (see createWorker).
-// 3. `Runner` is a guard around the generated class. The generated methods throw a plain
+// 1. `init(options)` (the default export) instantiates the module and starts the backend CPU
+//    jobs run on: threads, processes or sequential (backend.js picks and says why). The
+//    thread pool's workers come from ./webpar-worker.js (engine.js).
+// 2. `Runner` is a guard around the generated class. The generated methods throw a plain
 //    "null pointer passed to rust" synchronously when called on a freed runner or with another
 //    `this`; here every Promise-returning method rejects instead, with a typed error that says
-//    what to do, and `free()` may be called twice. It sends CPU jobs to the backend picked.
+//    what to do, and `free()` may be called twice. It sends CPU jobs to the backend picked. A
+//    Runner made before `init` starts webpar itself, as `init()` would.
 import * as core from "./webpar_core.js";
 import { adopt, describeThrown, invalid, typedError } from "./errors.js";
 import {
   Executor, TaskGroup, iterableOption, mapChunks, readOptions, signalOption,
   submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
 } from "./executor.js";
-import { asksForBackend, capabilities, current, processPool, startBackend } from "./backend.js";
+import { capabilities, current, processPool, startBackend } from "./backend.js";
 import { timings } from "./processes.js";
-import { EngineKeeper } from "./restart.js";
+import { engine, initThreadPool, instantiate, isInstantiated } from "./engine.js";
 import { labParams, runLab } from "./lab.js";
 
-export * from "./webpar_core.js";
+// The public names, and only these (no test hook, no wasm internal): the bindings' own
+// exports stay inside the package.
 // Every error class: `err instanceof TimeoutError`, and the stable `err.name`.
 export {
   WebparError, InvalidParamsError, UnknownWorkloadError, UnknownTaskError, OverBudgetError, AbortError, TimeoutError, PoolNotReadyError, PoolClosedError, PoolBrokenError, EngineCrashedError, CallbackError, CallFailedError, DataCloneError, RunnerFreedError, QueueFullError, QueueEmptyError, QueueClosedError, BrokenBarrierError,
@@ -30,48 +29,51 @@ export {
 // What the page can run: threads, processes, sequential, and why not.
 export { capabilities } from "./backend.js";
 // The app's own JS functions on isolated workers.
-export { createWorkerPool, WorkerPool } from "./worker-pool.js";
+export { createWorkerPool } from "./worker-pool.js";
 // Async coordination for the caller's own tasks: Semaphore, Mutex, Flag, Barrier, Queue, every.
 export { Barrier, Flag, Mutex, Queue, Semaphore, every } from "./sync.js";
-// The executor vocabulary: tasks, and functions over many of them.
-export { Task, TaskGroup, asCompleted, wait } from "./executor.js";
+// The executor vocabulary: functions over many tasks.
+export { asCompleted, wait } from "./executor.js";
 
 /**
- * One worker of the pool. Written literally as `new Worker(new URL(...), ...)` so that Vite and
- * webpack bundle the worker script and the bindings it imports as a chunk of its own.
- */
-function createWorker() {
-  return new Worker(new URL("./webpar-worker.js", import.meta.url), {
-    type: "module",
-    name: "webpar-worker",
-  });
-}
-
-/** The threads engine's keeper: restarts it after a crash (restart.js). */
-const engine = new EngineKeeper(core, createWorker);
-
-/**
- * Instantiates the module. Given `{ backend, threads, processes, idleTimeoutMs }`, it also
- * starts the backend CPU jobs run on and resolves with `{ backend, threads, processes,
- * startupMs, capabilities, fellBack }`: `backend` "auto" (default) picks "threads" where the
- * page is cross-origin isolated and shared wasm memory works, else "processes" (isolated
- * workers, any page), else "sequential"; `fellBack` says why a better one was not picked.
- * Forcing "threads" where it cannot run rejects with PoolNotReadyError naming the check
- * that failed. Without those options it is the bindings' own init (module_or_path).
+ * Starts webpar: instantiates the module and starts the backend CPU jobs run on, then
+ * resolves with what it started: `{ backend, threads, processes, startupMs, capabilities,
+ * fellBack }`. Options: `backend` "auto" (the default) picks "threads" where the page is
+ * cross-origin isolated and shared wasm memory works, else "processes" (isolated workers, any
+ * page), else "sequential"; `fellBack` says why a better one was not picked. `threads`,
+ * `processes` (pool sizes, default navigator.hardwareConcurrency), `idleTimeoutMs`,
+ * `module_or_path` (where the threaded .wasm is, for apps that serve it themselves).
+ * Forcing "threads" where it cannot run rejects with PoolNotReadyError naming the check that
+ * failed. A second call resolves with the first one's result; one asking for something else
+ * (another backend or pool size) rejects with InvalidParamsError naming the option.
  */
 export default function init(options) {
-  let asks;
+  let read;
   try {
-    asks = asksForBackend(options);
+    // A plain object is init's options; anything else is where the module is (a URL, a
+    // Request, a WebAssembly.Module...), as the bindings' own init takes it.
+    const plain = options !== null && typeof options === "object" &&
+      [Object.prototype, null].includes(Object.getPrototypeOf(options));
+    read = options === undefined || options === null ? {} : plain ? options : { module_or_path: options };
   } catch (thrown) {
     return Promise.reject(invalid(`init's options threw while they were read (${describeThrown(thrown)}); err.cause is what it threw`, "options", thrown));
   }
-  if (!asks) return core.default(options);
-  return startBackend(options, {
-    instantiate: (arg) => core.default(arg),
+  return startBackend(read, {
+    instantiate,
     startThreads: (threads) => initThreadPool(threads),
     splits: splitsOf,
   });
+}
+
+/**
+ * The wasm heap's use: `{ liveBytes, peakBytes, limitBytes, ... }` (see MemoryUsage). Needs
+ * webpar started (`await init()`); before, it throws PoolNotReadyError.
+ */
+export function memoryUsage() {
+  if (!isInstantiated()) {
+    throw typedError("PoolNotReadyError", "memoryUsage() was called before webpar started: await init() first");
+  }
+  return core.memoryUsage();
 }
 
 /** Whether workload `name` splits into parts (processes backend); false for unknown names. */
@@ -155,17 +157,14 @@ function processOptions(options, mode) {
   };
 }
 
-/**
- * Starts the pool of Web Worker threads that parallel jobs run on, and resolves with its size
- * (default `navigator.hardwareConcurrency`); see `startThreadPool` for every rule.
- */
-export function initThreadPool(threads) {
-  return engine.startPool(threads);
-}
+/** Marks a Runner made before webpar started: its generated runner comes once init resolves. */
+const STARTING = Symbol("starting");
 
 export class Runner {
-  /** The generated runner; undefined once freed. */
+  /** The generated runner; STARTING until webpar started; undefined once freed. */
   #core;
+  /** Resolves once the generated runner is made (a Runner made before init); else null. */
+  #starting = null;
   /** The engine generation #core belongs to: after a restart a new one is made. */
   #generation = engine.generation;
   /** The queue in front of the pool (submit, map, group). */
@@ -184,7 +183,27 @@ export class Runner {
       maxQueue: wholeOption(read.maxQueue, "maxQueue", 0, 1e9, DEFAULT_MAX_QUEUE),
       maxRunning: wholeOption(read.maxRunning, "maxRunning", 1, 4096, Math.max(4, 4 * cores)),
     });
-    this.#core = new core.Runner();
+    if (isInstantiated()) {
+      this.#core = new core.Runner();
+      return;
+    }
+    // Made before init: start webpar as `init()` would, and make the generated runner once it
+    // has started. Jobs submitted meanwhile wait; a failed start rejects them.
+    this.#core = STARTING;
+    this.#starting = init().then(() => {
+      this.#starting = null;
+      if (this.#core === STARTING) {
+        this.#core = new core.Runner();
+        this.#generation = engine.generation;
+      }
+    });
+    // Whoever awaits it sees the failure; the Runner itself must not leave an unhandled one.
+    this.#starting.catch(() => {});
+  }
+
+  /** Resolves once the Runner can work: at once, or when the start it made has finished. */
+  static #ready(self) {
+    return self.#starting ?? Promise.resolve();
   }
 
   /** The generated runner behind `self`, or a typed error saying why there is none. */
@@ -196,6 +215,10 @@ export class Runner {
     if (self.#core === undefined) {
       throw typedError("RunnerFreedError",
         `runner.${method}() was called after runner.free(); make a new Runner() to go on`);
+    }
+    if (self.#core === STARTING) {
+      throw typedError("PoolNotReadyError",
+        `runner.${method}() needs webpar started, and it is still starting: await init() before calling it`);
     }
     if (self.#generation !== engine.generation) {
       self.#core = new core.Runner();
@@ -211,6 +234,9 @@ export class Runner {
 
   /** Calls a Promise-returning method: whatever goes wrong rejects, nothing throws. */
   static #promise(self, method, call) {
+    if (Runner.#isRunner(self) && self.#core === STARTING) {
+      return Runner.#ready(self).then(() => Runner.#promise(self, method, call));
+    }
     try {
       const runner = Runner.#open(self, method);
       if (self.#executor.closed) {
@@ -235,6 +261,7 @@ export class Runner {
   }
 
   #submit(method, name, params, options, limited) {
+    if (Runner.#isRunner(this) && this.#core === STARTING) return this.#submitStarting(method, name, params, options, limited);
     let read;
     try {
       const runner = Runner.#open(this, method);
@@ -251,6 +278,32 @@ export class Runner {
     }, { ...scheduling, limited });
   }
 
+  /** #submit of a Runner made before init: the input is checked once webpar has started. */
+  #submitStarting(method, name, params, options, limited) {
+    let read;
+    try {
+      read = submitOptions(options);
+    } catch (error) {
+      return this.#executor.rejected(adopt(error));
+    }
+    const { mode, ...scheduling } = read;
+    return this.#executor.enqueue(async (signal, onProgress, timeoutMs) => {
+      await Runner.#ready(this);
+      try {
+        Runner.#open(this, method).validate(name, params);
+      } catch (error) {
+        throw adopt(error);
+      }
+      return Runner.#route(() => Runner.#open(this, method), name, params, { mode, signal, timeoutMs, onProgress });
+    }, { ...scheduling, limited });
+  }
+
+  /** Like #open, for methods that may be called while the Runner's own start is under way. */
+  static #check(self, method) {
+    if (Runner.#isRunner(self) && self.#core === STARTING) return;
+    Runner.#open(self, method);
+  }
+
   /**
    * Runs workload `name` on every input of `inputs` (an iterable or async iterable of params
    * or `{ input }` objects) and yields the results lazily (executor.map): the real output of
@@ -263,20 +316,28 @@ export class Runner {
   map(name, inputs, options) {
     const read = readOptions(options,
       ["ordered", "chunkSize", "concurrency", "buffer", "signal", "mode"], "map's options");
-    Runner.#open(this, "map");
+    Runner.#check(this, "map");
     const chunkSize = wholeOption(read.chunkSize, "chunkSize", 1, 1 << 20, 1);
     const concurrency = wholeOption(read.concurrency, "concurrency", 1, 4096, this.#executor.maxRunning);
     const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 2 * concurrency * chunkSize);
     signalOption(read.signal);
     iterableOption(inputs, "inputs", "map's inputs");
     const executor = this.#executor;
-    const route = routeOf({ mode: read.mode });
-    const send = route.pool
-      ? async (items, signal) => {
-        Runner.#open(this, "map");
-        return (await processPool(splitsOf)).runBatch(name, items, { signal });
+    // Where the chunks go is known once webpar has started (a Runner made before init).
+    let route = this.#starting === null ? routeOf({ mode: read.mode }) : null;
+    const send = (items, signal) => {
+      if (route === null) {
+        return Runner.#ready(this).then(() => {
+          route = routeOf({ mode: read.mode });
+          return send(items, signal);
+        });
       }
-      : (items, signal) => engine.call(() => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal }));
+      if (route.pool) {
+        Runner.#open(this, "map");
+        return processPool(splitsOf).then((pool) => pool.runBatch(name, items, { signal }));
+      }
+      return engine.call(() => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal }));
+    };
     return mapChunks({
       executor, send, inputs, chunkSize, concurrency, buffer,
       ordered: read.ordered ?? true, signal: read.signal,
@@ -296,7 +357,7 @@ export class Runner {
   mapAsync(items, fn, options) {
     const read = readOptions(options, ["concurrency", "ratePerSec", "retries", "retryBaseMs",
       "timeoutMs", "ordered", "buffer", "signal", "chunkSize"], "mapAsync's options");
-    Runner.#open(this, "mapAsync");
+    Runner.#check(this, "mapAsync");
     if (typeof fn !== "function") {
       throw invalid(`mapAsync needs an async function of (item, { signal, attempt, index }), got ${typeof fn}`, "fn");
     }
@@ -312,7 +373,8 @@ export class Runner {
       retryBaseMs: read.retryBaseMs, chunkSize: read.chunkSize,
     };
     for (const key of Object.keys(spec)) if (spec[key] === undefined) delete spec[key];
-    const io = (full, options) => engine.call(() => Runner.#open(this, "mapAsync").io(full, options));
+    const io = (full, options) => Runner.#ready(this)
+      .then(() => engine.call(() => Runner.#open(this, "mapAsync").io(full, options)));
     return mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered: read.ordered ?? true, signal: read.signal });
   }
 
@@ -323,7 +385,7 @@ export class Runner {
    * `group.settled()` gives allSettled results instead.
    */
   group(options) {
-    Runner.#open(this, "group");
+    Runner.#check(this, "group");
     const read = readOptions(options, ["cancelOnFailure"], "group's options");
     return new TaskGroup((name, params, opts) => this.#submit("group", name, params, opts, true), read);
   }
@@ -339,7 +401,7 @@ export class Runner {
    */
   close(options) {
     try {
-      Runner.#open(this, "close");
+      Runner.#check(this, "close");
       const read = readOptions(options, ["cancelPending"], "close's options");
       return this.#executor.close({ cancelPending: Boolean(read.cancelPending) });
     } catch (error) {
@@ -523,7 +585,7 @@ export class Runner {
     const runner = Runner.#isRunner(this) ? this.#core : Runner.#open(this, "free");
     this.#core = undefined;
     // A runner of an engine since restarted is gone with that engine.
-    if (this.#generation === engine.generation) runner?.free();
+    if (runner !== STARTING && this.#generation === engine.generation) runner?.free();
   }
 
   [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {

@@ -3,7 +3,7 @@
 // data, map over many inputs, make I/O calls, and run its own function on a worker pool. The
 // same entry of every app under tests/consumers/: the test copies it in as the app's main.js,
 // with tasks.js beside it.
-import init, { createWorkerPool, Runner } from "webpar";
+import init, { createWorkerPool, InvalidParamsError, Runner, WebparError } from "webpar";
 
 const out = document.getElementById("out");
 try {
@@ -20,9 +20,12 @@ try {
   const pool = createWorkerPool(() => new Worker(new URL("./tasks.js", import.meta.url), { type: "module" }), { size: 2 });
   const doubled = await pool.submit("double", [21]);
   await pool.close();
+  // Errors are the package's classes, in a bundled app too.
+  const bad = await runner.run("primes", { below: -1 }).catch((error) => error);
   const result = {
     backend: started.backend, threads: started.threads ?? started.processes, checksum: primes.checksum,
     threadsUsed: primes.threadsUsed, sorted: [...sorted.output], mapped, ioSucceeded: io.succeeded, doubled,
+    badInput: `${bad instanceof InvalidParamsError && bad instanceof WebparError} ${bad.name} ${bad.param}`,
   };
   out.textContent = JSON.stringify(result);
   document.body.dataset.result = JSON.stringify(result);

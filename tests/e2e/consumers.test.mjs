@@ -105,7 +105,7 @@ async function runApp(url) {
 
 const expected = {
   backend: "threads", threads: 2, checksum: "78498", threadsUsed: 2, sorted: [1, 2, 3], mapped: 29,
-  ioSucceeded: 200, doubled: 42,
+  ioSucceeded: 200, doubled: 42, badInput: "true InvalidParamsError below",
 };
 // Served without COOP/COEP, the same app runs on isolated workers.
 const expectedOpen = { ...expected, backend: "processes" };

@@ -6,9 +6,8 @@ import { inPage } from "./browser.mjs";
 
 
 test("submit: Task states, cancel before and after start, deadlines, priority, progress", { timeout: 120_000 }, async () => {
-  const seen = await inPage(async ({ default: init, initThreadPool, Runner }) => {
-    await init();
-    await initThreadPool(2);
+  const seen = await inPage(async ({ default: init, Runner }) => {
+    await init({ threads: 2 });
     // A job that runs for seconds unless stopped: cancelling it must be what ends it.
     const LONG = { below: 1_000_000_000 };
     const runner = new Runner({ maxRunning: 1 });
@@ -86,9 +85,8 @@ test("submit: Task states, cancel before and after start, deadlines, priority, p
 });
 
 test("map: ordered and unordered results, bounded buffer, early break, failures in place", { timeout: 120_000 }, async () => {
-  const seen = await inPage(async ({ default: init, initThreadPool, Runner }) => {
-    await init();
-    await initThreadPool(2);
+  const seen = await inPage(async ({ default: init, Runner }) => {
+    await init({ threads: 2 });
     // A job that runs for seconds unless stopped: cancelling it must be what ends it.
     const LONG = { below: 1_000_000_000 };
     const runner = new Runner();
@@ -210,9 +208,8 @@ test("map: ordered and unordered results, bounded buffer, early break, failures 
 
 test("asCompleted, wait, TaskGroup, a full queue, close and await using", { timeout: 120_000 }, async () => {
   // Source text: the page runs `await using`, which this Node's parser may not know.
-  const seen = await inPage(String.raw`async ({ default: init, initThreadPool, Runner, asCompleted, wait }) => {
-    await init();
-    await initThreadPool(2);
+  const seen = await inPage(String.raw`async ({ default: init, Runner, asCompleted, wait }) => {
+    await init({ threads: 2 });
     // A job that runs for seconds unless stopped: cancelling it must be what ends it.
     const LONG = { below: 1_000_000_000 };
     const out = {};

@@ -22,9 +22,8 @@ function distance(a, b) {
 
 test("a downstream crate's workload is in the catalogue and runs in every mode", { timeout: 120_000 }, async () => {
   const seen = await inPage(async (_webpar, distanceSource) => {
-    const { default: init, initThreadPool, Runner } = await import("/examples/levenshtein/webpar.js");
-    await init();
-    await initThreadPool(2);
+    const { default: init, Runner } = await import("/examples/levenshtein/webpar.js");
+    await init({ threads: 2 });
     const runner = new Runner();
     const entry = runner.workloads().find((w) => w.name === "levenshtein");
     // The same words in JS (mix is webpar's splitmix64 finalizer).
@@ -84,9 +83,8 @@ test("a downstream crate's workload splits across isolated workers on a page wit
 
 test("a downstream crate's input form takes the app's data and gives the real output back", { timeout: 120_000 }, async () => {
   const seen = await inPage(async (_webpar, distanceSource) => {
-    const { default: init, initThreadPool, Runner } = await import("/examples/levenshtein/webpar.js");
-    await init();
-    await initThreadPool(2);
+    const { default: init, Runner } = await import("/examples/levenshtein/webpar.js");
+    await init({ threads: 2 });
     const runner = new Runner();
     const distance = new Function(`return ${distanceSource}`)();
     // 20,000 words of 1 to 12 letters from "abcé" (é is one character, two UTF-8 bytes).

@@ -1,7 +1,7 @@
 // Runs in the page (see hostile.test.mjs): thousands of calls through the package's JS API
 // with objects that throw while webpar reads them, callbacks that throw, freed runners and
 // URLs that leave the origin; then normal runs that must all succeed. Returns what it saw.
-import init, { initThreadPool, memoryUsage, Runner } from "/pkg/webpar.js";
+import init, { memoryUsage, Runner } from "/pkg/webpar.js";
 
 /** Everything a caller's value can throw: an Error, a primitive, a hostile object. */
 const THROWN = [
@@ -48,8 +48,7 @@ function outcome(promise, ms = 10_000) {
 }
 
 export async function run() {
-  await init();
-  await initThreadPool(2);
+  await init({ threads: 2 });
   const runner = new Runner();
   const seen = { calls: 0, pending: 0, resolved: [], names: {}, causeKept: 0, causeExpected: 0, sync: 0 };
   const record = (result, expectedCause) => {

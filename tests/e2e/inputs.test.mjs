@@ -6,9 +6,8 @@ import assert from "node:assert/strict";
 import { inPage } from "./browser.mjs";
 
 test("each workload's input form returns the real output, equal to a plain-JS reference", { timeout: 180_000 }, async () => {
-  const seen = await inPage(async ({ default: init, initThreadPool, Runner }) => {
-    await init();
-    await initThreadPool(2);
+  const seen = await inPage(async ({ default: init, Runner }) => {
+    await init({ threads: 2 });
     const runner = new Runner();
     const out = {};
     let seed = 7;
@@ -161,9 +160,8 @@ test("each workload's input form returns the real output, equal to a plain-JS re
 });
 
 test("bad inputs reject with InvalidParamsError naming the field; too much data is refused before a copy", { timeout: 120_000 }, async () => {
-  const seen = await inPage(async ({ default: init, initThreadPool, memoryUsage, Runner }) => {
-    await init();
-    await initThreadPool(2);
+  const seen = await inPage(async ({ default: init, memoryUsage, Runner }) => {
+    await init({ threads: 2 });
     const runner = new Runner();
     const outcome = (promise) => promise.then(
       () => "resolved",

@@ -1,6 +1,6 @@
 // Without the COOP/COEP headers there are no threads: the page says so, explains the headers,
 // and runs every workload on isolated workers instead (the processes backend);
-// initThreadPool rejects with PoolNotReadyError naming the reason.
+// init({ backend: "threads" }) rejects with PoolNotReadyError naming the reason.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { OPEN_URL, compareInForm, launch, open } from "./browser.mjs";
@@ -32,9 +32,9 @@ test("without cross-origin isolation the page runs on isolated workers and expla
 
     // The API itself says why threads cannot start, as a typed error.
     const rejection = await page.evaluate(async () => {
-      const { initThreadPool } = await import("/pkg/webpar.js");
+      const { default: init } = await import("/pkg/webpar.js");
       try {
-        await initThreadPool(2);
+        await init({ backend: "threads", threads: 2 });
         return "resolved";
       } catch (err) {
         return `${err.name}: ${err.message}`;

@@ -6,9 +6,8 @@ import assert from "node:assert/strict";
 import { inPage } from "./browser.mjs";
 
 test("mapAsync: order, limits, retries, timeouts, failures, break and backpressure", { timeout: 120_000 }, async () => {
-  const seen = await inPage(async ({ default: init, initThreadPool, Runner }) => {
-    await init();
-    await initThreadPool(2); // for the pipeline's hashing; mapAsync itself needs no pool
+  const seen = await inPage(async ({ default: init, Runner }) => {
+    await init({ threads: 2 });
     const runner = new Runner();
     const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     const out = {};

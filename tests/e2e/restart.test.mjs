@@ -68,13 +68,13 @@ for (const kind of ["panic", "unreachable", "oom"]) {
 
 test("a job that starts after a crash nobody saw yet waits for the restart instead of failing", async () => {
   const result = await inPage(async (webpar) => {
-    await webpar.default();
-    await webpar.initThreadPool(2);
+    await webpar.default({ threads: 2 });
+    const testing = await import("/pkg/testing.js");
     const runner = new webpar.Runner();
     const before = await runner.run("countdown", { n: 10_000 });
     // Crash a pool thread with no job pending on the page's side: nothing rejects, so the
     // keeper learns of it from the worker's error or the engine's crashed flag.
-    webpar.crashPoolForTests("panic");
+    testing.crashPoolForTests("panic");
     await new Promise((resolve) => setTimeout(resolve, 200));
     const after = await runner.run("countdown", { n: 10_000 });
     const compared = await runner.compare("countdown", { n: 100_000 }, { repeats: 1 });

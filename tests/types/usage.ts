@@ -10,7 +10,6 @@ import init, {
   type AnyWebparError,
   type WebparErrorName,
   every,
-  initThreadPool,
   Mutex,
   memoryUsage,
   Queue,
@@ -33,8 +32,8 @@ import init, {
 import { progress, serve, transfer } from "../../www/pkg/task.js";
 
 export async function usage(): Promise<void> {
-  await init();
-  const threads: number = await initThreadPool(navigator.hardwareConcurrency);
+  const first: Started = await init();
+  const threads: number | undefined = first.threads;
   const runner = new Runner();
   const workloads: Workload[] = runner.workloads();
   const names: string[] = workloads.map((w) => w.name);

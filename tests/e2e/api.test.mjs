@@ -1,0 +1,112 @@
+// The public API of the "webpar" entry point, as an app meets it: the exact list of names,
+// init() alone starting a backend on any page, a Runner made before init, a second init
+// asking for something else, and errors that are the package's classes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { inPage } from "./browser.mjs";
+
+/** Every name the entry exports: each is documented in js/src/webpar.d.ts and the README. */
+const PUBLIC = [
+  "AbortError", "Barrier", "BrokenBarrierError", "CallFailedError", "CallbackError",
+  "DataCloneError", "EngineCrashedError", "Flag", "InvalidParamsError", "Mutex",
+  "OverBudgetError", "PoolBrokenError", "PoolClosedError", "PoolNotReadyError", "Queue",
+  "QueueClosedError", "QueueEmptyError", "QueueFullError", "Runner", "RunnerFreedError",
+  "Semaphore", "TimeoutError", "UnknownTaskError", "UnknownWorkloadError", "WebparError",
+  "asCompleted", "capabilities", "createWorkerPool", "default", "every", "memoryUsage", "wait",
+];
+
+test("the entry exports exactly the public names: no test hook, no wasm internal", async () => {
+  const names = await inPage(async (webpar) => Object.keys(webpar).sort());
+  assert.deepEqual(names, [...PUBLIC].sort());
+});
+
+for (const isolated of [true, false]) {
+  test(`init() alone starts a backend and a run works (${isolated ? "isolated: threads" : "no headers: processes"})`, async () => {
+    const seen = await inPage(async ({ default: init, Runner }) => {
+      const started = await init();
+      const report = await new Runner().run("primes", { below: 1000 });
+      return { backend: started.backend, checksum: report.checksum };
+    }, { isolated });
+    assert.deepEqual(seen, { backend: isolated ? "threads" : "processes", checksum: "168" });
+  });
+}
+
+test("a Runner made before init starts webpar itself; its jobs wait for the start", async () => {
+  const seen = await inPage(async ({ default: init, Runner, PoolNotReadyError }) => {
+    const runner = new Runner();
+    // A synchronous method cannot wait: it says what to do, as a typed error.
+    let early;
+    try {
+      runner.workloads();
+    } catch (error) {
+      early = `${error instanceof PoolNotReadyError} ${error.message}`;
+    }
+    const task = runner.submit("primes", { below: 100 });
+    const run = runner.run("primes", { below: 1000 });
+    const mapped = [];
+    for await (const out of runner.map("primes", [{ below: 10 }, { below: 20 }])) mapped.push(out);
+    const started = await init();
+    return {
+      early, task: (await task).checksum, run: (await run).checksum, mapped: mapped.map(String),
+      backend: started.backend, workloads: runner.workloads().length > 0,
+    };
+  });
+  assert.match(seen.early, /^true runner\.workloads\(\) needs webpar started.*await init\(\)/);
+  assert.deepEqual({ ...seen, early: undefined }, {
+    early: undefined, task: "25", run: "168", mapped: ["4", "8"], backend: "threads", workloads: true,
+  });
+});
+
+test("a second init asking for another backend or pool size rejects with InvalidParamsError", async () => {
+  const seen = await inPage(async ({ default: init, InvalidParamsError }) => {
+    const first = await init({ threads: 2 });
+    const again = await init();
+    const outcome = (promise) => promise.then(() => "resolved", (error) => `${error instanceof InvalidParamsError} ${error.param}`);
+    return {
+      first: first.backend, again: again.backend,
+      backend: await outcome(init({ backend: "processes" })),
+      threads: await outcome(init({ threads: 1 })),
+      same: await outcome(init({ backend: "threads", threads: 2 })),
+    };
+  });
+  assert.deepEqual(seen, {
+    first: "threads", again: "threads", backend: "true backend", threads: "true threads", same: "resolved",
+  });
+});
+
+test("an invalid pool size is refused, never a reason to fall back", async () => {
+  const seen = await inPage(async ({ default: init }) => {
+    const out = [];
+    for (const threads of [0, Number.NaN, 1e6, 2.5]) {
+      out.push(await init({ threads }).then((s) => `resolved ${s.backend}`, (e) => `${e.name} ${e.param}`));
+    }
+    return out;
+  });
+  assert.deepEqual(seen, Array(4).fill("InvalidParamsError threads"));
+});
+
+test("errors are the package's classes, from the engine, the executor and isolated workers", async () => {
+  const seen = await inPage(async (webpar) => {
+    const { default: init, Runner, WebparError } = webpar;
+    await init({ threads: 2 });
+    const runner = new Runner({ maxQueue: 0, maxRunning: 1 });
+    const kinds = {};
+    const record = async (label, promise) => {
+      const error = await promise.then(() => null, (e) => e);
+      kinds[label] = error && `${error instanceof webpar[error.name]} ${error instanceof WebparError} ${error.name}`;
+    };
+    await record("engine", runner.run("primes", { below: -1 }));
+    await record("unknown", runner.run("no such workload", {}));
+    await record("processes", runner.run("primes", { below: -1 }, { mode: "processes" }));
+    const controller = new AbortController();
+    controller.abort();
+    await record("aborted", runner.submit("primes", { below: 100 }, { signal: controller.signal }));
+    await runner.close();
+    await record("closed", runner.run("primes", { below: 100 }));
+    return kinds;
+  });
+  assert.deepEqual(seen, {
+    engine: "true true InvalidParamsError", unknown: "true true UnknownWorkloadError",
+    processes: "true true InvalidParamsError", aborted: "true true AbortError", closed: "true true PoolClosedError",
+  });
+});
