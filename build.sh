@@ -116,11 +116,12 @@ build() {
   wasm-bindgen --target web --experimental-reset-state-function --out-dir www/pkg \
     --out-name webpar_core "$WASM"
   wasm-bindgen --target web --out-dir www/pkg --out-name webpar_single "$SINGLE_WASM"
-  cp "${ENTRY_FILES[@]}" js/src/{webpar,task,errors}.d.ts www/pkg/
+  cp "${ENTRY_FILES[@]}" js/src/{webpar,task,errors,worker}.d.ts www/pkg/
   # www/pkg is also the npm package: its package.json, with the crate's version.
   local version
   version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
   sed "s/\"VERSION\"/\"$version\"/" js/package.json > www/pkg/package.json
+  cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE www/pkg/
   # The chart library, served to the page as ES modules through its import map.
   rm -rf www/vendor && mkdir -p www/vendor
   cp -r node_modules/chart.js/dist www/vendor/chart.js
@@ -243,6 +244,14 @@ test_all() {
   check "types (tsc --strict)" npx --no-install tsc -p tests/types/tsconfig.json
   # The README's JavaScript examples, exactly as written, against the same declarations.
   check "README examples (tsc --strict, checkJs)" node tests/types/readme.mjs
+  # The packed package as npm and TypeScript users get it: its manifest (publint), and the
+  # types each entry point resolves to under ESM and bundler resolution (the .wasm files are
+  # assets, not modules; CommonJS cannot load an ES module package).
+  local tarball
+  tarball=$(ls target/webpar-*.tgz)
+  check "package (publint)" npx --no-install publint --strict www/pkg
+  check "package types (arethetypeswrong)" npx --no-install attw --profile esm-only \
+    --exclude-entrypoints webpar_core_bg.wasm webpar_single_bg.wasm -- "$tarball"
   say "native tests"
   cargo_suite "native" cargo test --workspace
   say "JS unit tests (node --test: no wasm, no browser)"

@@ -38,23 +38,30 @@ export class DataCloneError extends WebparError {}
 export class RunnerFreedError extends WebparError {}
 /** `submit` found the executor's queue full (`maxQueue`). */
 export class QueueFullError extends WebparError {}
-/** `Queue.getNowait()` found the queue empty. */
+/** `Queue.tryGet()` found the queue empty. */
 export class QueueEmptyError extends WebparError {}
 /** The Queue was closed: nothing more can be put. */
 export class QueueClosedError extends WebparError {}
 /** A Barrier was aborted or reset while a party waited. */
 export class BrokenBarrierError extends WebparError {}
 
-/** Every error class, by its stable name. */
+/**
+ * Every error class, by its stable name. The names are written out: a minifier renames
+ * classes, so `type.name` would not survive an app's production build.
+ */
 const CLASSES = new Map([
-  InvalidParamsError, UnknownWorkloadError, UnknownTaskError, OverBudgetError, AbortError,
-  TimeoutError, PoolNotReadyError, PoolClosedError, PoolBrokenError, EngineCrashedError,
-  CallbackError, CallFailedError, DataCloneError, RunnerFreedError, QueueFullError,
-  QueueEmptyError, QueueClosedError, BrokenBarrierError,
-].map((type) => [type.name, type]));
+  ["InvalidParamsError", InvalidParamsError], ["UnknownWorkloadError", UnknownWorkloadError],
+  ["UnknownTaskError", UnknownTaskError], ["OverBudgetError", OverBudgetError],
+  ["AbortError", AbortError], ["TimeoutError", TimeoutError],
+  ["PoolNotReadyError", PoolNotReadyError], ["PoolClosedError", PoolClosedError],
+  ["PoolBrokenError", PoolBrokenError], ["EngineCrashedError", EngineCrashedError],
+  ["CallbackError", CallbackError], ["CallFailedError", CallFailedError],
+  ["DataCloneError", DataCloneError], ["RunnerFreedError", RunnerFreedError],
+  ["QueueFullError", QueueFullError], ["QueueEmptyError", QueueEmptyError],
+  ["QueueClosedError", QueueClosedError], ["BrokenBarrierError", BrokenBarrierError],
+]);
 
-// `name` sits on each prototype (as on the DOM's errors), under the name minifiers cannot
-// change: a class's own `.name` may be mangled by a bundler, the string below is not.
+// `name` sits on each prototype (as on the DOM's errors).
 for (const [name, type] of CLASSES) {
   Object.defineProperty(type.prototype, "name", { value: name, writable: true, configurable: true });
 }

@@ -243,6 +243,8 @@ export interface MapAsyncOptions {
   /** Backoff before the first retry, doubling after; default 100. */
   retryBaseMs?: number;
   /** Time limit of one attempt; its signal aborts, and it fails with TimeoutError. */
+  attemptTimeoutMs?: number;
+  /** Time limit of the whole call: the calls stop and the loop throws TimeoutError. */
   timeoutMs?: number;
   /** Items admitted to the scheduler per chunk; default 10000. */
   chunkSize?: number;

@@ -349,14 +349,15 @@ export class Runner {
    * scheduler (p-map + p-limit + p-retry in one) and yields the values lazily: in input order
    * (default) or, with `ordered: false`, as they come. Options: `concurrency` (default 100),
    * `ratePerSec`, `retries` and `retryBaseMs` (exponential backoff; an AbortError is not
-   * retried), `timeoutMs` per attempt (its signal aborts), `buffer` (most values held for
-   * the loop, default 1000), `signal`. A call that fails for good throws CallFailedError
+   * retried), `attemptTimeoutMs` (one attempt's limit: its signal aborts), `timeoutMs` (the
+   * whole call's: the loop throws TimeoutError and the calls stop), `buffer` (most values
+   * held for the loop, default 1000), `signal`. A call that fails for good throws CallFailedError
    * (`cause`: what `fn` threw; `index`, `attempts`) where its value would be, and stops the
    * rest; breaking out of the loop stops them too.
    */
   mapAsync(items, fn, options) {
     const read = readOptions(options, ["concurrency", "ratePerSec", "retries", "retryBaseMs",
-      "timeoutMs", "ordered", "buffer", "signal", "chunkSize"], "mapAsync's options");
+      "attemptTimeoutMs", "timeoutMs", "ordered", "buffer", "signal", "chunkSize"], "mapAsync's options");
     Runner.#check(this, "mapAsync");
     if (typeof fn !== "function") {
       throw invalid(`mapAsync needs an async function of (item, { signal, attempt, index }), got ${typeof fn}`, "fn");
@@ -364,9 +365,13 @@ export class Runner {
     iterableOption(items, "items", "mapAsync's items");
     signalOption(read.signal);
     const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 1000);
-    const timeoutMs = read.timeoutMs;
+    const timeoutMs = read.attemptTimeoutMs;
     if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 1 && timeoutMs <= 3_600_000)) {
-      throw invalid(`option "timeoutMs" must be a number of milliseconds in 1..=3600000, got ${String(timeoutMs)}`, "timeoutMs");
+      throw invalid(`option "attemptTimeoutMs" must be a number of milliseconds in 1..=3600000, got ${String(timeoutMs)}`, "attemptTimeoutMs");
+    }
+    const callTimeoutMs = read.timeoutMs;
+    if (callTimeoutMs !== undefined && !(typeof callTimeoutMs === "number" && callTimeoutMs >= 0 && callTimeoutMs <= 2_147_483_647)) {
+      throw invalid(`option "timeoutMs" (the whole call) must be a number of milliseconds in 0..=2147483647, got ${String(callTimeoutMs)}`, "timeoutMs");
     }
     const spec = {
       concurrency: read.concurrency, ratePerSec: read.ratePerSec, retries: read.retries,
@@ -375,7 +380,7 @@ export class Runner {
     for (const key of Object.keys(spec)) if (spec[key] === undefined) delete spec[key];
     const io = (full, options) => Runner.#ready(this)
       .then(() => engine.call(() => Runner.#open(this, "mapAsync").io(full, options)));
-    return mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered: read.ordered ?? true, signal: read.signal });
+    return mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, callTimeoutMs, ordered: read.ordered ?? true, signal: read.signal });
   }
 
   /**
@@ -604,13 +609,19 @@ export class Runner {
  * values come back in batches and wait in `ready` until the loop takes them. A call starts
  * only while fewer than `buffer` values wait, so a slow loop slows the calls, not memory.
  */
-async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered, signal }) {
+async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, callTimeoutMs, ordered, signal }) {
   const list = [];
   if (typeof items[Symbol.asyncIterator] === "function") for await (const item of items) list.push(item);
   else for (const item of items) list.push(item);
   if (list.length === 0) return;
   const controller = new AbortController();
   const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+  // The whole call's limit (timeoutMs): the calls stop, and the loop throws this.
+  let timedOut = null;
+  const callTimer = callTimeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = typedError("TimeoutError", `mapAsync took longer than its timeoutMs of ${callTimeoutMs} ms and was stopped`);
+    controller.abort(timedOut);
+  }, callTimeoutMs);
   const ready = new Map(); // index -> result (ordered), or arrival order (unordered)
   const arrived = [];
   let waiting = 0; // values delivered and not yet taken by the loop
@@ -677,7 +688,7 @@ async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered
       let result;
       while ((result = ordered ? ready.get(next) : arrived.shift()) === undefined) {
         if (ended) {
-          throw endError ?? typedError("AbortError", "mapAsync stopped before every item was called");
+          throw timedOut ?? endError ?? typedError("AbortError", "mapAsync stopped before every item was called");
         }
         await new Promise((resolve) => { wake = resolve; });
       }
@@ -686,6 +697,7 @@ async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, ordered
       yield take(result);
     }
   } finally {
+    clearTimeout(callTimer);
     controller.abort(typedError("AbortError", "mapAsync was stopped before its items ran out"));
     for (const resume of roomWaiters.splice(0)) resume();
     await job.catch(() => {});

@@ -6,6 +6,7 @@ import {
   invalid, typedError,
 } from "../src/errors.js";
 import * as errors from "../src/errors.js";
+import { readFileSync } from "node:fs";
 
 test("every stable name has an exported class of that name, a WebparError and an Error", () => {
   assert.equal(ERROR_NAMES.length, 18);
@@ -17,6 +18,11 @@ test("every stable name has an exported class of that name, a WebparError and an
     assert.ok(error instanceof WebparError && error instanceof Error, name);
     assert.equal(String(error), `${name}: m`);
   }
+});
+
+test("the names survive a minifier: they are strings, not the classes' own names", () => {
+  const source = readFileSync(new URL("../src/errors.js", import.meta.url), "utf8");
+  for (const name of ERROR_NAMES) assert.ok(source.includes(`["${name}", ${name}]`), name);
 });
 
 test("typedError makes the class of its name and keeps the cause", () => {

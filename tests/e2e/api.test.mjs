@@ -110,3 +110,9 @@ test("errors are the package's classes, from the engine, the executor and isolat
     processes: "true true InvalidParamsError", aborted: "true true AbortError", closed: "true true PoolClosedError",
   });
 });
+
+test("forcing threads on a page without isolation rejects with PoolNotReadyError naming the headers", async () => {
+  const seen = await inPage(async ({ default: init, PoolNotReadyError }) =>
+    init({ backend: "threads" }).then(() => "resolved", (e) => `${e instanceof PoolNotReadyError} ${e.message}`), { isolated: false });
+  assert.match(seen, /^true .*cross-origin isolated.*Cross-Origin-Embedder-Policy/);
+});

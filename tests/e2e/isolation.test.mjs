@@ -1,6 +1,6 @@
 // Without the COOP/COEP headers there are no threads: the page says so, explains the headers,
 // and runs every workload on isolated workers instead (the processes backend);
-// init({ backend: "threads" }) rejects with PoolNotReadyError naming the reason.
+// capabilities() names the reason threads cannot run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { OPEN_URL, compareInForm, launch, open } from "./browser.mjs";
@@ -30,17 +30,13 @@ test("without cross-origin isolation the page runs on isolated workers and expla
     assert.match(processes.moved, /^\d+ messages, [\d.]+ (B|KiB|MiB)$/);
     assert.match(await page.textContent("#peers"), /CPython on 2 cores runs the same countdown at 0\.92× on threads/);
 
-    // The API itself says why threads cannot start, as a typed error.
-    const rejection = await page.evaluate(async () => {
-      const { default: init } = await import("/pkg/webpar.js");
-      try {
-        await init({ backend: "threads", threads: 2 });
-        return "resolved";
-      } catch (err) {
-        return `${err.name}: ${err.message}`;
-      }
+    // The API itself says why threads cannot run here, and which headers would fix it.
+    const why = await page.evaluate(async () => {
+      const { capabilities } = await import("/pkg/webpar.js");
+      const { threads } = capabilities();
+      return `${threads.ok}: ${threads.why.join("; ")}`;
     });
-    assert.match(rejection, /^PoolNotReadyError: .*cross-origin isolated.*Cross-Origin-Embedder-Policy/);
+    assert.match(why, /^false: .*cross-origin isolated.*Cross-Origin-Embedder-Policy/);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -66,9 +66,16 @@ test("mapAsync: order, limits, retries, timeouts, failures, break and backpressu
     try {
       for await (const _ of runner.mapAsync([1], (n, { signal }) => new Promise((resolve) => {
         signal.addEventListener("abort", () => { abortedSignal = true; });
-      }), { timeoutMs: 50 })) { /* never */ }
+      }), { attemptTimeoutMs: 50 })) { /* never */ }
     } catch (err) {
       out.timeout = `${err.name} ${err.cause?.name} ${abortedSignal}`;
+    }
+    // timeoutMs is the whole call's limit: the loop throws TimeoutError with what it had.
+    const got = [];
+    try {
+      for await (const v of runner.mapAsync([1, 2, 3], (n) => (n === 1 ? n : new Promise(() => {})), { timeoutMs: 100 })) got.push(v);
+    } catch (err) {
+      out.wholeCall = `${err.name} ${got.join(",")}`;
     }
     // A throwing fn (synchronously) fails its call too.
     out.syncThrow = await (async () => {
@@ -142,6 +149,7 @@ test("mapAsync: order, limits, retries, timeouts, failures, break and backpressu
   assert.deepEqual(seen.failure, { name: "CallFailedError", cause: true, index: 5, attempts: 1, before: [0, 1, 2, 3, 4] });
   assert.ok(seen.calledAfterFailure < 50, `${seen.calledAfterFailure} calls made after the failure`);
   assert.equal(seen.timeout, "CallFailedError TimeoutError true");
+  assert.equal(seen.wholeCall, "TimeoutError 1");
   assert.equal(seen.syncThrow, "CallFailedError TypeError");
   assert.equal(seen.breakStops.atBreak, seen.breakStops.later, "no call starts after the break");
   assert.ok(seen.breakStops.bounded, JSON.stringify(seen.breakStops));
