@@ -110,11 +110,11 @@ const expected = {
 // Served without COOP/COEP, the same app runs on isolated workers.
 const expectedOpen = { ...expected, backend: "processes" };
 
-test("the README gives the bundler configurations exactly as the tested apps have them", () => {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
+test("the install guide gives the bundler configurations exactly as the tested apps have them", () => {
+  const readme = readFileSync(join(root, "docs/guide/install.md"), "utf8");
   for (const file of ["vite/vite.config.js", "webpack/webpack.config.js"]) {
     const config = readFileSync(join(root, "tests/consumers", file), "utf8");
-    assert.ok(readme.includes("```js\n" + config + "```"), `README has tests/consumers/${file} as it is`);
+    assert.ok(readme.includes("```js\n" + config + "```"), `docs/guide/install.md has tests/consumers/${file} as it is`);
   }
 });
 

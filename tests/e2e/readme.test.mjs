@@ -1,18 +1,22 @@
-// The README's JS example, run as it is on a page served by the dev server.
+// The README's first example and the JS API guide's examples (docs/guide/api.md), run as they
+// are on pages served by the dev server.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { BASE_URL, OPEN_URL, launch, open } from "./browser.mjs";
 
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+const readme = readFileSync(new URL("../../docs/guide/api.md", import.meta.url), "utf8");
 // Every js block of the "JS API" section, in order, as one module.
 const section = readme.split("\n## JS API\n")[1]?.split("\n## ")[0] ?? "";
+// The README's "First example", imported by the package's name as an app does.
+const first = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
+  .split("\n## First example\n")[1]?.match(/```js\n([\s\S]*?)```/)?.[1] ?? "";
 const example = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).join("\n") +
   '\nconsole.log("README examples done");\n';
 
 for (const isolated of [true, false]) {
-test(`the README's JS examples run and print what they promise (${isolated ? "isolated: threads" : "not isolated: processes"})`, async () => {
-  assert.ok(section.includes("```js"), "README has js blocks under ## JS API");
+test(`the API guide's JS examples run and print what they promise (${isolated ? "isolated: threads" : "not isolated: processes"})`, async () => {
+  assert.ok(section.includes("```js"), "docs/guide/api.md has js blocks under ## JS API");
   const context = await launch();
   try {
     // The demo page without its own script, so that the example's init() and
@@ -68,4 +72,29 @@ test(`the README's JS examples run and print what they promise (${isolated ? "is
     await context.close();
   }
 });
+}
+
+for (const isolated of [true, false]) {
+  test(`the README's first example runs and prints what it promises (${isolated ? "isolated: threads" : "not isolated: processes"})`, async () => {
+    assert.match(first, /from "webpar"/);
+    const context = await launch();
+    try {
+      await context.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
+      const { page, problems } = await open(context, "/", isolated ? BASE_URL : OPEN_URL);
+      const logs = [];
+      page.on("console", (msg) => { if (msg.type() === "log") logs.push(msg.text()); });
+      const done = page.waitForEvent("console", { predicate: (msg) => msg.text() === "first example done", timeout: 60_000 });
+      // The page resolves "webpar" as an app's bundler would: to the package.
+      const code = first.replace('from "webpar"', 'from "/pkg/webpar.js"') + '\nconsole.log("first example done");\n';
+      await page.addScriptTag({ type: "module", content: code });
+      await done.catch((err) => { throw new Error(`${err.message}; the page logged: ${logs.join(" | ")}; problems: ${problems.join(" | ")}`); });
+      assert.deepEqual(logs, [
+        `sorted on ${isolated ? "threads" : "processes"}: -1 2 3`, "primes: 168", "primes: 1229",
+        "TimeoutError: true", "first example done",
+      ]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 }

@@ -1,31 +1,37 @@
-// Type-checks the README's JavaScript examples exactly as written, with `tsc --strict` and
-// `checkJs`, against the package's own declarations (www/pkg after `./build.sh build`):
-// - every js block of the "JS API" section, as one module (the end-to-end test
-//   tests/e2e/readme.test.mjs runs that same module in the page);
-// - every other js block, and every javascript block (a file of its own), that imports the package ("webpar", "webpar/task" or
-//   "./pkg/webpar.js"), each as its own module.
+// Type-checks the JavaScript examples of the README and the guides exactly as written, with
+// `tsc --strict` and `checkJs`, against the package's own declarations (www/pkg after
+// `./build.sh build`):
+// - every js block of docs/guide/api.md's "JS API" section, as one module (the end-to-end test
+//   tests/e2e/readme.test.mjs runs that same module in the page), and the README's "First
+//   example" (run by that test too);
+// - every other js block, and every javascript block (a file of its own), of the README and
+//   the guides that imports the package ("webpar", "webpar/task" or "./pkg/webpar.js"), each
+//   as its own module.
 // The bundler configurations are built and run exactly as written by the consumer apps
 // (tests/consumers/), which is where their own types come from. Exits with tsc's status.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const out = `${root}target/readme-types/`;
-const readme = readFileSync(`${root}README.md`, "utf8");
+const read = (path) => readFileSync(`${root}${path}`, "utf8");
 
 // `js` blocks of the JS API section run as one module; a `javascript` block is a file of its
 // own (e.g. a task module), as it is everywhere else.
 const blocks = (text, fence = "(?:js|javascript)") =>
   [...text.matchAll(new RegExp("```" + fence + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1]);
-const [before, rest = ""] = readme.split("\n## JS API\n");
+const guide = read("docs/guide/api.md");
+const [before, rest = ""] = guide.split("\n## JS API\n");
 const api = rest.split("\n## ")[0];
 const after = rest.slice(api.length);
-const others = [...blocks(before), ...blocks(api, "javascript"), ...blocks(after)]
+const docs = ["README.md", ...readdirSync(`${root}docs/guide`).filter((f) => f !== "api.md").map((f) => `docs/guide/${f}`)]
+  .map(read);
+const others = [...blocks(before), ...blocks(api, "javascript"), ...blocks(after), ...docs.flatMap((text) => blocks(text))]
   .filter((code) => /from "(webpar(\/task)?|\.\/pkg\/webpar\.js)"/.test(code));
 const files = { "js-api.js": blocks(api, "js").join("\n") };
 others.forEach((code, i) => { files[`example-${i + 1}.js`] = code; });
-if (!files["js-api.js"].trim()) throw new Error("README: no js blocks under ## JS API");
+if (!files["js-api.js"].trim()) throw new Error("docs/guide/api.md: no js blocks under ## JS API");
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -48,7 +54,7 @@ writeFileSync(`${out}tsconfig.json`, JSON.stringify({
   },
   files: Object.keys(files),
 }, null, 2));
-console.log(`type-checking ${Object.keys(files).length} README modules: ${Object.keys(files).join(", ")}`);
+console.log(`type-checking ${Object.keys(files).length} modules of the README and guides: ${Object.keys(files).join(", ")}`);
 try {
   execFileSync("npx", ["--no-install", "tsc", "-p", `${out}tsconfig.json`], { cwd: root, stdio: "inherit" });
 } catch (err) {

@@ -32,8 +32,8 @@ import init, {
 import { progress, serve, transfer } from "../../www/pkg/task.js";
 
 export async function usage(): Promise<void> {
-  const first: Started = await init();
-  const threads: number | undefined = first.threads;
+  const begun: Started = await init();
+  const threads: number | undefined = begun.threads;
   const runner = new Runner();
   const workloads: Workload[] = runner.workloads();
   const names: string[] = workloads.map((w) => w.name);
