@@ -21,8 +21,6 @@ WASM=target/$TARGET/release/webpar.wasm
 # flags (RUSTFLAGS replaces them), and the same 1 GiB ceiling as the threaded build.
 SINGLE_WASM=target/single/$TARGET/release/webpar.wasm
 SINGLE_FLAGS="-C target-feature=+bulk-memory,+mutable-globals,+simd128 -C link-arg=--max-memory=1073741824"
-# The package's hand-written modules (js/src/), beside the generated bindings.
-ENTRY_FILES=(js/src/{webpar,webpar-worker,webpar-process,webpar-task,engine,testing,errors,protocol,sync,executor,backend,processes,isolated,worker-pool,task,restart,lab}.js)
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
 # The second engine of the browser tests: Debian's Firefox ESR, driven by geckodriver.
@@ -116,7 +114,8 @@ build() {
   wasm-bindgen --target web --experimental-reset-state-function --out-dir www/pkg \
     --out-name webpar_core "$WASM"
   wasm-bindgen --target web --out-dir www/pkg --out-name webpar_single "$SINGLE_WASM"
-  cp "${ENTRY_FILES[@]}" js/src/{webpar,task,errors,worker}.d.ts www/pkg/
+  # The package's hand-written half (js/src/: modules and declarations), beside the bindings.
+  cp -r js/src/. www/pkg/
   # www/pkg is also the npm package: its package.json, with the crate's version.
   local version
   version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
@@ -152,7 +151,7 @@ build_example() {
     --target "$TARGET" --target-dir target/single
   wasm-bindgen --target web --out-dir www/examples/levenshtein --out-name webpar_single \
     "target/single/$TARGET/release/webpar_levenshtein.wasm"
-  cp "${ENTRY_FILES[@]}" www/examples/levenshtein/
+  cp -r js/src/. www/examples/levenshtein/
 }
 
 # Starts the dev server twice on free ports in the background: cross-origin isolated

@@ -39,3 +39,23 @@ export function isInstantiated() {
 export function initThreadPool(threads) {
   return engine.startPool(threads);
 }
+
+/** Whether workload `name` splits into parts (processes backend); false for unknown names. */
+export function splitsOf(name) {
+  // Read from the catalogue once, not on every run; again only for a name it did not have
+  // (a workload registered since).
+  if (!splitting?.has(name)) {
+    let catalogue;
+    try {
+      catalogue = new core.Runner();
+      splitting = new Map(catalogue.workloads().map((w) => [w.name, w.splits]));
+    } catch {
+      return false;
+    } finally {
+      catalogue?.free();
+    }
+  }
+  return splitting.get(name) === true;
+}
+/** Workload name -> whether it splits, as splitsOf last read the catalogue. */
+let splitting = null;

@@ -1,0 +1,712 @@
+// Runner: the jobs of the CPU backends and the I/O scheduler, behind the executor (submit,
+// map, group, close, stats). A guard around the generated class: the generated methods throw
+// a plain "null pointer passed to rust" synchronously when called on a freed runner or with
+// another `this`; here every Promise-returning method rejects instead, with a typed error that
+// says what to do, and `free()` may be called twice. A Runner made before `init` starts webpar
+// itself, as `init()` would.
+import * as core from "./webpar_core.js";
+import { adopt, invalid, typedError } from "./errors.js";
+import {
+  Executor, TaskGroup, iterableOption, mapChunks, readOptions, signalOption,
+  submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
+} from "./executor.js";
+import { capabilities, current, processPool } from "./backend.js";
+import { timings } from "./processes.js";
+import { engine, isInstantiated, splitsOf } from "./engine.js";
+import { init } from "./start.js";
+import { labParams, runLab } from "./lab.js";
+
+/**
+ * Where a job of `options.mode` goes: "processes" when it asks for processes, or when the
+ * backend is processes or sequential; else the thread pool. Reads `mode` once; a throwing
+ * getter is left for the options' own check to report.
+ */
+function routeOf(options) {
+  let mode;
+  try {
+    mode = options?.mode;
+  } catch {
+    return { pool: false };
+  }
+  const backend = current()?.backend;
+  if (mode === "processes") return { pool: true, mode: "processes" };
+  if (backend === "processes" || backend === "sequential") {
+    // The sequential backend's pool is the page itself: "processes" there means slices.
+    if (mode === undefined || mode === "parallel") return { pool: true, mode: "processes" };
+    if (mode === "sequential") return { pool: true, mode: "sequential" };
+  }
+  return { pool: false };
+}
+
+/** The test-only `crashForTests` of a job on the thread pool, read once; undefined if absent. */
+function crashOption(options) {
+  let kind;
+  try {
+    kind = options?.crashForTests;
+  } catch {
+    return undefined;
+  }
+  if (kind !== undefined && !["panic", "unreachable", "oom"].includes(kind)) {
+    throw invalid("option \"crashForTests\" (tests of crash recovery only) must be \"panic\", \"unreachable\" or \"oom\"", "crashForTests");
+  }
+  return kind;
+}
+
+/** Reads the options of a job on the process pool (those of Runner.run, and `transfer`). */
+function processOptions(options, mode) {
+  const read = readOptions(options,
+    ["mode", "repeats", "signal", "timeoutMs", "onProgress", "transfer", "crashForTests"], "run's options");
+  if (read.onProgress !== undefined && typeof read.onProgress !== "function") {
+    throw invalid("option \"onProgress\" must be a function", "onProgress");
+  }
+  if (read.timeoutMs !== undefined && !(typeof read.timeoutMs === "number" && read.timeoutMs >= 0 && read.timeoutMs <= 86_400_000)) {
+    throw invalid(`option "timeoutMs" must be a number of milliseconds in 0..=86400000, got ${String(read.timeoutMs)}`, "timeoutMs");
+  }
+  if (read.transfer !== undefined && !Array.isArray(read.transfer)) {
+    throw invalid("option \"transfer\" must be an array of ArrayBuffers the caller gives up", "transfer");
+  }
+  crashOption(read);
+  return {
+    mode,
+    repeats: wholeOption(read.repeats, "repeats", 1, 1000, 1),
+    signal: signalOption(read.signal),
+    timeoutMs: read.timeoutMs,
+    onProgress: read.onProgress,
+    transfer: read.transfer ?? [],
+    crashForTests: read.crashForTests,
+  };
+}
+
+/** Marks a Runner made before webpar started: its generated runner comes once init resolves. */
+const STARTING = Symbol("starting");
+
+export class Runner {
+  /** The generated runner; STARTING until webpar started; undefined once freed. */
+  #core;
+  /** Resolves once the generated runner is made (a Runner made before init); else null. */
+  #starting = null;
+  /** The engine generation #core belongs to: after a restart a new one is made. */
+  #generation = engine.generation;
+  /** The queue in front of the pool (submit, map, group). */
+  #executor;
+
+  /**
+   * `maxQueue` (default 10000): tasks waiting before submit rejects with QueueFullError;
+   * `maxRunning` (default: 4 per core, at least 4): tasks handed to the pool at once.
+   */
+  constructor(options) {
+    const read = readOptions(options, ["maxQueue", "maxRunning"], "Runner's options");
+    // Several tasks per core: each hop to the pool and back takes a round trip, which tasks in
+    // flight together overlap; a long task lets a waiting one start between its chunks.
+    const cores = Math.max(1, Math.min(256, globalThis.navigator?.hardwareConcurrency ?? 2));
+    this.#executor = new Executor({
+      maxQueue: wholeOption(read.maxQueue, "maxQueue", 0, 1e9, DEFAULT_MAX_QUEUE),
+      maxRunning: wholeOption(read.maxRunning, "maxRunning", 1, 4096, Math.max(4, 4 * cores)),
+    });
+    if (isInstantiated()) {
+      this.#core = new core.Runner();
+      return;
+    }
+    // Made before init: start webpar as `init()` would, and make the generated runner once it
+    // has started. Jobs submitted meanwhile wait; a failed start rejects them.
+    this.#core = STARTING;
+    this.#starting = init().then(() => {
+      this.#starting = null;
+      if (this.#core === STARTING) {
+        this.#core = new core.Runner();
+        this.#generation = engine.generation;
+      }
+    });
+    // Whoever awaits it sees the failure; the Runner itself must not leave an unhandled one.
+    this.#starting.catch(() => {});
+  }
+
+  /** Resolves once the Runner can work: at once, or when the start it made has finished. */
+  static #ready(self) {
+    return self.#starting ?? Promise.resolve();
+  }
+
+  /** The generated runner behind `self`, or a typed error saying why there is none. */
+  static #open(self, method) {
+    if (!Runner.#isRunner(self)) {
+      throw new TypeError(`Runner.${method} was called on something that is not a Runner; ` +
+        `call it as runner.${method}(...), or pass runner.${method}.bind(runner)`);
+    }
+    if (self.#core === undefined) {
+      throw typedError("RunnerFreedError",
+        `runner.${method}() was called after runner.free(); make a new Runner() to go on`);
+    }
+    if (self.#core === STARTING) {
+      throw typedError("PoolNotReadyError",
+        `runner.${method}() needs webpar started, and it is still starting: await init() before calling it`);
+    }
+    if (self.#generation !== engine.generation) {
+      self.#core = new core.Runner();
+      self.#generation = engine.generation;
+    }
+    return self.#core;
+  }
+
+  static #isRunner(self) {
+    return self !== null && (typeof self === "object" || typeof self === "function") &&
+      #core in self;
+  }
+
+  /** Calls a Promise-returning method: whatever goes wrong rejects, nothing throws. */
+  static #promise(self, method, call) {
+    if (Runner.#isRunner(self) && self.#core === STARTING) {
+      return Runner.#ready(self).then(() => Runner.#promise(self, method, call));
+    }
+    try {
+      const runner = Runner.#open(self, method);
+      if (self.#executor.closed) {
+        throw typedError("PoolClosedError",
+          `runner.${method}() was called after runner.close(); make a new Runner() to go on`);
+      }
+      return call(runner);
+    } catch (error) {
+      return Promise.reject(adopt(error));
+    }
+  }
+
+  /**
+   * Queues a job and returns its Task at once (concurrent.futures' submit): a thenable with
+   * `id`, `status`, `cancel()`, `result({ timeoutMs })` and `progress`. Options: `signal`,
+   * `timeoutMs` (run time from start), `deadlineMs` (from submit, queueing included),
+   * `priority` (higher first; default 0), `onProgress`, `mode`. Its value is the RunReport.
+   * A full queue, a closed runner or bad input reject the Task; submit itself never throws.
+   */
+  submit(name, params, options) {
+    return this.#submit("submit", name, params, options, true);
+  }
+
+  #submit(method, name, params, options, limited) {
+    if (Runner.#isRunner(this) && this.#core === STARTING) return this.#submitStarting(method, name, params, options, limited);
+    let read;
+    try {
+      const runner = Runner.#open(this, method);
+      read = submitOptions(options);
+      // Bad input fails now, before it waits in the queue.
+      if (!this.#executor.closed) runner.validate(name, params);
+    } catch (error) {
+      return this.#executor.rejected(adopt(error));
+    }
+    const { mode, ...scheduling } = read;
+    return this.#executor.enqueue((signal, onProgress, timeoutMs) => {
+      Runner.#open(this, method);
+      return Runner.#route(() => Runner.#open(this, method), name, params, { mode, signal, timeoutMs, onProgress });
+    }, { ...scheduling, limited });
+  }
+
+  /** #submit of a Runner made before init: the input is checked once webpar has started. */
+  #submitStarting(method, name, params, options, limited) {
+    let read;
+    try {
+      read = submitOptions(options);
+    } catch (error) {
+      return this.#executor.rejected(adopt(error));
+    }
+    const { mode, ...scheduling } = read;
+    return this.#executor.enqueue(async (signal, onProgress, timeoutMs) => {
+      await Runner.#ready(this);
+      try {
+        Runner.#open(this, method).validate(name, params);
+      } catch (error) {
+        throw adopt(error);
+      }
+      return Runner.#route(() => Runner.#open(this, method), name, params, { mode, signal, timeoutMs, onProgress });
+    }, { ...scheduling, limited });
+  }
+
+  /** Like #open, for methods that may be called while the Runner's own start is under way. */
+  static #check(self, method) {
+    if (Runner.#isRunner(self) && self.#core === STARTING) return;
+    Runner.#open(self, method);
+  }
+
+  /**
+   * Runs workload `name` on every input of `inputs` (an iterable or async iterable of params
+   * or `{ input }` objects) and yields the results lazily (executor.map): the real output of
+   * an input, the checksum of generated params. `chunkSize` inputs go to the pool per hop
+   * (default 1; raise it for tiny tasks), `concurrency` chunks at once (default maxRunning),
+   * at most `buffer` inputs and results held (default 2 x concurrency x chunkSize).
+   * `ordered: false` yields in completion order. Breaking out of the loop, or aborting
+   * `signal`, stops the rest; an input's failure is thrown where its result would be.
+   */
+  map(name, inputs, options) {
+    const read = readOptions(options,
+      ["ordered", "chunkSize", "concurrency", "buffer", "signal", "mode"], "map's options");
+    Runner.#check(this, "map");
+    const chunkSize = wholeOption(read.chunkSize, "chunkSize", 1, 1 << 20, 1);
+    const concurrency = wholeOption(read.concurrency, "concurrency", 1, 4096, this.#executor.maxRunning);
+    const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 2 * concurrency * chunkSize);
+    signalOption(read.signal);
+    iterableOption(inputs, "inputs", "map's inputs");
+    const executor = this.#executor;
+    // Where the chunks go is known once webpar has started (a Runner made before init).
+    let route = this.#starting === null ? routeOf({ mode: read.mode }) : null;
+    const send = (items, signal) => {
+      if (route === null) {
+        return Runner.#ready(this).then(() => {
+          route = routeOf({ mode: read.mode });
+          return send(items, signal);
+        });
+      }
+      if (route.pool) {
+        Runner.#open(this, "map");
+        return processPool(splitsOf).then((pool) => pool.runBatch(name, items, { signal }));
+      }
+      return engine.call(() => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal }));
+    };
+    return mapChunks({
+      executor, send, inputs, chunkSize, concurrency, buffer,
+      ordered: read.ordered ?? true, signal: read.signal,
+    });
+  }
+
+  /**
+   * Calls the app's async `fn(item, { signal, attempt, index })` for every item on the I/O
+   * scheduler (p-map + p-limit + p-retry in one) and yields the values lazily: in input order
+   * (default) or, with `ordered: false`, as they come. Options: `concurrency` (default 100),
+   * `ratePerSec`, `retries` and `retryBaseMs` (exponential backoff; an AbortError is not
+   * retried), `attemptTimeoutMs` (one attempt's limit: its signal aborts), `timeoutMs` (the
+   * whole call's: the loop throws TimeoutError and the calls stop), `buffer` (most values
+   * held for the loop, default 1000), `signal`. A call that fails for good throws CallFailedError
+   * (`cause`: what `fn` threw; `index`, `attempts`) where its value would be, and stops the
+   * rest; breaking out of the loop stops them too.
+   */
+  mapAsync(items, fn, options) {
+    const read = readOptions(options, ["concurrency", "ratePerSec", "retries", "retryBaseMs",
+      "attemptTimeoutMs", "timeoutMs", "ordered", "buffer", "signal", "chunkSize"], "mapAsync's options");
+    Runner.#check(this, "mapAsync");
+    if (typeof fn !== "function") {
+      throw invalid(`mapAsync needs an async function of (item, { signal, attempt, index }), got ${typeof fn}`, "fn");
+    }
+    iterableOption(items, "items", "mapAsync's items");
+    signalOption(read.signal);
+    const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 1000);
+    const timeoutMs = read.attemptTimeoutMs;
+    if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 1 && timeoutMs <= 3_600_000)) {
+      throw invalid(`option "attemptTimeoutMs" must be a number of milliseconds in 1..=3600000, got ${String(timeoutMs)}`, "attemptTimeoutMs");
+    }
+    const callTimeoutMs = read.timeoutMs;
+    if (callTimeoutMs !== undefined && !(typeof callTimeoutMs === "number" && callTimeoutMs >= 0 && callTimeoutMs <= 2_147_483_647)) {
+      throw invalid(`option "timeoutMs" (the whole call) must be a number of milliseconds in 0..=2147483647, got ${String(callTimeoutMs)}`, "timeoutMs");
+    }
+    const spec = {
+      concurrency: read.concurrency, ratePerSec: read.ratePerSec, retries: read.retries,
+      retryBaseMs: read.retryBaseMs, chunkSize: read.chunkSize,
+    };
+    for (const key of Object.keys(spec)) if (spec[key] === undefined) delete spec[key];
+    const io = (full, options) => Runner.#ready(this)
+      .then(() => engine.call(() => Runner.#open(this, "mapAsync").io(full, options)));
+    return mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, callTimeoutMs, ordered: read.ordered ?? true, signal: read.signal });
+  }
+
+  /**
+   * A TaskGroup (asyncio.TaskGroup): `group.submit(...)` like runner.submit; the first
+   * failure cancels the others (unless `cancelOnFailure: false`, gather's way); `await
+   * group.join()` (or `await using`) rejects with an AggregateError of the failures;
+   * `group.settled()` gives allSettled results instead.
+   */
+  group(options) {
+    Runner.#check(this, "group");
+    const read = readOptions(options, ["cancelOnFailure"], "group's options");
+    return new TaskGroup((name, params, opts) => this.#submit("group", name, params, opts, true), read);
+  }
+
+  /** Resolves once a submit would be queued rather than refused with QueueFullError. */
+  capacity(options) {
+    return Runner.#promise(this, "capacity", () => this.#executor.capacity(options));
+  }
+
+  /**
+   * Refuses new work from now on (PoolClosedError); with `cancelPending`, cancels the queued
+   * tasks. Resolves once every task has settled.
+   */
+  close(options) {
+    try {
+      Runner.#check(this, "close");
+      const read = readOptions(options, ["cancelPending"], "close's options");
+      return this.#executor.close({ cancelPending: Boolean(read.cancelPending) });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * What the runner has done: tasks queued, running, completed, failed and cancelled; run
+   * and queue-wait time percentiles (ms, last 4096 tasks); wasm memory in use; `engine`: the
+   * threads engine's restarts after crashes (count, last restart's ms and cause, broken).
+   */
+  stats() {
+    Runner.#open(this, "stats");
+    const pool = current()?.pool;
+    return {
+      ...this.#executor.stats(), memory: core.memoryUsage(), engine: engine.stats(),
+      ...(pool ? { processes: pool.stats() } : {}),
+    };
+  }
+
+  /** The thread pool's size, or `undefined` while it is not running. */
+  get threads() { return Runner.#open(this, "threads").threads; }
+
+  /**
+   * The backend CPU jobs run on: "threads", "processes" or "sequential" as init({ backend })
+   * picked, "threads" once initThreadPool resolved without it, else undefined.
+   */
+  get backend() {
+    Runner.#open(this, "backend");
+    return current()?.backend ?? (this.threads !== undefined ? "threads" : undefined);
+  }
+
+  /** What this page can run, and for every check that failed, why (see capabilities()). */
+  get capabilities() {
+    Runner.#open(this, "capabilities");
+    return current()?.capabilities ?? capabilities();
+  }
+
+  workloads() { return Runner.#open(this, "workloads").workloads(); }
+
+  /** The lab's experiments: name, title, what each shows, where it runs ("threads" or "js"), params. */
+  labs() { return Runner.#open(this, "labs").labExperiments(); }
+
+  /**
+   * Runs lab experiment `name` with `params` (missing ones take their defaults) and resolves
+   * with its report: `{ experiment, params, columns, rows, chart }`. Options: `signal`,
+   * `timeoutMs`. The threads experiments (race, locks, queue) need a cross-origin isolated
+   * page and run one at a time; the others run on any backend.
+   */
+  lab(name, params, options) {
+    return Runner.#promise(this, "lab", async () => {
+      const read = readOptions(options, ["signal", "timeoutMs"], "lab's options");
+      signalOption(read.signal);
+      if (read.timeoutMs !== undefined && !(Number.isInteger(read.timeoutMs) && read.timeoutMs >= 1 && read.timeoutMs <= 86_400_000)) {
+        throw invalid(`option "timeoutMs" must be a whole number of milliseconds in 1..=86400000, got ${String(read.timeoutMs)}`, "timeoutMs");
+      }
+      const experiments = Runner.#open(this, "lab").labExperiments();
+      const experiment = experiments.find((e) => e.name === name);
+      if (experiment === undefined) {
+        throw typedError("UnknownWorkloadError",
+          `no lab experiment ${JSON.stringify(String(name))}; the experiments are ${experiments.map((e) => e.name).join(", ")}`);
+      }
+      const checked = labParams(experiment, params);
+      const timeout = read.timeoutMs === undefined ? undefined : AbortSignal.timeout(read.timeoutMs);
+      const signal = timeout === undefined ? read.signal : AbortSignal.any([read.signal, timeout].filter(Boolean));
+      try {
+        return await runLab(this, experiment, checked, {
+          signal,
+          onThreads: (given, { signal: stop }) => engine.call(() => Runner.#open(this, "lab").labRun(name, given, { signal: stop })),
+        });
+      } catch (error) {
+        if (timeout?.aborted && !read.signal?.aborted) {
+          throw typedError("TimeoutError", `the lab experiment "${name}" took longer than ${read.timeoutMs} ms and was stopped`, error);
+        }
+        throw error;
+      }
+    });
+  }
+  validate(name, params) {
+    try {
+      return Runner.#open(this, "validate").validate(name, params);
+    } catch (error) {
+      throw adopt(error);
+    }
+  }
+
+  /**
+   * Runs workload `name` (see the bindings' Runner.run). `mode` "processes" runs it on
+   * isolated workers, on any backend; on the processes backend "parallel" means that too.
+   * A run on processes also reports `parts`, `messages`, `bytesCopied` and
+   * `bytesTransferred`, and takes `transfer` (buffers of the input the caller gives up).
+   */
+  run(name, params, options) {
+    return Runner.#promise(this, "run", () => Runner.#route(() => Runner.#open(this, "run"), name, params, options));
+  }
+
+  /**
+   * Runs a job where its mode and the backend say: the thread pool, or the process pool.
+   * `open()` gives the current generated runner (a new one after the engine restarted).
+   */
+  static #route(open, name, params, options) {
+    const route = routeOf(options);
+    if (!route.pool) {
+      const crash = crashOption(options);
+      let rest = options;
+      if (crash !== undefined) {
+        rest = { ...options };
+        delete rest.crashForTests;
+      }
+      return engine.call(() => {
+        const job = open().run(name, params, rest);
+        if (crash !== undefined) core.crashPoolForTests(crash);
+        return job;
+      });
+    }
+    let read;
+    try {
+      read = processOptions(options, route.mode);
+      open().validate(name, params);
+    } catch (error) {
+      throw adopt(error);
+    }
+    return processPool(splitsOf).then((pool) => pool.run(name, params, read));
+  }
+
+  /**
+   * Runs workload `name` in each mode, `repeats` times (default 5, alternating after one
+   * warm-up each), and compares medians: sequential against the backend's parallel mode
+   * (threads, or processes on the processes backend). `modes: ["sequential", "parallel",
+   * "processes"]` adds isolated workers beside threads; `speedups` then has one ratio per mode.
+   */
+  compare(name, params, options) {
+    return Runner.#promise(this, "compare", async () => {
+      let modes;
+      let rest = options;
+      try {
+        if (options !== null && typeof options === "object" && Object.hasOwn(options, "modes")) {
+          ({ modes, ...rest } = options);
+        }
+      } catch (error) {
+        throw invalid(`compare's options threw while they were read (${error?.message}); err.cause is what they threw`, "options", error);
+      }
+      const backend = current()?.backend;
+      const onPool = backend === "processes" || backend === "sequential";
+      if (modes === undefined) modes = onPool ? ["sequential", "processes"] : ["sequential", "parallel"];
+      if (!Array.isArray(modes) || modes.length < 2 || modes[0] !== "sequential" ||
+        !modes.slice(1).every((m) => ["parallel", "processes", "sequential"].includes(m))) {
+        throw invalid(`option "modes" must list "sequential" first, then "parallel" and/or "processes", got ${String(modes)}`, "modes");
+      }
+      const open = () => Runner.#open(this, "compare");
+      if (!onPool && modes.length === 2 && modes[1] === "parallel") return engine.call(() => open().compare(name, params, rest));
+      return compareOnPool(open, name, params, rest, modes, onPool);
+    });
+  }
+
+  /**
+   * Runs the job on exactly k workers for each k of `threads` and fits Amdahl's law (see
+   * the bindings' Runner.sweep). On the processes backend k is the process workers taking
+   * the job's parts at once; on sequential there is one.
+   */
+  sweep(name, params, options) {
+    return Runner.#promise(this, "sweep", (runner) => {
+      const backend = current()?.backend;
+      if (backend === "processes" || backend === "sequential") return sweepOnPool(runner, name, params, options);
+      return engine.call(() => Runner.#open(this, "sweep").sweep(name, params, options));
+    });
+  }
+  io(spec, options) {
+    return Runner.#promise(this, "io", () => engine.call(() => Runner.#open(this, "io").io(spec, options)));
+  }
+  pipeline(spec, options) {
+    return Runner.#promise(this, "pipeline", () => engine.call(() => Runner.#open(this, "pipeline").pipeline(spec, options)));
+  }
+
+  /**
+   * Frees the runner's wasm memory; later calls reject with RunnerFreedError, and a second
+   * free() does nothing. Jobs already started go on and settle.
+   */
+  free() {
+    const runner = Runner.#isRunner(this) ? this.#core : Runner.#open(this, "free");
+    this.#core = undefined;
+    // A runner of an engine since restarted is gone with that engine.
+    if (runner !== STARTING && this.#generation === engine.generation) runner?.free();
+  }
+
+  [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {
+    this.free();
+  }
+
+  /** `await using runner = new Runner()`: closes (waiting for every task), then frees. */
+  async [Symbol.asyncDispose ?? Symbol.for("Symbol.asyncDispose")]() {
+    if (Runner.#isRunner(this) && this.#core !== undefined) await this.close();
+    this.free();
+  }
+}
+
+/**
+ * The loop behind Runner.mapAsync: the I/O scheduler calls `fn` through the function source;
+ * values come back in batches and wait in `ready` until the loop takes them. A call starts
+ * only while fewer than `buffer` values wait, so a slow loop slows the calls, not memory.
+ */
+async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, callTimeoutMs, ordered, signal }) {
+  const list = [];
+  if (typeof items[Symbol.asyncIterator] === "function") for await (const item of items) list.push(item);
+  else for (const item of items) list.push(item);
+  if (list.length === 0) return;
+  const controller = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+  // The whole call's limit (timeoutMs): the calls stop, and the loop throws this.
+  let timedOut = null;
+  const callTimer = callTimeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = typedError("TimeoutError", `mapAsync took longer than its timeoutMs of ${callTimeoutMs} ms and was stopped`);
+    controller.abort(timedOut);
+  }, callTimeoutMs);
+  const ready = new Map(); // index -> result (ordered), or arrival order (unordered)
+  const arrived = [];
+  let waiting = 0; // values delivered and not yet taken by the loop
+  const roomWaiters = [];
+  let wake = null;
+  let ended = false;
+  let endError = null;
+  const call = (index, context) => {
+    // The common case costs one call: room in the buffer, no timeout of our own.
+    if (waiting < buffer && timeoutMs === undefined) return fn(list[index], context);
+    return callLater(index, context);
+  };
+  const callLater = async (index, { signal: callSignal, attempt }) => {
+    while (waiting >= buffer) await new Promise((resolve) => roomWaiters.push(resolve));
+    if (callSignal.aborted) throw callSignal.reason ?? typedError("AbortError", "mapAsync was stopped");
+    if (timeoutMs === undefined) return fn(list[index], { signal: callSignal, attempt, index });
+    // The attempt's time counts from here, not from the wait for room.
+    const attemptController = new AbortController();
+    const attemptSignal = AbortSignal.any([callSignal, attemptController.signal]);
+    let timer;
+    const timedOut = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        const error = typedError("TimeoutError", `item ${index} took longer than ${timeoutMs} ms`);
+        attemptController.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([fn(list[index], { signal: attemptSignal, attempt, index }), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const job = io({ ...spec, source: "function", calls: list.length, call, batchSize: Math.min(100, buffer) },
+    {
+      signal: stop,
+      onBatch: (results) => {
+        for (const result of results) {
+          waiting += 1;
+          if (ordered) ready.set(result.index, result);
+          else arrived.push(result);
+        }
+        wake?.();
+        wake = null;
+      },
+    });
+  job.then(() => { ended = true; }, (err) => { ended = true; endError = err; })
+    .finally(() => { wake?.(); wake = null; });
+  const take = (result) => {
+    waiting -= 1;
+    if (waiting < buffer) for (const resume of roomWaiters.splice(0)) resume();
+    if (!result.ok) {
+      const error = typedError("CallFailedError",
+        `item ${result.index} failed after ${result.attempts} attempt${result.attempts > 1 ? "s" : ""}: ${result.error}; err.cause is what fn threw`,
+        result.cause);
+      error.index = result.index;
+      error.attempts = result.attempts;
+      throw error;
+    }
+    return result.value;
+  };
+  try {
+    for (let next = 0; next < list.length;) {
+      let result;
+      while ((result = ordered ? ready.get(next) : arrived.shift()) === undefined) {
+        if (ended) {
+          throw timedOut ?? endError ?? typedError("AbortError", "mapAsync stopped before every item was called");
+        }
+        await new Promise((resolve) => { wake = resolve; });
+      }
+      if (ordered) ready.delete(next);
+      next += 1;
+      yield take(result);
+    }
+  } finally {
+    clearTimeout(callTimer);
+    controller.abort(typedError("AbortError", "mapAsync was stopped before its items ran out"));
+    for (const resume of roomWaiters.splice(0)) resume();
+    await job.catch(() => {});
+  }
+}
+
+/**
+ * compare with isolated workers among the modes: every mode's run alternates with the
+ * others' after one warm-up each; the report has the shape of the bindings' Comparison, with
+ * `speedups` per mode beside `speedup` (of the last mode).
+ */
+async function compareOnPool(open, name, params, options, modes, onPool) {
+  const read = readOptions(options, ["repeats", "signal", "timeoutMs", "onProgress"], "compare's options");
+  const repeats = wholeOption(read.repeats, "repeats", 1, 1000, 5);
+  signalOption(read.signal);
+  open().validate(name, params);
+  const pool = (onPool || modes.includes("processes")) ? await processPool(splitsOf) : null;
+  const once = (mode, repeatsNow) => {
+    const common = { signal: read.signal, timeoutMs: read.timeoutMs };
+    if ((mode === "parallel" || mode === "sequential") && !onPool) {
+      return engine.call(() => open().run(name, params, { ...common, mode, repeats: repeatsNow }));
+    }
+    return pool.run(name, params, { ...common, mode: mode === "parallel" ? "processes" : mode, repeats: repeatsNow });
+  };
+  for (const mode of modes) await once(mode, 1);
+  const reports = modes.map(() => []);
+  for (let r = 0; r < repeats; r++) {
+    for (let m = 0; m < modes.length; m++) {
+      reports[m].push(await once(modes[m], 1));
+      try {
+        read.onProgress?.((r * modes.length + m + 1) / (repeats * modes.length));
+      } catch (error) {
+        throw typedError("CallbackError", `onProgress threw (${error?.message}); err.cause is what it threw`, error);
+      }
+    }
+  }
+  const runs = reports.map((list) => {
+    const last = list[list.length - 1];
+    return {
+      ...last, ...timings(list.map((report) => report.medianMs)),
+      deterministic: list.every((report) => report.checksum === last.checksum && report.deterministic),
+    };
+  });
+  const speedups = {};
+  for (const run of runs.slice(1)) speedups[run.mode] = runs[0].medianMs / run.medianMs;
+  const top = runs[runs.length - 1];
+  return {
+    workload: name,
+    params: runs[0].params,
+    repeats,
+    runs,
+    checksumsMatch: runs.every((run) => run.checksum === runs[0].checksum),
+    threads: top.threads,
+    speedup: runs[0].medianMs / top.medianMs,
+    efficiency: runs[0].medianMs / top.medianMs / Math.max(1, top.threads),
+    speedups,
+  };
+}
+
+/**
+ * Runner.sweep on the process pool: for each k, the job's parts taken by at most k workers at
+ * once, the counts taking turns; the bindings make the rows and the Amdahl fit.
+ */
+async function sweepOnPool(runner, name, params, options) {
+  const read = readOptions(options, ["threads", "repeats", "signal", "timeoutMs", "onProgress"], "sweep's options");
+  const repeats = wholeOption(read.repeats, "repeats", 1, 100, 3);
+  signalOption(read.signal);
+  runner.validate(name, params);
+  const pool = await processPool(splitsOf);
+  const counts = Array.from(core.sweepCounts(read.threads, pool.size));
+  const times = counts.map(() => []);
+  const last = counts.map(() => null);
+  const common = { signal: read.signal, timeoutMs: read.timeoutMs, mode: "processes" };
+  await pool.run(name, params, { ...common, lanes: counts[counts.length - 1] });
+  for (let r = 0; r < repeats; r++) {
+    for (let i = 0; i < counts.length; i++) {
+      const report = await pool.run(name, params, { ...common, lanes: counts[i] });
+      times[i].push(report.medianMs);
+      last[i] = report;
+      try {
+        read.onProgress?.((r * counts.length + i + 1) / (repeats * counts.length));
+      } catch (error) {
+        throw typedError("CallbackError", `onProgress threw (${error?.message}); err.cause is what it threw`, error);
+      }
+    }
+  }
+  const runs = counts.map((k, i) => ({
+    threads: k, threadsUsed: Math.min(k, last[i].threadsUsed), checksum: last[i].checksum, timesMs: times[i],
+  }));
+  const cores = globalThis.navigator?.hardwareConcurrency;
+  return core.sweepOfRuns(name, params, runs, repeats, Number.isInteger(cores) ? cores : undefined);
+}
