@@ -5,7 +5,8 @@
 #                      present); build, pack and serve install only the toolchain
 #   ./build.sh build   release wasm build + bindings into www/pkg (the npm package), vendor JS,
 #                      and examples/levenshtein's package into www/examples/levenshtein
-#   ./build.sh pack    build, then the npm package as target/webpar-VERSION.tgz
+#   ./build.sh pack    the npm package alone (no page, example or dev server), as
+#                      target/webpar-VERSION.tgz
 #   ./build.sh serve   setup + build, then the dev server on http://127.0.0.1:8080 (PORT=...);
 #                      --no-isolation serves it without COOP/COEP (the processes backend)
 #   ./build.sh test    setup + build, then lints and every test suite; ends "N passed, N failed"
@@ -96,31 +97,44 @@ setup_browser() {
   fi
 }
 
-build() {
-  say "build"
+# The npm package into www/pkg: both wasm builds, their bindings, the hand-written half and the
+# manifest. Built beside it and swapped in, so that a page open meanwhile never finds it gone.
+build_package() {
+  say "build the package"
   # Release build of the threaded wasm (flags in .cargo/config.toml).
   cargo "+$NIGHTLY" build --lib --release --target "$TARGET"
   # Fail early if the memory is not shared: the pool could not start.
   node scripts/check-wasm.mjs "$WASM"
-  # Bindings for plain ES modules. The generated module is webpar_core.js; the package's entry
-  # webpar.js wraps it (js/src/webpar.js explains why).
   # The build without shared memory (stable; see SINGLE_FLAGS): the processes backend's
   # workers run it, on any page.
   RUSTFLAGS="$SINGLE_FLAGS" cargo +stable build --lib --release --target "$TARGET" \
     --target-dir target/single
-  rm -rf www/pkg
-  # --experimental-reset-state-function: the entry makes a new instance after a crash
-  # (js/src/restart.js).
-  wasm-bindgen --target web --experimental-reset-state-function --out-dir www/pkg \
+  local next=www/pkg.next
+  rm -rf "$next"
+  # Bindings for plain ES modules: webpar_core.js (threads) and webpar_single.js (isolated
+  # workers), wrapped by the package's entry modules. --experimental-reset-state-function: the
+  # entry makes a new instance after a crash (js/src/restart.js).
+  wasm-bindgen --target web --experimental-reset-state-function --out-dir "$next" \
     --out-name webpar_core "$WASM"
-  wasm-bindgen --target web --out-dir www/pkg --out-name webpar_single "$SINGLE_WASM"
+  wasm-bindgen --target web --out-dir "$next" --out-name webpar_single "$SINGLE_WASM"
   # The package's hand-written half (js/src/: modules and declarations), beside the bindings.
-  cp -r js/src/. www/pkg/
-  # www/pkg is also the npm package: its package.json, with the crate's version.
+  cp -r js/src/. "$next/"
+  # Its package.json, with the crate's version, and the files every package carries.
   local version
   version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
-  sed "s/\"VERSION\"/\"$version\"/" js/package.json > www/pkg/package.json
-  cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE www/pkg/
+  sed "s/\"VERSION\"/\"$version\"/" js/package.json > "$next/package.json"
+  cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE "$next/"
+  rm -rf www/pkg.old
+  if [ -d www/pkg ]; then mv www/pkg www/pkg.old; fi
+  mv "$next" www/pkg
+  rm -rf www/pkg.old
+}
+
+# Everything the demo page and the tests serve: the package, the page's vendored JS, the
+# example crate's package and the dev server.
+build() {
+  build_package
+  say "build the page, the example and the dev server"
   # The chart library, served to the page as ES modules through its import map.
   rm -rf www/vendor && mkdir -p www/vendor
   cp -r node_modules/chart.js/dist www/vendor/chart.js
@@ -323,7 +337,7 @@ bench() {
 case "${1:-}" in
   setup) setup; setup_browser ;;
   build) setup; build ;;
-  pack) setup; build; pack ;;
+  pack) setup; build_package; pack ;;
   serve) shift; serve "$@" ;;
   test) test_all ;;
   bench) bench ;;
