@@ -31,7 +31,9 @@ export function capabilities() {
     // The `type` getter is read only by browsers that know module workers; the worker itself
     // never runs (an empty script, terminated at once).
     try {
-      const probe = new Worker("data:text/javascript,", { get type() { moduleWorkers = true; return "module"; } });
+      // The URL is a variable: bundlers (Parcel) refuse `new Worker("a string literal")`.
+      const empty = "data:text/javascript,";
+      const probe = new Worker(empty, { get type() { moduleWorkers = true; return "module"; } });
       probe.terminate();
     } catch (error) {
       workersWhy = `new Worker(...) threw ${error?.name}: ${error?.message}`;

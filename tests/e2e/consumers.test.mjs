@@ -1,6 +1,6 @@
 // Fresh bundler apps install the packed package (./build.sh pack) and use it: Vite's dev
-// server, Vite's production build served by `vite preview`, and webpack 5's production build
-// served as static files, with COOP/COEP as the README says (threads) and the production
+// server, Vite's production build served by `vite preview`, and the production builds of
+// webpack 5, esbuild and Rollup (webpar served as it is, through an import map) served as static files, with COOP/COEP as the README says (threads) and the production
 // builds also without them (isolated workers); each page starts a backend, runs a workload,
 // makes I/O calls and runs a bundled task worker, in headless Chromium. The apps live in tests/consumers/
 // (their shared entry is tests/consumers/main.js) and are copied to a temporary folder first.
@@ -112,7 +112,7 @@ const expectedOpen = { ...expected, backend: "processes" };
 
 test("the install guide gives the bundler configurations exactly as the tested apps have them", () => {
   const readme = readFileSync(join(root, "docs/guide/install.md"), "utf8");
-  for (const file of ["vite/vite.config.js", "webpack/webpack.config.js"]) {
+  for (const file of ["vite/vite.config.js", "webpack/webpack.config.js", "esbuild/build.mjs", "rollup/rollup.config.mjs"]) {
     const config = readFileSync(join(root, "tests/consumers", file), "utf8");
     assert.ok(readme.includes("```js\n" + config + "```"), `docs/guide/install.md has tests/consumers/${file} as it is`);
   }
@@ -170,3 +170,21 @@ test("a webpack 5 app installs the packed package and runs it from its productio
     }
   }
 });
+
+for (const bundler of ["esbuild", "rollup"]) {
+  test(`a ${bundler} app installs the packed package and runs it, webpar served as it is`, { timeout: 600_000 }, async () => {
+    assert.ok(tarball, "target/webpar-*.tgz exists (./build.sh pack)");
+    const dir = installApp(bundler);
+    execFileSync("npm", ["run", "build"], { cwd: dir, stdio: "pipe" });
+    for (const isolated of [true, false]) {
+      const { url, server } = await serveStatic(join(dir, "dist"), { isolated });
+      try {
+        const seen = await runApp(url);
+        assert.deepEqual(seen, { isolated, error: null, result: isolated ? expected : expectedOpen, problems: [] },
+          JSON.stringify(seen));
+      } finally {
+        server.close();
+      }
+    }
+  });
+}

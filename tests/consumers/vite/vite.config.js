@@ -1,4 +1,4 @@
-// The configuration the README's "Using webpar in your app" gives for Vite.
+// The configuration docs/guide/install.md gives for Vite.
 import { defineConfig } from "vite";
 
 // Threads need a cross-origin isolated page: these two headers on every response.

@@ -1,4 +1,4 @@
-// The configuration the README's "Using webpar in your app" gives for webpack 5.
+// The configuration docs/guide/install.md gives for webpack 5.
 import { fileURLToPath } from "node:url";
 
 export default {
