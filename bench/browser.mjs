@@ -95,7 +95,7 @@ async function serdeInputCopy() {
 }
 
 /**
- * Runner.compare of every workload's defaults, threads and isolated workers beside the
+ * compare (webpar/bench) of every workload's defaults, threads and isolated workers beside the
  * sequential run, the modes taking turns: batches of `repeats` are added until the 95%
  * interval of each speedup is within ±3% (then the row says "converged") or the time cap is
  * reached ("time cap"). Each row keeps its timings and the interval of its median. With the
@@ -105,6 +105,7 @@ async function compareAll(page, repeats, pkg = "/pkg/webpar.js") {
   const workloads = await page.evaluate(async (pkg) => {
     const { Runner } = await import(pkg);
     window.benchRunner = new Runner();
+    window.benchCompare = (await import(pkg.replace(/webpar\.js$/, "bench.js"))).compare;
     return window.benchRunner.workloads().filter((w) => w.name !== "empty" && (pkg === "/pkg/webpar.js" || w.registered))
       .map((w) => ({ name: w.name, params: Object.fromEntries(w.params.map((p) => [p.name, p.default])) }));
   }, pkg);
@@ -116,7 +117,7 @@ async function compareAll(page, repeats, pkg = "/pkg/webpar.js") {
     let last;
     let stopped;
     for (;;) {
-      last = await page.evaluate(([n, p, r, m]) => window.benchRunner.compare(n, p, { repeats: r, modes: m }),
+      last = await page.evaluate(([n, p, r, m]) => window.benchCompare(window.benchRunner, n, p, { repeats: r, modes: m }),
         [name, params, repeats, modes]);
       for (const run of last.runs) times[run.mode].push(...run.timesMs);
       const widths = ["parallel", "processes"].map((mode) => {

@@ -20,7 +20,8 @@ export async function pageVsApi(context) {
         const runner = new Runner();
         const entry = runner.workloads().find((w) => w.name === name);
         const params = Object.fromEntries(entry.params.map((p) => [p.name, p.default]));
-        return (await runner.compare(name, params, { repeats: 5 })).speedup;
+        const { compare } = await import("/pkg/bench.js");
+        return (await compare(runner, name, params, { repeats: 5 })).speedup;
       }, workload));
       await page.selectOption("#workload", workload);
       await page.fill("#repeats", "5");

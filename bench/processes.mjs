@@ -48,13 +48,14 @@ export async function processesBench(context, { repeats, threads }) {
 /** In the page: compare (sequential vs processes) of the workloads that split, at their defaults. */
 async function openPageCompare({ repeats, threads }) {
   const { default: init, Runner } = await import("/pkg/webpar.js");
+  const { compare } = await import("/pkg/bench.js");
   await init({ backend: "processes", processes: threads });
   const runner = new Runner();
   const rows = [];
   for (const workload of runner.workloads()) {
     if (!workload.splits) continue;
     const params = Object.fromEntries(workload.params.map((p) => [p.name, p.default]));
-    const cmp = await runner.compare(workload.name, params, { repeats });
+    const cmp = await compare(runner, workload.name, params, { repeats });
     for (const run of cmp.runs) {
       rows.push({
         kind: "run", workload: run.workload, mode: run.mode === "sequential" ? "sequential" : "processes",

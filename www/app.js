@@ -15,6 +15,8 @@ const $ = (selector) => document.querySelector(selector);
 const chosenPackage = new URLSearchParams(location.search).get("package");
 const status = $("#status");
 let runner;
+/** The package's "webpar/bench" entry: compare and sweep. */
+let measure;
 /** The AbortController of the job in progress, if any. */
 let running = null;
 
@@ -23,15 +25,21 @@ main().catch((err) => {
   status.classList.add("bad");
 });
 
-/** The package the page runs on. */
+/** The package the page runs on: its entry points "webpar", "webpar/bench" and "webpar/lab". */
 async function loadPackage() {
-  if (chosenPackage === null) return import("./pkg/webpar.js");
+  const [webpar, bench, lab] = await loadEntries();
+  return { ...webpar, bench, lab };
+}
+
+async function loadEntries() {
+  const entries = (dir) => Promise.all(["webpar.js", "bench.js", "lab.js"].map((file) => import(`${dir}${file}`)));
+  if (chosenPackage === null) return entries("./pkg/");
   // Only a directory name: the page never loads a script from elsewhere.
   if (!/^[a-z0-9_-]{1,64}$/.test(chosenPackage)) {
     throw new Error(`?package=${chosenPackage}: give the name of a directory of ./examples/, e.g. levenshtein`);
   }
   try {
-    return await import(`./examples/${chosenPackage}/webpar.js`);
+    return await entries(`./examples/${chosenPackage}/`);
   } catch (err) {
     throw new Error(`no package at ./examples/${chosenPackage}/ (${err.message}); ./build.sh build makes ` +
       "examples/levenshtein's, or open the page without ?package");
@@ -39,7 +47,8 @@ async function loadPackage() {
 }
 
 async function main() {
-  const { default: init, Runner } = await loadPackage();
+  const { default: init, Runner, bench, lab } = await loadPackage();
+  measure = bench;
   const cores = navigator.hardwareConcurrency;
   const asked = Number(new URLSearchParams(location.search).get("threads")) || cores;
   // Threads where the page is cross-origin isolated, else isolated workers ("processes").
@@ -69,9 +78,9 @@ async function main() {
   setUpHistory();
   showPackage(runner.workloads());
   buildForm(runner.workloads(), await loadPeers());
-  setUpIo(runner, { recordRun, showError: showIoError });
+  setUpIo(runner, bench, { recordRun, showError: showIoError });
   setUpData(runner);
-  setUpLab(runner, { recordRun });
+  setUpLab(runner, lab, { recordRun });
   $("#app").hidden = false;
   document.body.dataset.ready = "true";
 }
@@ -186,14 +195,14 @@ async function start(workload, kind, peers) {
   const options = { repeats: kind === "sweep" ? Math.min(repeats, 3) : repeats, signal: running.signal, onProgress };
   try {
     if (kind === "sweep") {
-      const sweep = await runner.sweep(workload.name, params, options);
+      const sweep = await measure.sweep(runner, workload.name, params, options);
       drawSweep(sweep);
       announce(`Scaling sweep done: ${sweep.rows.length} thread counts, best ${Math.max(...sweep.rows.map((r) => r.speedup)).toFixed(2)} times as fast.`);
       recordRun("sweep", sweep);
     } else {
       const modes = $("#with-processes").checked && runner.backend === "threads"
         ? ["sequential", "parallel", "processes"] : undefined;
-      const comparison = await runner.compare(workload.name, params, { ...options, modes });
+      const comparison = await measure.compare(runner, workload.name, params, { ...options, modes });
       showComparison(comparison, peers);
       recordRun("compare", comparison);
     }

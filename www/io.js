@@ -10,7 +10,7 @@ const SEQUENTIAL_SAMPLE = 20;
 const BROWSER_CONNECTIONS = 6;
 let chart;
 
-export function setUpIo(runner, { recordRun, showError }) {
+export function setUpIo(runner, bench, { recordRun, showError }) {
   let running = null;
   const setBusy = (busy) => {
     $("#io-run").disabled = busy;
@@ -40,7 +40,7 @@ export function setUpIo(runner, { recordRun, showError }) {
     event.preventDefault();
     guarded((signal) => compareRuns(runner, readSpec(), signal, recordRun))();
   });
-  $("#io-pipeline").addEventListener("click", guarded((signal) => pipeline(runner, signal, recordRun)));
+  $("#io-pipeline").addEventListener("click", guarded((signal) => pipeline(runner, bench, signal, recordRun)));
   $("#io-cancel").addEventListener("click", () => running?.abort());
   $("#io-source").addEventListener("change", () => {
     // Same-origin fetches share the browser's 6 connections: a concurrency that shows it.
@@ -178,9 +178,9 @@ function drawTimeline(series) {
 /** The pipeline's documents: 100 of 256 KiB, 20 ms each from the dev server, 6 fetches in flight. */
 const PIPELINE = { docs: 100, bytes: 256 * 1024, latencyMs: 20, concurrency: 6 };
 
-async function pipeline(runner, signal, recordRun) {
+async function pipeline(runner, bench, signal, recordRun) {
   const progress = (from, span) => (f) => { $("#io-progress").value = from + f * span; };
-  const report = await runner.pipeline(PIPELINE, { signal, onProgress: progress(0, 0.8) });
+  const report = await bench.pipeline(runner, PIPELINE, { signal, onProgress: progress(0, 0.8) });
   const streamedRun = await streamed(runner, signal, progress(0.8, 0.2));
   const row = (label, p) => tableRow([label, p.concurrency, p.threads, ms(p.ioMs), ms(p.cpuMs), ms(p.totalMs), p.checksum]);
   $("#pipeline-table tbody").replaceChildren(

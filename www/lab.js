@@ -1,14 +1,17 @@
-// The Lab: the experiments of Python's concurrency tutorials (runner.labs()), each run with
-// runner.lab(name, params), shown as a table and a chart with what it shows, and recorded in
+// The Lab: the experiments of Python's concurrency tutorials (labs(runner) of "webpar/lab"),
+// each run with lab(runner, name, params), shown as a table and a chart with what it shows, and recorded in
 // the session's history.
 import { drawLab } from "./charts.js";
 import { announce, numberField, tableRow } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
 
-/** Wires the Lab section to `runner`; `recordRun(kind, result)` adds a run to the history. */
-export function setUpLab(runner, { recordRun }) {
-  const experiments = runner.labs();
+/**
+ * Wires the Lab section to `runner` and the package's "webpar/lab" entry (`lab`);
+ * `recordRun(kind, result)` adds a run to the history.
+ */
+export function setUpLab(runner, lab, { recordRun }) {
+  const experiments = lab.labs(runner);
   const byName = new Map(experiments.map((e) => [e.name, e]));
   const select = $("#lab-experiment");
   for (const experiment of experiments) {
@@ -36,7 +39,7 @@ export function setUpLab(runner, { recordRun }) {
     running = new AbortController();
     setBusy(true, `Running “${experiment.title}”…`);
     try {
-      const report = await runner.lab(experiment.name, params, { signal: running.signal });
+      const report = await lab.lab(runner, experiment.name, params, { signal: running.signal });
       show(experiment, report);
       recordRun("lab", { workload: experiment.name, params: report.params, report });
       $("#lab-status").textContent = `“${experiment.title}” finished: ${report.rows.length} rows below.`;

@@ -5,7 +5,7 @@
 //
 // The engine (`runOne`, `runBatch`) does the work; this module only schedules it. Every
 // Promise made here settles: on success, failure, cancel, deadline, close or crash.
-import { describeThrown, invalid, typedError } from "./errors.js";
+import { InvalidParamsError, describeThrown, invalid, typedError } from "./errors.js";
 
 /** Tasks waiting in the queue before `submit` rejects with QueueFullError (`maxQueue`). */
 export const DEFAULT_MAX_QUEUE = 10_000;
@@ -20,6 +20,18 @@ function anySignal(signals) {
   const present = signals.filter(Boolean);
   if (present.length === 1) return present[0];
   return AbortSignal.any(present);
+}
+
+/**
+ * Whether `thrown` is the InvalidParamsError readOptions made itself, not something the app
+ * threw: checked without reading it (it may be a Proxy whose every trap throws).
+ */
+function isOurs(thrown) {
+  try {
+    return thrown instanceof InvalidParamsError;
+  } catch {
+    return false;
+  }
 }
 
 /** Checks an options object: known keys only, read once (getters run here, not later). */
@@ -39,7 +51,7 @@ export function readOptions(options, known, what) {
       read[key] = options[key];
     }
   } catch (err) {
-    if (err?.name === "InvalidParamsError") throw err;
+    if (isOurs(err)) throw err;
     throw invalid(
       `${what} threw while it was read (${describeThrown(err)}); err.cause is what it threw`,
       "options", err);
@@ -58,8 +70,16 @@ export function wholeOption(value, name, min, max, fallback) {
 
 /** Checks a `signal` option: undefined or an AbortSignal. */
 export function signalOption(value) {
-  if (value === undefined || value instanceof AbortSignal) return value;
-  throw invalid("option \"signal\" must be an AbortSignal", "signal");
+  if (value === undefined) return value;
+  let signal = false;
+  try {
+    // A Proxy of a signal passes instanceof, and then cannot be read: refuse it here.
+    signal = value instanceof AbortSignal && typeof value.aborted === "boolean";
+  } catch (error) {
+    throw invalid("option \"signal\" must be an AbortSignal (this one cannot be read; err.cause is why)", "signal", error);
+  }
+  if (!signal) throw invalid("option \"signal\" must be an AbortSignal", "signal");
+  return value;
 }
 
 function timeOption(value, name) {
@@ -528,9 +548,9 @@ export function iterableOption(value, name, what) {
 }
 
 /** Parses submit's options. */
-export function submitOptions(options, extra = ["mode"]) {
+export function submitOptions(options, extra = ["mode"], what = "submit's options") {
   const read = readOptions(options,
-    ["signal", "timeoutMs", "deadlineMs", "priority", "onProgress", ...extra], "submit's options");
+    ["signal", "timeoutMs", "deadlineMs", "priority", "onProgress", ...extra], what);
   if (read.onProgress !== undefined && typeof read.onProgress !== "function") {
     throw invalid("option \"onProgress\" must be a function", "onProgress");
   }

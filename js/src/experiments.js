@@ -5,6 +5,7 @@
 import { Semaphore, every } from "./sync.js";
 import { describeThrown, invalid, typedError } from "./errors.js";
 import { createWorkerPool } from "./worker-pool.js";
+import { compare } from "./bench.js";
 
 /** CPython's countdown on 2 cores, the seeds' measurement: reference data, not measured here. */
 const CPYTHON = [
@@ -92,7 +93,7 @@ async function onPool(start, signal) {
 /** Threads against processes on countdown, beside CPython's reference numbers. */
 async function gil(runner, { n }, signal) {
   const modes = runner.backend === "threads" ? ["sequential", "parallel", "processes"] : ["sequential", "processes"];
-  const comparison = await runner.compare("countdown", { n }, { modes, repeats: 3, signal });
+  const comparison = await compare(runner, "countdown", { n }, { modes, repeats: 3, signal });
   const base = comparison.runs[0].medianMs;
   const label = (run) => run.mode === "sequential" ? "sequential"
     : run.backend === "processes" ? `${run.threads} processes` : `${run.threads} threads`;

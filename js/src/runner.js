@@ -11,10 +11,8 @@ import {
   submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
 } from "./executor.js";
 import { capabilities, current, processPool } from "./backend.js";
-import { timings } from "./processes.js";
 import { engine, isInstantiated, splitsOf } from "./engine.js";
 import { init } from "./start.js";
-import { labParams, runLab } from "./lab.js";
 
 /**
  * Where a job of `options.mode` goes: "processes" when it asks for processes, or when the
@@ -75,6 +73,43 @@ function processOptions(options, mode) {
     transfer: read.transfer ?? [],
     crashForTests: read.crashForTests,
   };
+}
+
+/** The options of submit beyond the executor's own (signal, timeoutMs, deadlineMs, priority, onProgress). */
+const SUBMIT_OPTIONS = ["mode"];
+/** run's: submit's, and what a run on isolated workers takes. */
+const RUN_OPTIONS = ["mode", "repeats", "transfer", "crashForTests"];
+
+/** Splits read options into the executor's (scheduling) and the job's own. */
+function splitOptions(read, extra) {
+  const { signal, timeoutMs, deadlineMs, priority, onProgress } = read;
+  return {
+    scheduling: { signal, timeoutMs, deadlineMs, priority, onProgress },
+    own: Object.fromEntries(extra.map((key) => [key, read[key]])),
+  };
+}
+
+/** `options` without its undefined entries: the engine refuses keys it does not know. */
+function defined(options) {
+  for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
+  return options;
+}
+
+/** Set by Runner's static block: see runnerInternals. */
+let internals;
+
+/**
+ * What the package's other entry points (webpar/bench, webpar/lab) need of a Runner: its
+ * generated runner (`open(method)`) and its way of calling a Promise-returning method
+ * (`promise(method, call)`: nothing throws, a Runner made before init waits for the start).
+ * Not exported by any entry point. A value that is not a Runner is refused with
+ * InvalidParamsError naming `param`.
+ */
+export function runnerInternals(runner, method, param = "runner") {
+  if (!internals.isRunner(runner)) {
+    throw invalid(`${method} needs a Runner as its first argument (new Runner()), got ${runner === null ? "null" : typeof runner}`, param);
+  }
+  return internals(runner);
 }
 
 /** Marks a Runner made before webpar started: its generated runner comes once init resolves. */
@@ -147,6 +182,14 @@ export class Runner {
     return self.#core;
   }
 
+  static {
+    internals = (runner) => ({
+      open: (method) => Runner.#open(runner, method),
+      promise: (method, call) => Runner.#promise(runner, method, call),
+    });
+    internals.isRunner = (value) => Runner.#isRunner(value);
+  }
+
   static #isRunner(self) {
     return self !== null && (typeof self === "object" || typeof self === "function") &&
       #core in self;
@@ -180,33 +223,36 @@ export class Runner {
     return this.#submit("submit", name, params, options, true);
   }
 
-  #submit(method, name, params, options, limited) {
-    if (Runner.#isRunner(this) && this.#core === STARTING) return this.#submitStarting(method, name, params, options, limited);
+  #submit(method, name, params, options, limited, extra = SUBMIT_OPTIONS) {
+    if (Runner.#isRunner(this) && this.#core === STARTING) {
+      return this.#submitStarting(method, name, params, options, limited, extra);
+    }
     let read;
     try {
       const runner = Runner.#open(this, method);
-      read = submitOptions(options);
-      // Bad input fails now, before it waits in the queue.
-      if (!this.#executor.closed) runner.validate(name, params);
+      read = submitOptions(options, extra, `${method}'s options`);
+      // Bad input fails now, before it waits in the queue (a run waits for its result anyway,
+      // and checks it where it runs: no second read of a large input).
+      if (!this.#executor.closed && method !== "run") runner.validate(name, params);
     } catch (error) {
       return this.#executor.rejected(adopt(error));
     }
-    const { mode, ...scheduling } = read;
+    const { scheduling, own } = splitOptions(read, extra);
     return this.#executor.enqueue((signal, onProgress, timeoutMs) => {
       Runner.#open(this, method);
-      return Runner.#route(() => Runner.#open(this, method), name, params, { mode, signal, timeoutMs, onProgress });
+      return Runner.#route(() => Runner.#open(this, method), name, params, defined({ ...own, signal, timeoutMs, onProgress }));
     }, { ...scheduling, limited });
   }
 
   /** #submit of a Runner made before init: the input is checked once webpar has started. */
-  #submitStarting(method, name, params, options, limited) {
+  #submitStarting(method, name, params, options, limited, extra) {
     let read;
     try {
-      read = submitOptions(options);
+      read = submitOptions(options, extra, `${method}'s options`);
     } catch (error) {
       return this.#executor.rejected(adopt(error));
     }
-    const { mode, ...scheduling } = read;
+    const { scheduling, own } = splitOptions(read, extra);
     return this.#executor.enqueue(async (signal, onProgress, timeoutMs) => {
       await Runner.#ready(this);
       try {
@@ -214,7 +260,7 @@ export class Runner {
       } catch (error) {
         throw adopt(error);
       }
-      return Runner.#route(() => Runner.#open(this, method), name, params, { mode, signal, timeoutMs, onProgress });
+      return Runner.#route(() => Runner.#open(this, method), name, params, defined({ ...own, signal, timeoutMs, onProgress }));
     }, { ...scheduling, limited });
   }
 
@@ -368,44 +414,6 @@ export class Runner {
 
   workloads() { return Runner.#open(this, "workloads").workloads(); }
 
-  /** The lab's experiments: name, title, what each shows, where it runs ("threads" or "js"), params. */
-  labs() { return Runner.#open(this, "labs").labExperiments(); }
-
-  /**
-   * Runs lab experiment `name` with `params` (missing ones take their defaults) and resolves
-   * with its report: `{ experiment, params, columns, rows, chart }`. Options: `signal`,
-   * `timeoutMs`. The threads experiments (race, locks, queue) need a cross-origin isolated
-   * page and run one at a time; the others run on any backend.
-   */
-  lab(name, params, options) {
-    return Runner.#promise(this, "lab", async () => {
-      const read = readOptions(options, ["signal", "timeoutMs"], "lab's options");
-      signalOption(read.signal);
-      if (read.timeoutMs !== undefined && !(Number.isInteger(read.timeoutMs) && read.timeoutMs >= 1 && read.timeoutMs <= 86_400_000)) {
-        throw invalid(`option "timeoutMs" must be a whole number of milliseconds in 1..=86400000, got ${String(read.timeoutMs)}`, "timeoutMs");
-      }
-      const experiments = Runner.#open(this, "lab").labExperiments();
-      const experiment = experiments.find((e) => e.name === name);
-      if (experiment === undefined) {
-        throw typedError("UnknownWorkloadError",
-          `no lab experiment ${JSON.stringify(String(name))}; the experiments are ${experiments.map((e) => e.name).join(", ")}`);
-      }
-      const checked = labParams(experiment, params);
-      const timeout = read.timeoutMs === undefined ? undefined : AbortSignal.timeout(read.timeoutMs);
-      const signal = timeout === undefined ? read.signal : AbortSignal.any([read.signal, timeout].filter(Boolean));
-      try {
-        return await runLab(this, experiment, checked, {
-          signal,
-          onThreads: (given, { signal: stop }) => engine.call(() => Runner.#open(this, "lab").labRun(name, given, { signal: stop })),
-        });
-      } catch (error) {
-        if (timeout?.aborted && !read.signal?.aborted) {
-          throw typedError("TimeoutError", `the lab experiment "${name}" took longer than ${read.timeoutMs} ms and was stopped`, error);
-        }
-        throw error;
-      }
-    });
-  }
   validate(name, params) {
     try {
       return Runner.#open(this, "validate").validate(name, params);
@@ -421,7 +429,8 @@ export class Runner {
    * `bytesTransferred`, and takes `transfer` (buffers of the input the caller gives up).
    */
   run(name, params, options) {
-    return Runner.#promise(this, "run", () => Runner.#route(() => Runner.#open(this, "run"), name, params, options));
+    // Through the executor, as every job: limits, priority, stats and close apply to it.
+    return Runner.#promise(this, "run", () => Promise.resolve(this.#submit("run", name, params, options, true, RUN_OPTIONS)));
   }
 
   /**
@@ -454,54 +463,18 @@ export class Runner {
   }
 
   /**
-   * Runs workload `name` in each mode, `repeats` times (default 5, alternating after one
-   * warm-up each), and compares medians: sequential against the backend's parallel mode
-   * (threads, or processes on the processes backend). `modes: ["sequential", "parallel",
-   * "processes"]` adds isolated workers beside threads; `speedups` then has one ratio per mode.
+   * Runs an I/O job (see IoSpec) on the I/O scheduler, through the executor as every job.
+   * Options: `signal`, `timeoutMs` (the whole job), `onProgress`, `onBatch`, `priority`,
+   * `deadlineMs`.
    */
-  compare(name, params, options) {
-    return Runner.#promise(this, "compare", async () => {
-      let modes;
-      let rest = options;
-      try {
-        if (options !== null && typeof options === "object" && Object.hasOwn(options, "modes")) {
-          ({ modes, ...rest } = options);
-        }
-      } catch (error) {
-        throw invalid(`compare's options threw while they were read (${error?.message}); err.cause is what they threw`, "options", error);
-      }
-      const backend = current()?.backend;
-      const onPool = backend === "processes" || backend === "sequential";
-      if (modes === undefined) modes = onPool ? ["sequential", "processes"] : ["sequential", "parallel"];
-      if (!Array.isArray(modes) || modes.length < 2 || modes[0] !== "sequential" ||
-        !modes.slice(1).every((m) => ["parallel", "processes", "sequential"].includes(m))) {
-        throw invalid(`option "modes" must list "sequential" first, then "parallel" and/or "processes", got ${String(modes)}`, "modes");
-      }
-      const open = () => Runner.#open(this, "compare");
-      if (!onPool && modes.length === 2 && modes[1] === "parallel") return engine.call(() => open().compare(name, params, rest));
-      return compareOnPool(open, name, params, rest, modes, onPool);
-    });
-  }
-
-  /**
-   * Runs the job on exactly k workers for each k of `threads` and fits Amdahl's law (see
-   * the bindings' Runner.sweep). On the processes backend k is the process workers taking
-   * the job's parts at once; on sequential there is one.
-   */
-  sweep(name, params, options) {
-    return Runner.#promise(this, "sweep", (runner) => {
-      const backend = current()?.backend;
-      if (backend === "processes" || backend === "sequential") return sweepOnPool(runner, name, params, options);
-      return engine.call(() => Runner.#open(this, "sweep").sweep(name, params, options));
-    });
-  }
   io(spec, options) {
-    return Runner.#promise(this, "io", () => engine.call(() => Runner.#open(this, "io").io(spec, options)));
+    return Runner.#promise(this, "io", () => {
+      const read = submitOptions(options, ["onBatch"], "io's options");
+      const { scheduling, own } = splitOptions(read, ["onBatch"]);
+      return Promise.resolve(this.#executor.enqueue((signal, onProgress, timeoutMs) => engine.call(() =>
+        Runner.#open(this, "io").io(spec, defined({ ...own, signal, timeoutMs, onProgress }))), { ...scheduling, limited: true }));
+    });
   }
-  pipeline(spec, options) {
-    return Runner.#promise(this, "pipeline", () => engine.call(() => Runner.#open(this, "pipeline").pipeline(spec, options)));
-  }
-
   /**
    * Frees the runner's wasm memory; later calls reject with RunnerFreedError, and a second
    * free() does nothing. Jobs already started go on and settle.
@@ -622,91 +595,4 @@ async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, callTim
     for (const resume of roomWaiters.splice(0)) resume();
     await job.catch(() => {});
   }
-}
-
-/**
- * compare with isolated workers among the modes: every mode's run alternates with the
- * others' after one warm-up each; the report has the shape of the bindings' Comparison, with
- * `speedups` per mode beside `speedup` (of the last mode).
- */
-async function compareOnPool(open, name, params, options, modes, onPool) {
-  const read = readOptions(options, ["repeats", "signal", "timeoutMs", "onProgress"], "compare's options");
-  const repeats = wholeOption(read.repeats, "repeats", 1, 1000, 5);
-  signalOption(read.signal);
-  open().validate(name, params);
-  const pool = (onPool || modes.includes("processes")) ? await processPool(splitsOf) : null;
-  const once = (mode, repeatsNow) => {
-    const common = { signal: read.signal, timeoutMs: read.timeoutMs };
-    if ((mode === "parallel" || mode === "sequential") && !onPool) {
-      return engine.call(() => open().run(name, params, { ...common, mode, repeats: repeatsNow }));
-    }
-    return pool.run(name, params, { ...common, mode: mode === "parallel" ? "processes" : mode, repeats: repeatsNow });
-  };
-  for (const mode of modes) await once(mode, 1);
-  const reports = modes.map(() => []);
-  for (let r = 0; r < repeats; r++) {
-    for (let m = 0; m < modes.length; m++) {
-      reports[m].push(await once(modes[m], 1));
-      try {
-        read.onProgress?.((r * modes.length + m + 1) / (repeats * modes.length));
-      } catch (error) {
-        throw typedError("CallbackError", `onProgress threw (${error?.message}); err.cause is what it threw`, error);
-      }
-    }
-  }
-  const runs = reports.map((list) => {
-    const last = list[list.length - 1];
-    return {
-      ...last, ...timings(list.map((report) => report.medianMs)),
-      deterministic: list.every((report) => report.checksum === last.checksum && report.deterministic),
-    };
-  });
-  const speedups = {};
-  for (const run of runs.slice(1)) speedups[run.mode] = runs[0].medianMs / run.medianMs;
-  const top = runs[runs.length - 1];
-  return {
-    workload: name,
-    params: runs[0].params,
-    repeats,
-    runs,
-    checksumsMatch: runs.every((run) => run.checksum === runs[0].checksum),
-    threads: top.threads,
-    speedup: runs[0].medianMs / top.medianMs,
-    efficiency: runs[0].medianMs / top.medianMs / Math.max(1, top.threads),
-    speedups,
-  };
-}
-
-/**
- * Runner.sweep on the process pool: for each k, the job's parts taken by at most k workers at
- * once, the counts taking turns; the bindings make the rows and the Amdahl fit.
- */
-async function sweepOnPool(runner, name, params, options) {
-  const read = readOptions(options, ["threads", "repeats", "signal", "timeoutMs", "onProgress"], "sweep's options");
-  const repeats = wholeOption(read.repeats, "repeats", 1, 100, 3);
-  signalOption(read.signal);
-  runner.validate(name, params);
-  const pool = await processPool(splitsOf);
-  const counts = Array.from(core.sweepCounts(read.threads, pool.size));
-  const times = counts.map(() => []);
-  const last = counts.map(() => null);
-  const common = { signal: read.signal, timeoutMs: read.timeoutMs, mode: "processes" };
-  await pool.run(name, params, { ...common, lanes: counts[counts.length - 1] });
-  for (let r = 0; r < repeats; r++) {
-    for (let i = 0; i < counts.length; i++) {
-      const report = await pool.run(name, params, { ...common, lanes: counts[i] });
-      times[i].push(report.medianMs);
-      last[i] = report;
-      try {
-        read.onProgress?.((r * counts.length + i + 1) / (repeats * counts.length));
-      } catch (error) {
-        throw typedError("CallbackError", `onProgress threw (${error?.message}); err.cause is what it threw`, error);
-      }
-    }
-  }
-  const runs = counts.map((k, i) => ({
-    threads: k, threadsUsed: Math.min(k, last[i].threadsUsed), checksum: last[i].checksum, timesMs: times[i],
-  }));
-  const cores = globalThis.navigator?.hardwareConcurrency;
-  return core.sweepOfRuns(name, params, runs, repeats, Number.isInteger(cores) ? cores : undefined);
 }

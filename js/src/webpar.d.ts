@@ -5,7 +5,7 @@ import type { InitInput } from "./webpar_core.js";
 import type {
   CompareOptions, Comparison, IoOptions, IoReport, IoSpec, JobControls, LabExperiment, LabReport, MemoryUsage, Mode,
   Params, PipelineReport, PipelineSpec, RunOptions, RunReport, Sweep, SweepOptions, Workload,
-  WorkloadOutput, InputParams, OutputOf, OutputReport,
+  WorkloadOutput, InputParams, OutputOf, OutputReport, WorkloadParams, BuiltinWorkload, NotBuiltin,
 } from "./webpar_core.js";
 export {
   WebparError, InvalidParamsError, UnknownWorkloadError, UnknownTaskError, OverBudgetError, AbortError, TimeoutError, PoolNotReadyError, PoolClosedError, PoolBrokenError, EngineCrashedError, CallbackError, CallFailedError, DataCloneError, RunnerFreedError, QueueFullError, QueueEmptyError, QueueClosedError, BrokenBarrierError,
@@ -343,25 +343,18 @@ export class Runner implements Disposable, AsyncDisposable {
   /** What this page can run (as init saw it). */
   readonly capabilities: Capabilities;
   workloads(): Workload[];
-  /** The lab's experiments (see runner.lab). */
-  labs(): LabExperiment[];
-  /**
-   * Runs a lab experiment with its params (missing ones take their defaults): the threads
-   * ones (race, locks, queue) on the pool of a cross-origin isolated page, one at a time;
-   * the others on the public API, on any backend.
-   */
-  lab(name: string, params?: Record<string, number>, options?: LabOptions): Promise<LabResult>;
   validate(name: string, params: Params): void;
   /** On an app's data (`{ input }`): the report holds the workload's real output. */
   run<N extends string>(name: N, params: InputParams<N>, options?: RunOptions): Promise<OutputReport<N>>;
-  run(name: string, params: Params, options?: RunOptions): Promise<RunReport>;
-  compare(name: string, params: Params, options?: CompareOptions): Promise<Comparison>;
-  sweep(name: string, params: Params, options?: SweepOptions): Promise<Sweep>;
+  /** A built-in workload on data it makes from its parameters (each one checked by name). */
+  run<N extends BuiltinWorkload>(name: N, params: WorkloadParams[N], options?: RunOptions): Promise<RunReport>;
+  /** A workload another crate registered: its params are checked when it runs. */
+  run<N extends string>(name: NotBuiltin<N>, params: Params, options?: RunOptions): Promise<RunReport>;
   io(spec: IoSpec, options?: IoOptions): Promise<IoReport>;
-  pipeline(spec?: PipelineSpec, options?: JobControls): Promise<PipelineReport>;
   /** Queues a job; the Task settles with its RunReport. Never throws. */
   submit<N extends string>(name: N, params: InputParams<N>, options?: SubmitOptions): Task<OutputReport<N>>;
-  submit(name: string, params: Params, options?: SubmitOptions): Task;
+  submit<N extends BuiltinWorkload>(name: N, params: WorkloadParams[N], options?: SubmitOptions): Task;
+  submit<N extends string>(name: NotBuiltin<N>, params: Params, options?: SubmitOptions): Task;
   /** Runs `name` on every input lazily: the output of each input... */
   map<N extends string>(
     name: N,
@@ -369,13 +362,18 @@ export class Runner implements Disposable, AsyncDisposable {
     options?: MapOptions,
   ): AsyncIterable<OutputOf<N>>;
   /** ...or the checksum (a decimal string) of each params object. */
-  map(
-    name: string,
+  map<N extends BuiltinWorkload>(
+    name: N,
+    inputs: Iterable<WorkloadParams[N]> | AsyncIterable<WorkloadParams[N]>,
+    options?: MapOptions,
+  ): AsyncIterable<string>;
+  map<N extends string>(
+    name: NotBuiltin<N>,
     inputs: Iterable<Record<string, number>> | AsyncIterable<Record<string, number>>,
     options?: MapOptions,
   ): AsyncIterable<string>;
-  map(
-    name: string,
+  map<N extends string>(
+    name: NotBuiltin<N>,
     inputs: Iterable<Params> | AsyncIterable<Params>,
     options?: MapOptions,
   ): AsyncIterable<WorkloadOutput | string>;
@@ -440,24 +438,45 @@ export interface WorkerSubmitOptions extends Omit<SubmitOptions, "mode" | "onPro
    * What the task sends with progress(value) from "webpar/task". If it throws, the task is
    * stopped (its worker replaced) and rejects with CallbackError, err.cause what it threw.
    */
-  onProgress?: (value: any) => void;
+  onProgress?: (value: unknown) => void;
+}
+/** A task module's exports: its functions, by name (what `typeof import("./tasks.js")` gives). */
+export type TaskModule = { [name: string]: unknown };
+/** The names of a task module's exports that are functions. */
+export type TaskName<M> = { [K in keyof M]: M[K] extends (...args: never[]) => unknown ? K : never }[keyof M] & string;
+/** The arguments of task `K` of module `M`. */
+export type TaskArgs<M, K extends keyof M> = M[K] extends (...args: infer A) => unknown ? A : never;
+/** What task `K` of module `M` resolves with. */
+export type TaskResult<M, K extends keyof M> = M[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
+/** A task's `args` and options: the arguments may be left out where the task takes none. */
+export type SubmitRest<A extends unknown[]> = [] extends A
+  ? [args?: A, options?: WorkerSubmitOptions]
+  : [args: A, options?: WorkerSubmitOptions];
+/**
+ * A module of unknown tasks (no type argument given to createWorkerPool): any name, any
+ * arguments, an `unknown` result to narrow where it is used.
+ */
+export interface UntypedTasks {
+  [name: string]: (...args: unknown[]) => unknown;
 }
 /**
  * The app's own functions on isolated workers (ProcessPoolExecutor for JS): submit → Task,
  * map, group, close. A task past its time, or cancelled while it runs, has its worker
  * terminated and replaced; a crashing worker fails only its own task (EngineCrashedError).
+ * `M` is the task module's type (`typeof import("./tasks.js")`): task names, arguments and
+ * results are then checked.
  */
-declare class WorkerPool implements AsyncDisposable {
+declare class WorkerPool<M = UntypedTasks> implements AsyncDisposable {
   readonly size: number;
   /** Calls the task module's function `fn` with `args` on a worker. Never throws. */
-  submit<T = any>(fn: string, args?: unknown[], options?: WorkerSubmitOptions): Task<T>;
+  submit<K extends TaskName<M>>(fn: K, ...rest: SubmitRest<TaskArgs<M, K>>): Task<TaskResult<M, K>>;
   /** Calls `fn(item)` for every item, lazily, on the workers. */
-  map<T = any>(
-    fn: string,
-    items: Iterable<unknown> | AsyncIterable<unknown>,
+  map<K extends TaskName<M>>(
+    fn: K,
+    items: Iterable<TaskArgs<M, K>[0]> | AsyncIterable<TaskArgs<M, K>[0]>,
     options?: { ordered?: boolean; concurrency?: number; buffer?: number; signal?: AbortSignal },
-  ): AsyncIterable<T>;
-  group(options?: { cancelOnFailure?: boolean }): WorkerTaskGroup;
+  ): AsyncIterable<TaskResult<M, K>>;
+  group(options?: { cancelOnFailure?: boolean }): WorkerTaskGroup<M>;
   capacity(options?: WaitOptions): Promise<void>;
   /** Starts every worker now (otherwise they start on demand). */
   warm(): Promise<void>;
@@ -467,19 +486,21 @@ declare class WorkerPool implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void>;
 }
 /** A TaskGroup of a WorkerPool. */
-export interface WorkerTaskGroup extends AsyncDisposable {
+export interface WorkerTaskGroup<M = UntypedTasks> extends AsyncDisposable {
   readonly signal: AbortSignal;
-  submit<T = any>(fn: string, args?: unknown[], options?: WorkerSubmitOptions): Task<T>;
+  submit<K extends TaskName<M>>(fn: K, ...rest: SubmitRest<TaskArgs<M, K>>): Task<TaskResult<M, K>>;
   abort(reason?: unknown): void;
-  join(): Promise<any[]>;
-  settled(): Promise<PromiseSettledResult<any>[]>;
+  join(): Promise<unknown[]>;
+  settled(): Promise<PromiseSettledResult<unknown>[]>;
 }
 /**
  * A pool of isolated workers running the app's task functions: `source` is the URL of an ES
  * module whose exports are the tasks, or a function returning a new module Worker whose
- * script calls serve({ ... }) from "webpar/task" (the form bundlers follow).
+ * script calls serve({ ... }) from "webpar/task" (the form bundlers follow). Give the module's
+ * type to have task names, arguments and results checked:
+ * `createWorkerPool<typeof import("./tasks.js")>(new URL("./tasks.js", import.meta.url))`.
  */
-export function createWorkerPool(source: URL | string | (() => Worker), options?: WorkerPoolOptions): WorkerPool;
+export function createWorkerPool<M = UntypedTasks>(source: URL | string | (() => Worker), options?: WorkerPoolOptions): WorkerPool<M>;
 
 // Made by Runner and createWorkerPool, not by the app: their types are exported, not the classes.
 export type { Task, TaskGroup, WorkerPool };

@@ -117,3 +117,16 @@ test("asCompleted yields the tasks first settled first; wait splits done from no
   const { done, notDone } = await wait([fast, never], { returnWhen: "first-completed" });
   assert.ok(done.has(fast) && notDone.has(never));
 });
+
+test("an options object that throws anything while it is read is an InvalidParamsError with what it threw", async () => {
+  const { readOptions } = await import("../src/executor.js");
+  const { InvalidParamsError } = await import("../src/errors.js");
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const hostile = new Proxy(new Error("x"), { get() { throw new Error("every get throws"); } });
+  for (const thrown of [new Error("boom"), "a string", 42, undefined, Symbol("s"), revoked, hostile]) {
+    const options = new Proxy({}, { ownKeys() { throw thrown; } });
+    assert.throws(() => readOptions(options, ["a"], "the options"), (error) =>
+      error instanceof InvalidParamsError && error.param === "options" && Object.is(error.cause, thrown));
+  }
+});

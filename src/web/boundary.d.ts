@@ -68,6 +68,33 @@ export type WorkloadInput =
  * mandelbrot, an `ImageData`'s `data`). The result then holds this very array.
  */
 export type OutputTarget = SortInput | Uint8ClampedArray;
+/**
+ * Each built-in workload's parameters, by workload name: whole numbers, every one required
+ * (the catalogue, `runner.workloads()`, gives their ranges and defaults). A native test
+ * (tests/declarations.rs) checks this list against the catalogue.
+ */
+export interface WorkloadParams {
+  countdown: { n: number };
+  sum: { n: number };
+  primes: { below: number };
+  mandelbrot: { width: number; height: number; max_iter: number };
+  montecarlo_pi: { samples: number };
+  nbody: { bodies: number; steps: number };
+  equations: { systems: number; size: number };
+  sha256: { blocks: number; block_bytes: number };
+  sort: { n: number };
+  matmul: { n: number };
+  wordcount: { words: number };
+  empty: Record<string, never>;
+}
+/** The name of a built-in workload. */
+export type BuiltinWorkload = keyof WorkloadParams;
+/**
+ * `N` where it is not a built-in workload's name, else `never`: the signatures for workloads
+ * other crates register take any params only for names that are not built in, so a
+ * misspelt parameter of a built-in workload does not compile.
+ */
+export type NotBuiltin<N extends string> = N extends BuiltinWorkload ? never : N;
 /** The params of a job: every parameter as a whole number, or the app's data as `input`. */
 export type Params =
   | Record<string, number>
@@ -184,8 +211,15 @@ export interface JobControls {
    */
   onProgress?: (fraction: number) => void;
 }
+/** How the runner's executor schedules a job (run, submit and io go through it). */
+export interface Scheduling {
+  /** Time from the call, queueing included; then it rejects with TimeoutError. */
+  deadlineMs?: number;
+  /** Higher runs first; first come, first served within a priority. Default 0. */
+  priority?: number;
+}
 /** Options of `Runner.run`. */
-export interface RunOptions extends JobControls {
+export interface RunOptions extends JobControls, Scheduling {
   /** Default "parallel". */
   mode?: Mode;
   /** Timed repeats, 1..=100; default 1. */
@@ -207,29 +241,12 @@ export interface SweepOptions extends JobControls {
   /** Timed repeats per thread count, 1..=100; default 3. */
   repeats?: number;
 }
-/** An I/O job: `calls` calls under a concurrency limit and optional rate limit. */
-export interface IoSpec {
-  /**
-   * "timer" (simulated calls, default), "fetch" (HTTP requests of `url`), or "function"
-   * (your own async `call`, which runner.mapAsync builds on).
-   */
-  source?: "timer" | "fetch" | "function";
-  /** Function source: called as call(index, { signal, attempt }); its value or rejection is the call's outcome. */
-  call?: (index: number, context: { signal: AbortSignal; attempt: number; index: number }) => unknown;
+/** What every I/O job takes: `calls` calls under a concurrency limit and optional rate limit. */
+export interface IoSpecCommon {
   /** Number of calls, 1..=1e9. */
   calls: number;
   /** Most calls in flight, 1..=100000 (fetch: 1..=256); default 100. */
   concurrency?: number;
-  /** Timer: latency of a call (default 100); fetch: the expected latency, for the ideal. */
-  latencyMs?: number;
-  /** Timer: extra latency, uniform in [0, jitterMs]. */
-  jitterMs?: number;
-  /** Timer: chance an attempt fails, [0, 1]. */
-  failureRate?: number;
-  /** Timer: seed of jitter and failures. */
-  seed?: number;
-  /** Fetch: URL template, "{i}" becomes the index, e.g. "/api/delay?ms=100&i={i}". */
-  url?: string;
   /** Most starts in any one-second window. */
   ratePerSec?: number;
   /** Indices admitted per chunk (backpressure: at most two chunks pending); default 10000. */
@@ -245,19 +262,47 @@ export interface IoSpec {
   retries?: number;
   /** Backoff before the first retry, doubling after; default 100. */
   retryBaseMs?: number;
+}
+/** Simulated calls of a given latency (the default source). */
+export interface TimerIoSpec extends IoSpecCommon {
+  source?: "timer";
+  /** Latency of a call; default 100. */
+  latencyMs?: number;
+  /** Extra latency, uniform in [0, jitterMs]. */
+  jitterMs?: number;
+  /** Chance an attempt fails, [0, 1]. */
+  failureRate?: number;
+  /** Seed of jitter and failures. */
+  seed?: number;
+}
+/** HTTP requests of `url`. */
+export interface FetchIoSpec extends IoSpecCommon {
+  source: "fetch";
+  /** URL template, "{i}" becomes the index, e.g. "/api/delay?ms=100&i={i}". */
+  url: string;
+  /** The expected latency, for the ideal. */
+  latencyMs?: number;
   /**
-   * Fetch: hand each successful call's body to onBatch as `result.body`: "text" (a string),
-   * "json" (parsed; a body that is not JSON fails the call) or "bytes" (a Uint8Array).
-   * Bodies are held only until their batch is delivered.
+   * Hand each successful call's body to onBatch as `result.body`: "text" (a string), "json"
+   * (parsed; a body that is not JSON fails the call) or "bytes" (a Uint8Array). Bodies are
+   * held only until their batch is delivered.
    */
   as?: "text" | "json" | "bytes";
-  /** Fetch: the HTTP method; default "GET". */
+  /** The HTTP method; default "GET". */
   method?: string;
-  /** Fetch: request headers, or a function of the call's index that returns them. */
+  /** Request headers, or a function of the call's index that returns them. */
   headers?: Record<string, string> | ((index: number) => Record<string, string>);
-  /** Fetch: the request body, or a function of the call's index that returns it. */
+  /** The request body, or a function of the call's index that returns it. */
   body?: BodyInit | ((index: number) => BodyInit);
 }
+/** Your own async `call` (runner.mapAsync builds on it). */
+export interface FunctionIoSpec extends IoSpecCommon {
+  source: "function";
+  /** Called as call(index, { signal, attempt, index }); its value or rejection is the call's outcome. */
+  call: (index: number, context: { signal: AbortSignal; attempt: number; index: number }) => unknown;
+}
+/** An I/O job, by its `source`: simulated timers (default), fetches, or your own function. */
+export type IoSpec = TimerIoSpec | FetchIoSpec | FunctionIoSpec;
 /** What a call's result adds to the Rust type's fields: bodies and values. */
 export interface CallResult {
   /** The response body, with the spec's `as` (successful fetch calls only). */
@@ -268,7 +313,7 @@ export interface CallResult {
   cause?: unknown;
 }
 /** Options of `Runner.io`. */
-export interface IoOptions extends Omit<JobControls, "onProgress"> {
+export interface IoOptions extends Omit<JobControls, "onProgress">, Scheduling {
   /**
    * Receives the results in batches, in completion order. If it throws, the job stops and
    * rejects with CallbackError (err.cause: what it threw; err.report: the counts so far).

@@ -116,3 +116,28 @@ test("forcing threads on a page without isolation rejects with PoolNotReadyError
     init({ backend: "threads" }).then(() => "resolved", (e) => `${e instanceof PoolNotReadyError} ${e.message}`), { isolated: false });
   assert.match(seen, /^true .*cross-origin isolated.*Cross-Origin-Embedder-Policy/);
 });
+
+test("webpar/bench and webpar/lab export exactly their functions, which take the Runner first", async () => {
+  const seen = await inPage(async ({ default: init, Runner, InvalidParamsError }) => {
+    const bench = await import("/pkg/bench.js");
+    const lab = await import("/pkg/lab.js");
+    await init({ threads: 2 });
+    const runner = new Runner();
+    const compared = await bench.compare(runner, "primes", { below: 10_000 }, { repeats: 1 });
+    const refused = await bench.compare({}, "primes", { below: 10 }).then(() => "resolved", (e) => `${e instanceof InvalidParamsError} ${e.param}`);
+    let labsRefused;
+    try {
+      lab.labs(null);
+    } catch (e) {
+      labsRefused = `${e instanceof InvalidParamsError} ${e.param}`;
+    }
+    return {
+      bench: Object.keys(bench).sort(), lab: Object.keys(lab).sort(), checksumsMatch: compared.checksumsMatch,
+      refused, labsRefused, experiments: lab.labs(runner).length, runner: ["compare", "sweep", "pipeline", "lab", "labs"].filter((m) => m in runner),
+    };
+  });
+  assert.deepEqual(seen, {
+    bench: ["compare", "pipeline", "sweep"], lab: ["lab", "labs"], checksumsMatch: true,
+    refused: "true runner", labsRefused: "true runner", experiments: 7, runner: [],
+  });
+});

@@ -9,6 +9,7 @@ test("hostile calls on processes and the worker pool all settle with typed error
   const seen = await inPage(async (webpar) => {
     await webpar.default({ backend: "processes", processes: 2 });
     const runner = new webpar.Runner();
+    const bench = await import("/pkg/bench.js");
     const pool = webpar.createWorkerPool("/tasks.js", { size: 2 });
     const thrown = [new Error("boom"), "a string", 42, undefined, Symbol("s")];
     const hostile = (value) => [
@@ -24,8 +25,8 @@ test("hostile calls on processes and the worker pool all settle with typed error
         calls.push(() => runner.run("primes", bad));
         calls.push(() => runner.run("primes", { below: 10 }, bad));
         calls.push(() => runner.run("primes", { below: 10 }, { mode: "processes", onProgress: () => { throw value; } }));
-        calls.push(() => runner.compare("primes", { below: 10 }, bad));
-        calls.push(() => runner.sweep("primes", bad));
+        calls.push(() => bench.compare(runner, "primes", { below: 10 }, bad));
+        calls.push(() => bench.sweep(runner, "primes", bad));
         calls.push(() => runner.submit("primes", bad));
         calls.push(async () => { for await (const _ of runner.map("primes", [bad])) void _; });
         calls.push(() => webpar.default(bad));

@@ -16,14 +16,15 @@ test("every experiment runs on threads and keeps its invariants", async () => {
   const out = await inPage(async (webpar, small) => {
     await webpar.default({ backend: "threads", threads: 2 });
     const runner = new webpar.Runner();
+    const lab = await import("/pkg/lab.js");
     const reports = {};
-    for (const experiment of runner.labs()) reports[experiment.name] = await runner.lab(experiment.name, small[experiment.name]);
+    for (const experiment of lab.labs(runner)) reports[experiment.name] = await lab.lab(runner, experiment.name, small[experiment.name]);
     // Races are likely, not certain: more increments until one is lost.
     for (const increments of [8_000_000, 32_000_000]) {
       if (reports.race.rows[0].lostUpdates > 0) break;
-      reports.race = await runner.lab("race", { increments });
+      reports.race = await lab.lab(runner, "race", { increments });
     }
-    return { names: runner.labs().map((e) => [e.name, e.runs]), reports };
+    return { names: lab.labs(runner).map((e) => [e.name, e.runs]), reports };
   }, { arg: SMALL, limitMs: 180_000 });
   assert.deepEqual(out.names, [["gil", "js"], ["race", "threads"], ["locks", "threads"], ["queue", "threads"],
     ["pickling", "js"], ["asyncio", "js"], ["exceptions", "js"]]);
@@ -80,20 +81,21 @@ test("bad params and names are refused; a run can be cancelled and the next one 
   const out = await inPage(async (webpar) => {
     await webpar.default({ backend: "threads", threads: 2 });
     const runner = new webpar.Runner();
+    const lab = await import("/pkg/lab.js");
     const reason = (promise) => promise.then(() => "ran", (e) => `${e.name}: ${e.message}`);
     const controller = new AbortController();
-    const long = reason(runner.lab("asyncio", { calls: 1000, latency: 1000 }, { signal: controller.signal }));
+    const long = reason(lab.lab(runner, "asyncio", { calls: 1000, latency: 1000 }, { signal: controller.signal }));
     setTimeout(() => controller.abort(), 100);
-    const racing = reason(runner.lab("race", { increments: 100_000_000 }, { timeoutMs: 30 }));
+    const racing = reason(lab.lab(runner, "race", { increments: 100_000_000 }, { timeoutMs: 30 }));
     return {
-      unknown: await reason(runner.lab("telepathy")),
-      param: await reason(runner.lab("race", { speed: 2 })),
-      range: await reason(runner.lab("race", { threads: 0 })),
-      getter: await reason(runner.lab("race", { get threads() { throw new Error("no threads for you"); } })),
-      tooMany: await reason(runner.lab("race", { threads: 64 })),
+      unknown: await reason(lab.lab(runner, "telepathy")),
+      param: await reason(lab.lab(runner, "race", { speed: 2 })),
+      range: await reason(lab.lab(runner, "race", { threads: 0 })),
+      getter: await reason(lab.lab(runner, "race", { get threads() { throw new Error("no threads for you"); } })),
+      tooMany: await reason(lab.lab(runner, "race", { threads: 64 })),
       cancelled: await long,
       timedOut: await racing,
-      after: (await runner.lab("locks", { rounds: 10 })).rows.every((r) => r.holds),
+      after: (await lab.lab(runner, "locks", { rounds: 10 })).rows.every((r) => r.holds),
     };
   });
   assert.match(out.unknown, /^UnknownWorkloadError: no lab experiment "telepathy"; the experiments are gil, race, locks/);
@@ -110,9 +112,10 @@ test("without isolation the JS experiments run on processes and the threads ones
   const out = await inPage(async (webpar, small) => {
     await webpar.default({ backend: "auto" });
     const runner = new webpar.Runner();
+    const lab = await import("/pkg/lab.js");
     const result = {};
-    for (const { name } of runner.labs()) {
-      result[name] = await runner.lab(name, small[name]).then((r) => r.rows.length, (e) => `${e.name}: ${e.message}`);
+    for (const { name } of lab.labs(runner)) {
+      result[name] = await lab.lab(runner, name, small[name]).then((r) => r.rows.length, (e) => `${e.name}: ${e.message}`);
     }
     return result;
   }, { arg: SMALL, isolated: false, limitMs: 180_000 });

@@ -289,7 +289,7 @@ test("a crash loop breaks the pool, which then rejects at once with PoolBrokenEr
 test("compare on processes: sequential against processes; threads pages can add processes as a mode", async () => {
   const open = await inPage(async (webpar) => {
     await webpar.default({ backend: "processes" });
-    const cmp = await new webpar.Runner().compare("montecarlo_pi", { samples: 3_000_000 }, { repeats: 2 });
+    const cmp = await (await import("/pkg/bench.js")).compare(new webpar.Runner(), "montecarlo_pi", { samples: 3_000_000 }, { repeats: 2 });
     return { modes: cmp.runs.map((r) => r.mode), match: cmp.checksumsMatch, speedup: cmp.speedup, repeats: cmp.repeats };
   }, { isolated: false });
   assert.deepEqual(open.modes, ["sequential", "processes"]);
@@ -298,10 +298,10 @@ test("compare on processes: sequential against processes; threads pages can add 
   const isolated = await inPage(async (webpar) => {
     await webpar.default({ backend: "threads" });
     const runner = new webpar.Runner();
-    const cmp = await runner.compare("countdown", { n: 2_000_000 }, { repeats: 2, modes: ["sequential", "parallel", "processes"] });
+    const cmp = await (await import("/pkg/bench.js")).compare(runner, "countdown", { n: 2_000_000 }, { repeats: 2, modes: ["sequential", "parallel", "processes"] });
     let bad;
     try {
-      await runner.compare("countdown", { n: 10 }, { modes: ["parallel"] });
+      await (await import("/pkg/bench.js")).compare(runner, "countdown", { n: 10 }, { modes: ["parallel"] });
     } catch (err) {
       bad = `${err.name} ${err.param}`;
     }
@@ -322,7 +322,7 @@ test("the sequential backend runs in the page, a splitting job in slices with th
     const sliced = await runner.run("countdown", { n: 50_000_000 });
     clearInterval(interval);
     const whole = await runner.run("sort", { n: 10_000 });
-    const cmp = await runner.compare("primes", { below: 100_000 }, { repeats: 1 });
+    const cmp = await (await import("/pkg/bench.js")).compare(runner, "primes", { below: 100_000 }, { repeats: 1 });
     return {
       backend: [started.backend, runner.backend], sliced: [sliced.mode, sliced.parts, sliced.checksum], ticks,
       whole: [whole.mode, whole.parts], cmp: [cmp.checksumsMatch, cmp.runs.map((r) => r.checksum)],

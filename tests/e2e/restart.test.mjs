@@ -77,7 +77,7 @@ test("a job that starts after a crash nobody saw yet waits for the restart inste
     testing.crashPoolForTests("panic");
     await new Promise((resolve) => setTimeout(resolve, 200));
     const after = await runner.run("countdown", { n: 10_000 });
-    const compared = await runner.compare("countdown", { n: 100_000 }, { repeats: 1 });
+    const compared = await (await import("/pkg/bench.js")).compare(runner, "countdown", { n: 100_000 }, { repeats: 1 });
     return { before: before.checksum, after: after.checksum, compared: compared.checksumsMatch, engine: runner.stats().engine, threads: runner.threads };
   });
   assert.equal(result.after, result.before);

@@ -47,7 +47,7 @@ for (const isolated of [true, false]) {
       };
 
       // Both modes agree, with the Blobs read again for each run.
-      const compared = await runner.compare("sha256", { input: [other, big] }, { repeats: 1 });
+      const compared = await (await import("/pkg/bench.js")).compare(runner, "sha256", { input: [other, big] }, { repeats: 1 });
       out.compared = compared.runs.map((run) => run.checksum);
 
       // Cancelled while a Blob is read: AbortError at once, and the heap back where it was.

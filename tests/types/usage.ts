@@ -30,6 +30,8 @@ import init, {
   type Image,
 } from "../../www/pkg/webpar.js";
 import { progress, serve, transfer } from "../../www/pkg/task.js";
+import { compare, pipeline, sweep } from "../../www/pkg/bench.js";
+import { lab, labs } from "../../www/pkg/lab.js";
 
 export async function usage(): Promise<void> {
   const begun: Started = await init();
@@ -60,7 +62,7 @@ export async function usage(): Promise<void> {
   void new ImageData(image.pixels, image.width, image.height);
   await runner.run("sha256", { input: ["abc", new Blob(["x"]), new Uint8Array(3)] });
   await runner.run("wordcount", { input: "a b", top: 3 });
-  await runner.compare("equations", { input: [{ matrix: new Float64Array(1), rhs: new Float64Array(1) }] });
+  await compare(runner, "equations", { input: [{ matrix: new Float64Array(1), rhs: new Float64Array(1) }] });
   const task = runner.submit("primes", { below: 100 }, { priority: 1, deadlineMs: 1000 });
   const state: string = task.status;
   const report: RunReport = await task;
@@ -81,10 +83,10 @@ export async function usage(): Promise<void> {
   const stats = runner.stats();
   void [stats.completed, stats.waitMs.p50, await runner.capacity()];
   await runner.close({ cancelPending: true });
-  const cmp: Comparison = await runner.compare("mandelbrot", { width: 700, height: 700, max_iter: 1000 }, { repeats: 3 });
+  const cmp: Comparison = await compare(runner, "mandelbrot", { width: 700, height: 700, max_iter: 1000 }, { repeats: 3 });
   const speedup: number = cmp.speedup;
-  const sweep: Sweep = await runner.sweep("primes", { below: 2_000_000 }, { threads: [1, 2], repeats: 2 });
-  const serial: number | null = sweep.serialFraction;
+  const scaling: Sweep = await sweep(runner, "primes", { below: 2_000_000 }, { threads: [1, 2], repeats: 2 });
+  const serial: number | null = scaling.serialFraction;
   runner.validate("primes", { below: 10 });
 
   const io: IoReport = await runner.io(
@@ -92,11 +94,11 @@ export async function usage(): Promise<void> {
     { onBatch: (results) => results.forEach((r) => void r.index), onProgress: (f, calls) => void calls?.inFlight },
   );
   const ratio: number | null = io.ratioToIdeal;
-  const pipeline: PipelineReport = await runner.pipeline({ docs: 10 }, {});
+  const piped: PipelineReport = await pipeline(runner, { docs: 10 }, {});
   // Options are optional, as in the README.
   const plain: RunReport = await runner.run("primes", { below: 1_000 });
   const quick: IoReport = await runner.io({ calls: 10 });
-  const defaults: PipelineReport = await runner.pipeline();
+  const defaults: PipelineReport = await pipeline(runner);
   console.log(plain.checksum, quick.succeeded, defaults.docs);
   const memory: MemoryUsage = memoryUsage();
   const heap: number = memory.heapBytes + memory.memoryBytes + memory.maxMemoryBytes;
@@ -121,7 +123,7 @@ export async function usage(): Promise<void> {
   const periodic = await every(100, (tick: number) => void tick, { signal: AbortSignal.timeout(250) });
   console.log(doubled, set, arrival, item, periodic.ticks);
   runner.free();
-  console.log(threads, names, size, checksum, speedup, serial, ratio, pipeline.speedup, heap);
+  console.log(threads, names, size, checksum, speedup, serial, ratio, piped.speedup, heap);
 }
 
 /** The processes backend and the app's own functions on isolated workers. */
@@ -133,13 +135,14 @@ export async function anyPage(): Promise<void> {
   const backend: "threads" | "processes" | "sequential" | undefined = runner.backend;
   const onProcesses: RunReport = await runner.run("primes", { below: 1_000_000 }, { mode: "processes" });
   const copied: number | undefined = onProcesses.bytesCopied;
-  const three = await runner.compare("countdown", { n: 1e8 }, { modes: ["sequential", "parallel", "processes"] });
+  const three = await compare(runner, "countdown", { n: 1e8 }, { modes: ["sequential", "parallel", "processes"] });
   const ratio: number | undefined = three.speedups?.processes;
-  await using pool = createWorkerPool(new URL("./tasks.js", import.meta.url), { size: 2, idleTimeoutMs: 5_000 });
-  const fib = await pool.submit<number>("fib", [30], { timeoutMs: 5_000, onProgress: (value) => void value });
+  type Tasks = { fib(n: number): number; sumBytes(buffer: ArrayBuffer): number };
+  await using pool = createWorkerPool<Tasks>(new URL("./tasks.js", import.meta.url), { size: 2, idleTimeoutMs: 5_000 });
+  const fib: number = await pool.submit("fib", [30], { timeoutMs: 5_000, onProgress: (value) => void value });
   const bytes = new Uint8Array(1024);
   await pool.submit("sumBytes", [bytes.buffer], { transfer: [bytes.buffer] });
-  for await (const value of pool.map<number>("fib", [10, 20])) void value;
+  for await (const value of pool.map("fib", [10, 20])) { const n: number = value; void n; }
   const bundled = createWorkerPool(() => new Worker(new URL("./tasks.js", import.meta.url), { type: "module" }));
   await bundled.close();
   console.log(why, backend, copied, ratio, fib, pool.stats().pool.workers.length);
@@ -158,6 +161,17 @@ export function taskModule(): void {
     },
   });
 }
+
+// The lab (webpar/lab): its experiments, and one run's report with the columns its chart plots.
+async function theLab(runner: Runner) {
+  const names: string[] = labs(runner).map((experiment) => experiment.name);
+  const report = await lab(runner, "asyncio", { calls: 4 }, { timeoutMs: 10_000 });
+  const plotted: string = report.chart.x;
+  // @ts-expect-error: the lab takes the Runner first
+  await lab("asyncio");
+  void names; void plotted;
+}
+void theLab;
 
 // Errors are classes: instanceof narrows, and the union's names are the stable ones.
 async function errors(runner: Runner) {
