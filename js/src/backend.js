@@ -6,7 +6,7 @@
 // wasm-feature-detect.
 import { ProcessPool, compileSingleBuild } from "./processes.js";
 import { invalid, typedError } from "./errors.js";
-import { readOptions, wholeOption } from "./executor.js";
+import { readOptions, wholeOption } from "./options.js";
 import { MESSAGE } from "./protocol.js";
 
 const BACKENDS = ["auto", "threads", "processes", "sequential"];

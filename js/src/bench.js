@@ -5,7 +5,7 @@
 // Each takes the Runner to measure on as its first argument.
 import * as core from "./webpar_core.js";
 import { invalid, typedError } from "./errors.js";
-import { readOptions, signalOption, wholeOption } from "./executor.js";
+import { readOptions, signalOption, wholeOption } from "./options.js";
 import { current, processPool } from "./backend.js";
 import { timings } from "./processes.js";
 import { engine, splitsOf } from "./engine.js";

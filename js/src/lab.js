@@ -4,7 +4,7 @@
 // experiments (race, locks, queue) run in Rust on the pool; the others on the public JS API
 // (experiments.js).
 import { invalid, typedError } from "./errors.js";
-import { readOptions, signalOption } from "./executor.js";
+import { readOptions, signalOption } from "./options.js";
 import { engine } from "./engine.js";
 import { runnerInternals } from "./runner.js";
 import { labParams, runLab } from "./experiments.js";

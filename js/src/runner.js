@@ -6,10 +6,8 @@
 // itself, as `init()` would.
 import * as core from "./webpar_core.js";
 import { adopt, invalid, typedError } from "./errors.js";
-import {
-  Executor, TaskGroup, iterableOption, mapChunks, readOptions, signalOption,
-  submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
-} from "./executor.js";
+import { Executor, TaskGroup, mapChunks, DEFAULT_MAX_QUEUE } from "./executor.js";
+import { iterableOption, readOptions, signalOption, submitOptions, wholeOption } from "./options.js";
 import { capabilities, current, processPool } from "./backend.js";
 import { engine, isInstantiated, splitsOf } from "./engine.js";
 import { init } from "./start.js";

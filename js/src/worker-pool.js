@@ -4,10 +4,8 @@
 // has its worker terminated and replaced; a worker that crashes takes only its task down.
 import { IsolatedWorkers } from "./isolated.js";
 import { describeThrown, invalid, typedError } from "./errors.js";
-import {
-  Executor, TaskGroup, iterableOption, mapChunks, readOptions, signalOption,
-  submitOptions, wholeOption, DEFAULT_MAX_QUEUE,
-} from "./executor.js";
+import { Executor, TaskGroup, mapChunks, DEFAULT_MAX_QUEUE } from "./executor.js";
+import { iterableOption, readOptions, signalOption, submitOptions, wholeOption } from "./options.js";
 import { MESSAGE } from "./protocol.js";
 
 /** A worker made from a task module's URL (task.js's protocol). */

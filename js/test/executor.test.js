@@ -119,7 +119,7 @@ test("asCompleted yields the tasks first settled first; wait splits done from no
 });
 
 test("an options object that throws anything while it is read is an InvalidParamsError with what it threw", async () => {
-  const { readOptions } = await import("../src/executor.js");
+  const { readOptions } = await import("../src/options.js");
   const { InvalidParamsError } = await import("../src/errors.js");
   const { proxy: revoked, revoke } = Proxy.revocable({}, {});
   revoke();
