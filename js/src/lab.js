@@ -3,8 +3,8 @@
 // and resolves with its report: `{ experiment, params, columns, rows, chart }`. The threads
 // experiments (race, locks, queue) run in Rust on the pool; the others on the public JS API
 // (experiments.js).
-import { invalid, typedError } from "./errors.js";
-import { readOptions, signalOption } from "./options.js";
+import { typedError } from "./errors.js";
+import { readOptions, signalOption, timeOption } from "./options.js";
 import { engine } from "./engine.js";
 import { runnerInternals } from "./runner.js";
 import { labParams, runLab } from "./experiments.js";
@@ -33,9 +33,7 @@ export function lab(runner, name, params, options) {
   return internals.promise("lab", async () => {
     const read = readOptions(options, ["signal", "timeoutMs"], "lab's options");
     signalOption(read.signal);
-    if (read.timeoutMs !== undefined && !(Number.isInteger(read.timeoutMs) && read.timeoutMs >= 1 && read.timeoutMs <= 86_400_000)) {
-      throw invalid(`option "timeoutMs" must be a whole number of milliseconds in 1..=86400000, got ${String(read.timeoutMs)}`, "timeoutMs");
-    }
+    timeOption(read.timeoutMs, "timeoutMs");
     const experiments = internals.open("lab").labExperiments();
     const experiment = experiments.find((e) => e.name === name);
     if (experiment === undefined) {

@@ -4,6 +4,9 @@
 // backend uses these, so an option means and accepts the same thing everywhere.
 import { InvalidParamsError, describeThrown, invalid } from "./errors.js";
 
+/** The longest time limit a timer keeps: 2^31 - 1 ms (about 24.8 days); the engine's too. */
+const MAX_MS = 2_147_483_647;
+
 /**
  * Whether `thrown` is the InvalidParamsError readOptions made itself, not something the app
  * threw: checked without reading it (it may be a Proxy whose every trap throws).
@@ -64,10 +67,16 @@ export function signalOption(value) {
   return value;
 }
 
+/**
+ * A time limit in milliseconds, the same for every method and backend: `timeoutMs` (the
+ * whole call, from its start), `deadlineMs` (from the call, queueing included),
+ * `attemptTimeoutMs` (one attempt of an I/O call). A whole number in 1..=2147483647;
+ * undefined is no limit.
+ */
 export function timeOption(value, name) {
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !(value >= 0) || value > 2_147_483_647) {
-    throw invalid(`option ${JSON.stringify(name)} must be a number of milliseconds in 0..=2147483647, got ${String(value)}`, name);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_MS) {
+    throw invalid(`option ${JSON.stringify(name)} must be a whole number of milliseconds in 1..=${MAX_MS}, got ${String(value)}`, name);
   }
   return value;
 }

@@ -7,7 +7,7 @@
 import * as core from "./webpar_core.js";
 import { adopt, invalid, typedError } from "./errors.js";
 import { Executor, TaskGroup, mapChunks, DEFAULT_MAX_QUEUE } from "./executor.js";
-import { iterableOption, readOptions, signalOption, submitOptions, wholeOption } from "./options.js";
+import { iterableOption, readOptions, signalOption, submitOptions, timeOption, wholeOption } from "./options.js";
 import { capabilities, current, processPool } from "./backend.js";
 import { engine, isInstantiated, splitsOf } from "./engine.js";
 import { init } from "./start.js";
@@ -55,9 +55,7 @@ function processOptions(options, mode) {
   if (read.onProgress !== undefined && typeof read.onProgress !== "function") {
     throw invalid("option \"onProgress\" must be a function", "onProgress");
   }
-  if (read.timeoutMs !== undefined && !(typeof read.timeoutMs === "number" && read.timeoutMs >= 0 && read.timeoutMs <= 86_400_000)) {
-    throw invalid(`option "timeoutMs" must be a number of milliseconds in 0..=86400000, got ${String(read.timeoutMs)}`, "timeoutMs");
-  }
+  timeOption(read.timeoutMs, "timeoutMs");
   if (read.transfer !== undefined && !Array.isArray(read.transfer)) {
     throw invalid("option \"transfer\" must be an array of ArrayBuffers the caller gives up", "transfer");
   }
@@ -329,14 +327,8 @@ export class Runner {
     iterableOption(items, "items", "mapAsync's items");
     signalOption(read.signal);
     const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 1000);
-    const timeoutMs = read.attemptTimeoutMs;
-    if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 1 && timeoutMs <= 3_600_000)) {
-      throw invalid(`option "attemptTimeoutMs" must be a number of milliseconds in 1..=3600000, got ${String(timeoutMs)}`, "attemptTimeoutMs");
-    }
-    const callTimeoutMs = read.timeoutMs;
-    if (callTimeoutMs !== undefined && !(typeof callTimeoutMs === "number" && callTimeoutMs >= 0 && callTimeoutMs <= 2_147_483_647)) {
-      throw invalid(`option "timeoutMs" (the whole call) must be a number of milliseconds in 0..=2147483647, got ${String(callTimeoutMs)}`, "timeoutMs");
-    }
+    const timeoutMs = timeOption(read.attemptTimeoutMs, "attemptTimeoutMs");
+    const callTimeoutMs = timeOption(read.timeoutMs, "timeoutMs");
     const spec = {
       concurrency: read.concurrency, ratePerSec: read.ratePerSec, retries: read.retries,
       retryBaseMs: read.retryBaseMs, chunkSize: read.chunkSize,

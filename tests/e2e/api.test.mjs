@@ -141,3 +141,41 @@ test("webpar/bench and webpar/lab export exactly their functions, which take the
     refused: "true runner", labsRefused: "true runner", experiments: 7, runner: [],
   });
 });
+
+test("timeoutMs means the whole call and is checked by one rule on every method and backend", async () => {
+  const seen = await inPage(async ({ default: init, Runner, asCompleted, createWorkerPool }) => {
+    const { lab } = await import("/pkg/lab.js");
+    await init({ threads: 2 });
+    const runner = new Runner();
+    const pool = createWorkerPool("/tasks.js", { size: 1 });
+    const refusal = async (call) => {
+      try {
+        await call();
+        return "resolved";
+      } catch (error) {
+        return `${error.name} ${error.param}`;
+      }
+    };
+    const out = {};
+    for (const bad of [0, 1.5, -1, 2 ** 31]) {
+      out[bad] = [
+        await refusal(() => runner.run("primes", { below: 10 }, { timeoutMs: bad })),
+        await refusal(() => runner.run("primes", { below: 10 }, { timeoutMs: bad, mode: "processes" })),
+        await refusal(() => runner.submit("primes", { below: 10 }, { deadlineMs: bad })),
+        await refusal(() => runner.io({ calls: 1 }, { timeoutMs: bad })),
+        await refusal(async () => { for await (const _ of runner.mapAsync([1], (x) => x, { attemptTimeoutMs: bad })) void _; }),
+        await refusal(() => lab(runner, "asyncio", {}, { timeoutMs: bad })),
+        await refusal(() => pool.submit("identity", [1], { timeoutMs: bad })),
+        await refusal(() => asCompleted([], { timeoutMs: bad }).next()),
+      ];
+    }
+    await pool.close();
+    return out;
+  });
+  const expected = [
+    "InvalidParamsError timeoutMs", "InvalidParamsError timeoutMs", "InvalidParamsError deadlineMs",
+    "InvalidParamsError timeoutMs", "InvalidParamsError attemptTimeoutMs", "InvalidParamsError timeoutMs",
+    "InvalidParamsError timeoutMs", "InvalidParamsError timeoutMs",
+  ];
+  assert.deepEqual(seen, { 0: expected, 1.5: expected, "-1": expected, [2 ** 31]: expected });
+});
