@@ -7,7 +7,9 @@
 #                      and examples/levenshtein's package into www/examples/levenshtein
 #   ./build.sh pack    the npm package alone (no page, example or dev server), as
 #                      target/webpar-VERSION.tgz
-#   ./build.sh serve   setup + build, then the dev server on http://127.0.0.1:8080 (PORT=...);
+#   ./build.sh docs    the API reference from the package's declarations, into www/docs/
+#   ./build.sh serve   setup + build + docs, then the dev server on http://127.0.0.1:8080
+#                      (PORT=...; the API reference at /docs/);
 #                      --no-isolation serves it without COOP/COEP (the processes backend)
 #   ./build.sh test    setup + build, then lints and every test suite; ends "N passed, N failed"
 #   ./build.sh bench   setup + build, then the benchmarks (browser and native) side by side
@@ -168,6 +170,14 @@ build_example() {
   cp -r js/src/. www/examples/levenshtein/
 }
 
+# The API reference, generated from the package's declarations (TypeDoc) into www/docs/, where
+# the dev server serves it at /docs/. Fails on any warning (an undocumented or broken link).
+docs() {
+  say "docs: the API reference (www/docs/)"
+  rm -rf www/docs
+  npx --no-install typedoc --options js/typedoc.json
+}
+
 # Starts the dev server twice on free ports in the background: cross-origin isolated
 # (BASE_URL) and without COOP/COEP (OPEN_URL), as most sites are served. Sets SERVER_PID too.
 start_server() {
@@ -202,6 +212,7 @@ pack() {
 serve() { # serve [--no-isolation]
   setup
   build
+  docs
   say "serve"
   exec target/release/webpar-serve "$@" www
 }
@@ -265,6 +276,8 @@ test_all() {
   check "package (publint)" npx --no-install publint --strict www/pkg
   check "package types (arethetypeswrong)" npx --no-install attw --profile esm-only \
     --exclude-entrypoints webpar_core_bg.wasm webpar_single_bg.wasm -- "$tarball"
+  # The API reference builds from the declarations without a warning.
+  check "API reference (typedoc)" docs
   say "native tests"
   cargo_suite "native" cargo test --workspace
   say "JS unit tests (node --test: no wasm, no browser)"
@@ -339,7 +352,8 @@ case "${1:-}" in
   build) setup; build ;;
   pack) setup; build_package; pack ;;
   serve) shift; serve "$@" ;;
+  docs) setup; build_package; docs ;;
   test) test_all ;;
   bench) bench ;;
-  *) die "usage: ./build.sh setup|build|pack|serve|test|bench" ;;
+  *) die "usage: ./build.sh setup|build|pack|docs|serve|test|bench" ;;
 esac
