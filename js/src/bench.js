@@ -6,10 +6,10 @@
 import * as core from "./webpar_core.js";
 import { invalid, typedError } from "./errors.js";
 import { readOptions, signalOption, wholeOption } from "./options.js";
-import { current, processPool } from "./backend.js";
-import { timings } from "./processes.js";
-import { engine, splitsOf } from "./engine.js";
-import { runnerInternals } from "./runner.js";
+import { current, processPool } from "./backends/backend.js";
+import { timings } from "./backends/processes.js";
+import { engine, splitsOf } from "./backends/engine.js";
+import { runnerInternals } from "./runner/runner.js";
 
 /**
  * Runs workload `name` in each mode, `repeats` times (default 5, alternating after one

@@ -5,9 +5,9 @@
 // (experiments.js).
 import { typedError } from "./errors.js";
 import { readOptions, signalOption, timeOption } from "./options.js";
-import { engine } from "./engine.js";
-import { runnerInternals } from "./runner.js";
-import { labParams, runLab } from "./experiments.js";
+import { engine } from "./backends/engine.js";
+import { runnerInternals } from "./runner/runner.js";
+import { labParams, runLab } from "./lab/experiments.js";
 
 /**
  * The lab's experiments: name, title, what each shows, where it runs ("threads" or "js"),

@@ -3,7 +3,7 @@
 // with its URL), or, in a bundled app, is itself the worker script and calls `serve({ ... })`
 // (and the pool is made with `() => new Worker(new URL("./tasks.js", import.meta.url),
 // { type: "module" })`, the form every bundler follows).
-import { speak } from "./isolated.js";
+import { speak } from "./workers/isolated.js";
 import { MESSAGE } from "./protocol.js";
 
 // Shared through the worker's global object, so that two copies of this module (a bundler

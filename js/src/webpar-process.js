@@ -5,7 +5,7 @@
 // one MESSAGE.run at a time; it answers MESSAGE.done, MESSAGE.failed or, when its
 // instance trapped, MESSAGE.crashed (the page then terminates and replaces it).
 import init, { crashForTests, lastPanic, runInProcess } from "./webpar_single.js";
-import { speak } from "./isolated.js";
+import { speak } from "./workers/isolated.js";
 import { MESSAGE } from "./protocol.js";
 
 /** The output's buffers: they are the worker's to give up, so they move instead of being copied. */

@@ -2,18 +2,18 @@
 // list: the generated bindings (webpar_core.js) and the modules behind the API stay inside the
 // package.
 // Starting webpar, and the heap it uses.
-export { init as default, memoryUsage } from "./start.js";
+export { init as default, memoryUsage } from "./runner/start.js";
 // CPU jobs and I/O jobs, through one executor.
-export { Runner } from "./runner.js";
+export { Runner } from "./runner/runner.js";
 // Every error class: `err instanceof TimeoutError`, and the stable `err.name`.
 export {
   WebparError, InvalidParamsError, UnknownWorkloadError, UnknownTaskError, OverBudgetError, AbortError, TimeoutError, PoolNotReadyError, PoolClosedError, PoolBrokenError, EngineCrashedError, CallbackError, CallFailedError, DataCloneError, RunnerFreedError, QueueFullError, QueueEmptyError, QueueClosedError, BrokenBarrierError,
 } from "./errors.js";
 // What the page can run: threads, processes, sequential, and why not.
-export { capabilities } from "./backend.js";
+export { capabilities } from "./backends/backend.js";
 // The app's own JS functions on isolated workers.
-export { createWorkerPool } from "./worker-pool.js";
+export { createWorkerPool } from "./worker-pool/worker-pool.js";
 // Async coordination for the caller's own tasks: Semaphore, Mutex, Flag, Barrier, Queue, every.
-export { Barrier, Flag, Mutex, Queue, Semaphore, every } from "./sync.js";
+export { Barrier, Flag, Mutex, Queue, Semaphore, every } from "./sync/sync.js";
 // The executor vocabulary: functions over many tasks.
-export { asCompleted, wait } from "./executor.js";
+export { asCompleted, wait } from "./executor/executor.js";

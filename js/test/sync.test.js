@@ -2,7 +2,7 @@
 // aborted waiter leaves the line without losing a permit, an item or a slot.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Barrier, Flag, Mutex, Queue, Semaphore, every } from "../src/sync.js";
+import { Barrier, Flag, Mutex, Queue, Semaphore, every } from "../src/sync/sync.js";
 import { AbortError, BrokenBarrierError, InvalidParamsError, QueueClosedError } from "../src/errors.js";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -6,7 +6,7 @@
 // Every wait takes `{ signal }`: aborting it rejects the wait with AbortError and removes the
 // waiter, so nothing is left queued and no permit, item or slot is lost. Waiters are served
 // first come, first served (FIFO). Errors carry a stable `name`, like every webpar error.
-import { typedError } from "./errors.js";
+import { typedError } from "../errors.js";
 
 function abortError(what, signal) {
   return typedError("AbortError", `${what} was aborted before it was served`, signal?.reason);

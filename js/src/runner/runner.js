@@ -4,12 +4,12 @@
 // another `this`; here every Promise-returning method rejects instead, with a typed error that
 // says what to do, and `free()` may be called twice. A Runner made before `init` starts webpar
 // itself, as `init()` would.
-import * as core from "./webpar_core.js";
-import { adopt, invalid, typedError } from "./errors.js";
-import { Executor, TaskGroup, mapChunks, DEFAULT_MAX_QUEUE } from "./executor.js";
-import { iterableOption, readOptions, signalOption, submitOptions, timeOption, wholeOption } from "./options.js";
-import { capabilities, current, processPool } from "./backend.js";
-import { engine, isInstantiated, splitsOf } from "./engine.js";
+import * as core from "../webpar_core.js";
+import { adopt, invalid, typedError } from "../errors.js";
+import { Executor, TaskGroup, mapChunks, DEFAULT_MAX_QUEUE } from "../executor/executor.js";
+import { iterableOption, readOptions, signalOption, submitOptions, timeOption, wholeOption } from "../options.js";
+import { capabilities, current, processPool } from "../backends/backend.js";
+import { engine, isInstantiated, splitsOf } from "../backends/engine.js";
 import { init } from "./start.js";
 
 /**

@@ -4,9 +4,9 @@
 // whichever worker is free, and the parts' checksums are added up here; any other job runs
 // whole on one worker. What crosses between the page and the workers is counted: messages,
 // bytes copied, bytes transferred.
-import { IsolatedWorkers } from "./isolated.js";
-import { describeThrown, typedError } from "./errors.js";
-import { MESSAGE } from "./protocol.js";
+import { IsolatedWorkers } from "../workers/isolated.js";
+import { describeThrown, typedError } from "../errors.js";
+import { MESSAGE } from "../protocol.js";
 
 const MASK = (1n << 64n) - 1n;
 /** Parts per worker: enough for a worker that finishes early to take another. */
@@ -54,7 +54,7 @@ const SLICED_INPUTS = {
 let compiled = null;
 export function compileSingleBuild() {
   compiled ??= (async () => {
-    const url = new URL("./webpar_single_bg.wasm", import.meta.url);
+    const url = new URL("../webpar_single_bg.wasm", import.meta.url);
     try {
       return await WebAssembly.compileStreaming(fetch(url));
     } catch {
@@ -73,7 +73,7 @@ export function compileSingleBuild() {
  * so that bundlers emit the worker script and the bindings it imports as a chunk of its own.
  */
 function createProcessWorker() {
-  return new Worker(new URL("./webpar-process.js", import.meta.url), {
+  return new Worker(new URL("../webpar-process.js", import.meta.url), {
     type: "module",
     name: "webpar-process",
   });

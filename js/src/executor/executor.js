@@ -5,8 +5,8 @@
 //
 // The engine (`runOne`, `runBatch`) does the work; this module only schedules it. Every
 // Promise made here settles: on success, failure, cancel, deadline, close or crash.
-import { invalid, typedError } from "./errors.js";
-import { signalOption, submitOptions, timeOption } from "./options.js";
+import { invalid, typedError } from "../errors.js";
+import { signalOption, submitOptions, timeOption } from "../options.js";
 
 /** Tasks waiting in the queue before `submit` rejects with QueueFullError (`maxQueue`). */
 export const DEFAULT_MAX_QUEUE = 10_000;

@@ -1,9 +1,9 @@
 // Starting webpar: `init` instantiates the module and starts the backend CPU jobs run on
 // (backend.js picks it and says why); `memoryUsage` reads the heap once it has started.
-import * as core from "./webpar_core.js";
-import { describeThrown, invalid, typedError } from "./errors.js";
-import { startBackend } from "./backend.js";
-import { initThreadPool, instantiate, isInstantiated, splitsOf } from "./engine.js";
+import * as core from "../webpar_core.js";
+import { describeThrown, invalid, typedError } from "../errors.js";
+import { startBackend } from "../backends/backend.js";
+import { initThreadPool, instantiate, isInstantiated, splitsOf } from "../backends/engine.js";
 
 /**
  * Starts webpar: instantiates the module and starts the backend CPU jobs run on, then

@@ -5,9 +5,9 @@
 // any other whole). Detection is by trying, in the spirit of
 // wasm-feature-detect.
 import { ProcessPool, compileSingleBuild } from "./processes.js";
-import { invalid, typedError } from "./errors.js";
-import { readOptions, wholeOption } from "./options.js";
-import { MESSAGE } from "./protocol.js";
+import { invalid, typedError } from "../errors.js";
+import { readOptions, wholeOption } from "../options.js";
+import { MESSAGE } from "../protocol.js";
 
 const BACKENDS = ["auto", "threads", "processes", "sequential"];
 
@@ -78,7 +78,7 @@ class InPageWorker extends EventTarget {
   async #handle(data) {
     if (data?.type === MESSAGE.start) {
       try {
-        this.#bindings = await import("./webpar_single.js");
+        this.#bindings = await import("../webpar_single.js");
         await this.#bindings.default({ module_or_path: data.module });
         this.#answer({ type: MESSAGE.ready });
       } catch (error) {

@@ -2,20 +2,20 @@
 // ProcessPoolExecutor for JS), with the executor's vocabulary: submit → Task, map, group,
 // asCompleted/wait, close, `await using`. A task past its time, or cancelled while it runs,
 // has its worker terminated and replaced; a worker that crashes takes only its task down.
-import { IsolatedWorkers } from "./isolated.js";
-import { describeThrown, invalid, typedError } from "./errors.js";
-import { Executor, TaskGroup, mapChunks, DEFAULT_MAX_QUEUE } from "./executor.js";
-import { iterableOption, readOptions, signalOption, submitOptions, wholeOption } from "./options.js";
-import { MESSAGE } from "./protocol.js";
+import { IsolatedWorkers } from "../workers/isolated.js";
+import { describeThrown, invalid, typedError } from "../errors.js";
+import { Executor, TaskGroup, mapChunks, DEFAULT_MAX_QUEUE } from "../executor/executor.js";
+import { iterableOption, readOptions, signalOption, submitOptions, wholeOption } from "../options.js";
+import { MESSAGE } from "../protocol.js";
 
 /** A worker made from a task module's URL (task.js's protocol). */
 function createTaskWorker() {
-  return new Worker(new URL("./webpar-task.js", import.meta.url), { type: "module", name: "webpar-task" });
+  return new Worker(new URL("../webpar-task.js", import.meta.url), { type: "module", name: "webpar-task" });
 }
 
 /**
  * A pool of isolated workers running the app's task functions. `source` is the URL of an ES
- * module whose exported functions are the tasks (`new URL("./tasks.js", import.meta.url)`),
+ * module whose exported functions are the tasks (`new URL("../tasks.js", import.meta.url)`),
  * or, in a bundled app, a function returning a new module Worker whose script calls
  * `serve({ ...tasks })` from "webpar/task". Options: `size` (default
  * navigator.hardwareConcurrency), `maxQueue` (default 10000), `idleTimeoutMs` (default

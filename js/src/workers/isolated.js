@@ -5,8 +5,8 @@
 //
 // Every Promise made here settles: on a result, an error, cancel, timeout, a crash, a failed
 // start, close, or a broken pool.
-import { describeThrown, typedError } from "./errors.js";
-import { MESSAGE } from "./protocol.js";
+import { describeThrown, typedError } from "../errors.js";
+import { MESSAGE } from "../protocol.js";
 
 /** Crashes within CRASH_WINDOW_MS that break a pool. */
 const CRASH_LIMIT = 5;

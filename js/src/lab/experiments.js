@@ -2,10 +2,10 @@
 // pool: src/lab/). Each takes its params (checked against the catalogue) and resolves with a
 // report: `{ experiment, params, columns, rows, chart: { x, y } }`, the rows keyed by column.
 // Everything stops when `signal` aborts.
-import { Semaphore, every } from "./sync.js";
-import { describeThrown, invalid, typedError } from "./errors.js";
-import { createWorkerPool } from "./worker-pool.js";
-import { compare } from "./bench.js";
+import { Semaphore, every } from "../sync/sync.js";
+import { describeThrown, invalid, typedError } from "../errors.js";
+import { createWorkerPool } from "../worker-pool/worker-pool.js";
+import { compare } from "../bench.js";
 
 /** CPython's countdown on 2 cores, the seeds' measurement: reference data, not measured here. */
 const CPYTHON = [

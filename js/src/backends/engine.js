@@ -1,7 +1,7 @@
 // The threads engine of this page: the bindings (webpar_core.js), whether they are
 // instantiated, and the keeper that starts the pool and restarts it after a crash. One per
 // page; the entry module and the test hooks (testing.js) share it.
-import * as core from "./webpar_core.js";
+import * as core from "../webpar_core.js";
 import { EngineKeeper } from "./restart.js";
 
 /**
@@ -9,7 +9,7 @@ import { EngineKeeper } from "./restart.js";
  * webpack bundle the worker script and the bindings it imports as a chunk of its own.
  */
 function createWorker() {
-  return new Worker(new URL("./webpar-worker.js", import.meta.url), {
+  return new Worker(new URL("../webpar-worker.js", import.meta.url), {
     type: "module",
     name: "webpar-worker",
   });
