@@ -16,4 +16,4 @@ export { createWorkerPool } from "./worker-pool/worker-pool.js";
 // Async coordination for the caller's own tasks: Semaphore, Mutex, Flag, Barrier, Queue, every.
 export { Barrier, Flag, Mutex, Queue, Semaphore, every } from "./sync/sync.js";
 // The executor vocabulary: functions over many tasks.
-export { asCompleted, wait } from "./executor/executor.js";
+export { asCompleted, wait } from "./executor/wait.js";

@@ -2,7 +2,8 @@
 // priorities, cancel, deadlines, close, and that every task settles.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Executor, asCompleted, wait } from "../src/executor/executor.js";
+import { Executor } from "../src/executor/executor.js";
+import { asCompleted, wait } from "../src/executor/wait.js";
 import { AbortError, PoolClosedError, QueueFullError, TimeoutError } from "../src/errors.js";
 
 /** Work that resolves with `value` when the test says so (or aborts with its signal). */

@@ -6,7 +6,9 @@
 // itself, as `init()` would.
 import * as core from "../webpar_core.js";
 import { adopt, invalid, typedError } from "../errors.js";
-import { Executor, TaskGroup, mapChunks, DEFAULT_MAX_QUEUE } from "../executor/executor.js";
+import { DEFAULT_MAX_QUEUE, Executor } from "../executor/executor.js";
+import { TaskGroup } from "../executor/group.js";
+import { mapChunks } from "../executor/map.js";
 import { iterableOption, readOptions, signalOption, submitOptions, timeOption, wholeOption } from "../options.js";
 import { capabilities, current, processPool } from "../backends/backend.js";
 import { engine, isInstantiated, splitsOf } from "../backends/engine.js";

@@ -4,7 +4,9 @@
 // has its worker terminated and replaced; a worker that crashes takes only its task down.
 import { IsolatedWorkers } from "../workers/isolated.js";
 import { describeThrown, invalid, typedError } from "../errors.js";
-import { Executor, TaskGroup, mapChunks, DEFAULT_MAX_QUEUE } from "../executor/executor.js";
+import { DEFAULT_MAX_QUEUE, Executor } from "../executor/executor.js";
+import { TaskGroup } from "../executor/group.js";
+import { mapChunks } from "../executor/map.js";
 import { iterableOption, readOptions, signalOption, submitOptions, wholeOption } from "../options.js";
 import { MESSAGE } from "../protocol.js";
 

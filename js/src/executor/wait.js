@@ -1,0 +1,91 @@
+// Functions over many tasks: asCompleted (concurrent.futures.as_completed) and wait
+// (concurrent.futures.wait).
+import { invalid } from "../errors.js";
+import { timeOption } from "../options.js";
+import { timeoutError } from "./reasons.js";
+
+/**
+ * Yields the tasks (or any promises) as they settle, first settled first
+ * (concurrent.futures.as_completed). With `timeoutMs`, throws TimeoutError if the next one
+ * does not settle in time.
+ */
+export function asCompleted(tasks, { timeoutMs } = {}) {
+  timeOption(timeoutMs, "timeoutMs");
+  const pending = new Set(Array.from(tasks));
+  const settled = [];
+  let wake = null;
+  for (const task of pending) {
+    Promise.resolve(task).then(() => {}, () => {}).then(() => {
+      settled.push(task);
+      wake?.();
+      wake = null;
+    });
+  }
+  const start = performance.now();
+  // An iterator, not an async generator: a generator's `yield` would await the task and
+  // yield its value, while this yields the task itself.
+  return {
+    async next() {
+      if (pending.size === 0) return { value: undefined, done: true };
+      if (settled.length === 0) {
+        let timer;
+        await new Promise((resolve, reject) => {
+          wake = resolve;
+          if (timeoutMs !== undefined) {
+            const left = Math.max(0, start + timeoutMs - performance.now());
+            timer = setTimeout(() => reject(timeoutError(
+              `${pending.size} of the tasks did not finish within ${timeoutMs} ms`)), left);
+          }
+        }).finally(() => clearTimeout(timer));
+      }
+      const task = settled.shift();
+      pending.delete(task);
+      return { value: task, done: false };
+    },
+    async return() {
+      pending.clear();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/**
+ * Waits for the tasks (concurrent.futures.wait) until `returnWhen` ("all-completed" by
+ * default, "first-completed" or "first-exception") or `timeoutMs`; resolves with
+ * `{ done, notDone }` (Sets). Never rejects for the tasks' own failures.
+ */
+export async function wait(tasks, { returnWhen = "all-completed", timeoutMs, signal } = {}) {
+  const all = Array.from(tasks);
+  if (!["all-completed", "first-completed", "first-exception"].includes(returnWhen)) {
+    throw invalid(`option "returnWhen" must be "all-completed", "first-completed" or "first-exception", got ${String(returnWhen)}`, "returnWhen");
+  }
+  timeOption(timeoutMs, "timeoutMs");
+  const done = new Set();
+  await new Promise((resolve) => {
+    let timer;
+    const finish = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", finish);
+      resolve();
+    };
+    if (timeoutMs !== undefined) timer = setTimeout(finish, timeoutMs);
+    signal?.addEventListener("abort", finish, { once: true });
+    if (all.length === 0 || signal?.aborted) return finish();
+    for (const task of all) {
+      Promise.resolve(task).then(
+        () => {
+          done.add(task);
+          if (returnWhen === "first-completed" || done.size === all.length) finish();
+        },
+        () => {
+          done.add(task);
+          if (returnWhen !== "all-completed" || done.size === all.length) finish();
+        },
+      );
+    }
+  });
+  return { done, notDone: new Set(all.filter((task) => !done.has(task))) };
+}
