@@ -14,6 +14,10 @@ export { capabilities } from "./backends/backend.js";
 // The app's own JS functions on isolated workers.
 export { createWorkerPool } from "./worker-pool/worker-pool.js";
 // Async coordination for the caller's own tasks: Semaphore, Mutex, Flag, Barrier, Queue, every.
-export { Barrier, Flag, Mutex, Queue, Semaphore, every } from "./sync/sync.js";
+export { Mutex, Semaphore } from "./sync/semaphore.js";
+export { Flag } from "./sync/flag.js";
+export { Barrier } from "./sync/barrier.js";
+export { Queue } from "./sync/queue.js";
+export { every } from "./sync/every.js";
 // The executor vocabulary: functions over many tasks.
 export { asCompleted, wait } from "./executor/wait.js";

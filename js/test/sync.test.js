@@ -2,7 +2,11 @@
 // aborted waiter leaves the line without losing a permit, an item or a slot.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Barrier, Flag, Mutex, Queue, Semaphore, every } from "../src/sync/sync.js";
+import { Mutex, Semaphore } from "../src/sync/semaphore.js";
+import { Flag } from "../src/sync/flag.js";
+import { Barrier } from "../src/sync/barrier.js";
+import { Queue } from "../src/sync/queue.js";
+import { every } from "../src/sync/every.js";
 import { AbortError, BrokenBarrierError, InvalidParamsError, QueueClosedError } from "../src/errors.js";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -2,7 +2,8 @@
 // pool: src/lab/). Each takes its params (checked against the catalogue) and resolves with a
 // report: `{ experiment, params, columns, rows, chart: { x, y } }`, the rows keyed by column.
 // Everything stops when `signal` aborts.
-import { Semaphore, every } from "../sync/sync.js";
+import { Semaphore } from "../sync/semaphore.js";
+import { every } from "../sync/every.js";
 import { describeThrown, invalid, typedError } from "../errors.js";
 import { createWorkerPool } from "../worker-pool/worker-pool.js";
 import { compare } from "../bench.js";
