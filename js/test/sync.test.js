@@ -114,3 +114,16 @@ test("every runs until its signal aborts and resolves then", async () => {
   }, { signal: controller.signal }).catch((error) => assert.equal(error.name, "AbortError"));
   assert.equal(calls, 3);
 });
+
+test("every argument is checked by the package's one reader: typed errors naming it, never a raw TypeError", async () => {
+  const named = (param) => (error) => error instanceof InvalidParamsError && error.param === param;
+  assert.equal(new Queue(null).size, 0, "null options are no options");
+  assert.throws(() => new Queue("x"), named("options"));
+  assert.throws(() => new Queue({ maxsize: 2 }), named("maxsize"));
+  assert.throws(() => new Barrier(), named("parties"));
+  await assert.rejects(new Semaphore(1).run(42), named("fn"));
+  await assert.rejects(new Semaphore(1).acquire({ signal: {} }), named("signal"));
+  await assert.rejects(new Flag().wait(5), named("options"));
+  await assert.rejects(every(10, "not a function"), named("fn"));
+  await assert.rejects(every(0, () => {}), named("ms"));
+});

@@ -1,6 +1,6 @@
 // Barrier (threading.Barrier, for async tasks): parties meet before any goes on.
 import { typedError } from "../errors.js";
-import { WaitLine, wholeNumber } from "./wait-line.js";
+import { WaitLine, signalOf, wholeNumber } from "./wait-line.js";
 
 /**
  * `parties` waiters meet before any goes on (threading.Barrier, for async tasks). `wait()`
@@ -13,7 +13,7 @@ export class Barrier {
   #broken = false;
 
   constructor(parties) {
-    this.#parties = wholeNumber(parties, "Barrier parties", 1, 2 ** 31);
+    this.#parties = wholeNumber(parties, "parties", 1, 2 ** 31);
   }
 
   get parties() { return this.#parties; }
@@ -22,6 +22,7 @@ export class Barrier {
   get broken() { return this.#broken; }
 
   async wait(options) {
+    signalOf(options, "Barrier.wait()");
     if (this.#broken) throw this.#brokenError();
     const index = this.#line.length;
     if (index + 1 === this.#parties) {

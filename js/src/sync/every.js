@@ -1,5 +1,5 @@
 // every(ms, fn): a periodic task that never overlaps itself and stops with its signal.
-import { typedError } from "../errors.js";
+import { invalid, typedError } from "../errors.js";
 import { signalOf, wholeNumber } from "./wait-line.js";
 
 /**
@@ -10,8 +10,8 @@ import { signalOf, wholeNumber } from "./wait-line.js";
  */
 export function every(ms, fn, options) {
   return new Promise((resolve, reject) => {
-    wholeNumber(ms, "every() interval ms", 1, 2 ** 31 - 1);
-    if (typeof fn !== "function") throw typedError("InvalidParamsError", "every() needs a function to call");
+    wholeNumber(ms, "ms", 1, 2 ** 31 - 1);
+    if (typeof fn !== "function") throw invalid(`every() needs a function to call, got ${typeof fn}`, "fn");
     const signal = signalOf(options, "every()");
     const start = performance.now();
     let ticks = 0;

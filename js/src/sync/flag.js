@@ -1,5 +1,5 @@
 // Flag (asyncio.Event; not `Event`, which is the DOM's): waiters wait until it is set.
-import { WaitLine } from "./wait-line.js";
+import { WaitLine, signalOf } from "./wait-line.js";
 
 /** A flag that waiters wait for (asyncio.Event). */
 export class Flag {
@@ -17,6 +17,11 @@ export class Flag {
   clear() { this.#set = false; }
   /** Resolves (with true) once it is set. */
   wait(options) {
+    try {
+      signalOf(options, "Flag.wait()");
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#set ? Promise.resolve(true) : this.#line.wait("Flag.wait()", options);
   }
 }

@@ -1,6 +1,7 @@
 // Queue (asyncio.Queue): producers and consumers, with backpressure, taskDone/join and close.
 import { typedError } from "../errors.js";
-import { WaitLine, wholeNumber } from "./wait-line.js";
+import { WaitLine, signalOf, wholeNumber } from "./wait-line.js";
+import { readOptions } from "../options.js";
 
 /**
  * A first-in, first-out queue between producers and consumers (asyncio.Queue). With `maxSize`,
@@ -18,8 +19,9 @@ export class Queue {
   #unfinished = 0;
   #closed = false;
 
-  constructor({ maxSize = Infinity } = {}) {
-    this.#maxSize = maxSize === Infinity ? Infinity : wholeNumber(maxSize, "Queue maxSize", 1, 2 ** 31);
+  constructor(options) {
+    const { maxSize = Infinity } = readOptions(options, ["maxSize"], "Queue's options");
+    this.#maxSize = maxSize === Infinity ? Infinity : wholeNumber(maxSize, "maxSize", 1, 2 ** 31);
   }
 
   get size() { return this.#items.length; }
@@ -30,6 +32,7 @@ export class Queue {
 
   /** Puts `item`, waiting (in line) while the queue is full. */
   async put(item, options) {
+    signalOf(options, "Queue.put()");
     if (this.#closed) throw this.#closedError("put");
     if (this.#hasRoom()) {
       this.#accept(item);
@@ -50,6 +53,7 @@ export class Queue {
 
   /** Takes the first item, waiting (in line) while the queue is empty. */
   async get(options) {
+    signalOf(options, "Queue.get()");
     if (this.#items.length > 0) return this.#shift();
     if (this.#closed) throw this.#closedError("get");
     // A putter hands its item straight to the first waiting getter (see #accept).
@@ -73,6 +77,11 @@ export class Queue {
 
   /** Resolves once every item put so far has been marked done. */
   join(options) {
+    try {
+      signalOf(options, "Queue.join()");
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#unfinished === 0 ? Promise.resolve() : this.#joiners.wait("Queue.join()", options);
   }
 

@@ -1,5 +1,6 @@
 // Semaphore (asyncio.Semaphore) and Mutex (asyncio.Lock; not `Lock`, which is Web Locks').
-import { WaitLine, wholeNumber } from "./wait-line.js";
+import { invalid } from "../errors.js";
+import { WaitLine, signalOf, wholeNumber } from "./wait-line.js";
 
 /** A held permit of a Semaphore or Mutex: release it once (or with `using`). */
 class Permit {
@@ -20,7 +21,7 @@ export class Semaphore {
   #line = new WaitLine();
 
   constructor(permits = 1) {
-    this.#available = wholeNumber(permits, "Semaphore permits", 0, 2 ** 31);
+    this.#available = wholeNumber(permits, "permits", 0, 2 ** 31);
   }
 
   /** Permits free now. */
@@ -30,6 +31,8 @@ export class Semaphore {
 
   /** Resolves with a Permit once one is free (first come, first served). */
   async acquire(options) {
+    // Options are checked even when a permit is free at once.
+    signalOf(options, "Semaphore.acquire()");
     if (this.#available > 0 && this.#line.length === 0) {
       this.#available -= 1;
     } else {
@@ -52,6 +55,7 @@ export class Semaphore {
 
   /** Runs `fn()` holding a permit, and releases it however `fn` ends. */
   async run(fn, options) {
+    if (typeof fn !== "function") throw invalid(`Semaphore.run needs a function to call, got ${typeof fn}`, "fn");
     const permit = await this.acquire(options);
     try {
       return await fn();

@@ -1,25 +1,24 @@
 // The line every wait of the async primitives stands in: first come, first served; a waiter
 // whose signal aborts leaves it at once (AbortError), so nothing is left queued and no
 // permit, item or slot is lost. And the checks of the primitives' arguments.
-import { typedError } from "../errors.js";
+import { invalid, typedError } from "../errors.js";
+import { readOptions, signalOption, wholeOption } from "../options.js";
 
 export function abortError(what, signal) {
   return typedError("AbortError", `${what} was aborted before it was served`, signal?.reason);
 }
-/** Checks a `{ signal }` option; returns the signal or undefined. */
+/**
+ * The `signal` of a wait's options (`{ signal }`), read by the package's one options reader:
+ * anything but an options object, an unknown key or a signal that is not an AbortSignal is an
+ * InvalidParamsError naming it.
+ */
 export function signalOf(options, what) {
-  const signal = options?.signal;
-  if (signal === undefined) return undefined;
-  if (!(signal instanceof AbortSignal)) {
-    throw typedError("InvalidParamsError", `${what}: option "signal" must be an AbortSignal`);
-  }
-  return signal;
+  return signalOption(readOptions(options, ["signal"], `${what}'s options`).signal);
 }
+/** A whole number in `min..=max` (the package's one reader), named `name` in its error. */
 export function wholeNumber(value, name, min, max) {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw typedError("InvalidParamsError", `${name} must be a whole number in ${min}..=${max}, got ${String(value)}`);
-  }
-  return value;
+  if (value === undefined) throw invalid(`${name} is missing: give a whole number in ${min}..=${max}`, name);
+  return wholeOption(value, name, min, max);
 }
 /**
  * A first-come, first-served line of waiters. A waiter that aborts leaves the line at once.
