@@ -8,7 +8,9 @@
 //! A panic aborts a threaded wasm instance (there is no unwinding), and the trapped thread's
 //! result would never arrive. The panic hook installed by [`install_crash_hook`] therefore
 //! answers every pending job with [`ErrorKind::EngineCrashed`] before the trap, and refuses
-//! new jobs from then on.
+//! new jobs from then on. The registry of pending jobs never names a result type: it keeps a
+//! "fail this waiter" closure per job (as rayon-core's `JobRef` keeps a pointer and a
+//! function), so any `T` can wait on the pool ([`register`]) and the runner sits above it.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -16,18 +18,18 @@ use std::sync::{Arc, Mutex, Once, OnceLock};
 
 use futures_channel::oneshot;
 
-use crate::engine::runner::Timed;
 use crate::engine::spin_lock as lock;
 use crate::{Error, ErrorKind};
 
-type Reply = oneshot::Sender<Result<Timed, Error>>;
+/// What the registry keeps of a job waiting for its result: how to fail it after a crash.
+type FailWaiter = Box<dyn FnOnce(Error) + Send>;
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 static STARTING: AtomicBool = AtomicBool::new(false);
 static CRASHED: AtomicBool = AtomicBool::new(false);
 static CRASH_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 static NEXT_JOB: AtomicU64 = AtomicU64::new(1);
-static PENDING: Mutex<BTreeMap<u64, Reply>> = Mutex::new(BTreeMap::new());
+static PENDING: Mutex<BTreeMap<u64, FailWaiter>> = Mutex::new(BTreeMap::new());
 /// The pool jobs run on, once installed (on wasm, the workers' pool). Not rayon's global pool:
 /// building that waits on a lock until every thread has started, and a browser's main
 /// thread may not wait.
@@ -263,31 +265,64 @@ fn crashed_error() -> Error {
     )
 }
 
-/// Registers a job waiting for its result; returns its id for [`complete`].
+/// The waiter's end of a job: its result, or the error that ended it.
+pub(crate) type Waiter<T> = oneshot::Receiver<Result<T, Error>>;
+/// The job's end: taken once, by the job or by a crash.
+type Slot<T> = Arc<Mutex<Option<oneshot::Sender<Result<T, Error>>>>>;
+
+/// Where a job's result goes: to the waiter of [`register`], once (a crash may have answered
+/// it first, with [`ErrorKind::EngineCrashed`]).
+pub(crate) struct Answer<T> {
+    id: u64,
+    slot: Slot<T>,
+}
+
+impl<T> Answer<T> {
+    /// The job's id, for [`forget`].
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Hands the job's result to its waiter.
+    pub(crate) fn send(self, result: Result<T, Error>) {
+        lock(&PENDING).remove(&self.id);
+        if let Some(reply) = lock(&self.slot).take() {
+            // The waiter may have gone (its future dropped); nothing to do then.
+            let _ = reply.send(result);
+        }
+    }
+}
+
+/// Registers a job whose result, a `T`, someone waits for: the job answers through the
+/// [`Answer`], the waiter awaits the receiver. After a crash the registry answers every
+/// waiter with [`ErrorKind::EngineCrashed`] through a closure that knows nothing of `T`.
 ///
 /// # Errors
 /// [`ErrorKind::EngineCrashed`] after a crash.
-pub(crate) fn register(reply: Reply) -> Result<u64, Error> {
+pub(crate) fn register<T: Send + 'static>() -> Result<(Answer<T>, Waiter<T>), Error> {
+    let (reply, receiver) = oneshot::channel();
+    let slot = Arc::new(Mutex::new(Some(reply)));
+    let failing = Arc::clone(&slot);
+    let fail: FailWaiter = Box::new(move |error| {
+        // Never waits: a crashed thread may hold the slot (then its waiter is the caller's).
+        if let Ok(mut slot) = failing.try_lock() {
+            if let Some(reply) = slot.take() {
+                let _ = reply.send(Err(error));
+            }
+        }
+    });
     let id = NEXT_JOB.fetch_add(1, Ordering::Relaxed);
     let mut pending = lock(&PENDING);
     if is_crashed() {
         return Err(crashed_error());
     }
-    pending.insert(id, reply);
-    Ok(id)
+    pending.insert(id, fail);
+    Ok((Answer { id, slot }, receiver))
 }
 
 /// Forgets job `id`, whose work was withdrawn before it started: no result will come.
 pub(crate) fn forget(id: u64) {
     lock(&PENDING).remove(&id);
-}
-
-/// Hands the result of job `id` to its waiter.
-pub(crate) fn complete(id: u64, result: Result<Timed, Error>) {
-    if let Some(reply) = lock(&PENDING).remove(&id) {
-        // The waiter may have gone (its future dropped); nothing to do then.
-        let _ = reply.send(result);
-    }
 }
 
 /// Installs the panic hook that fails every pending job before a panic traps the instance.
@@ -314,8 +349,8 @@ pub fn crashed(cause: &str) {
     }
     CRASHED.store(true, Ordering::Release);
     if let Ok(mut pending) = PENDING.try_lock() {
-        for (_, reply) in std::mem::take(&mut *pending) {
-            let _ = reply.send(Err(crashed_error()));
+        for (_, fail) in std::mem::take(&mut *pending) {
+            fail(crashed_error());
         }
     }
 }

@@ -193,22 +193,19 @@ where
 {
     let pool_threads = pool::ready_threads()?;
     job.check()?;
-    let (reply, result) = oneshot::channel();
-    let id = pool::register(reply)?;
+    let (answer, result) = pool::register::<Timed>()?;
+    let id = answer.id();
     let ctx = job.start_run();
     let claim = pool::spawn_claim(move || {
         let start = clock();
         let outcome = task(&ctx);
         let elapsed_ms = clock() - start;
-        pool::complete(
-            id,
-            outcome.map(|output| Timed {
-                output,
-                elapsed_ms,
-                threads: mode.threads(pool_threads),
-                threads_used: ctx.threads_seen(),
-            }),
-        );
+        answer.send(outcome.map(|output| Timed {
+            output,
+            elapsed_ms,
+            threads: mode.threads(pool_threads),
+            threads_used: ctx.threads_seen(),
+        }));
     });
     let mut result = result;
     // A job cancelled while it still waits for a thread is taken back and fails at once; one
