@@ -30,6 +30,29 @@ pub struct ParamSpec {
     pub default: u64,
 }
 
+/// The validated values of `N` parameters, in the order their [`ParamSpec`]s are declared, as
+/// an array to destructure: how every kernel and lab experiment reads its params, with no
+/// index that could panic.
+///
+/// ```
+/// let [width, height] = webpar::kernels::param_values(&[640, 480])?;
+/// assert_eq!(width * height, 307_200);
+/// assert!(webpar::kernels::param_values::<3>(&[640, 480]).is_err());
+/// # Ok::<(), webpar::Error>(())
+/// ```
+///
+/// # Errors
+/// [`crate::ErrorKind::InvalidParams`] if there are not exactly `N` values (a catalogue entry
+/// whose declared params and reader disagree).
+pub fn param_values<const N: usize>(values: &[u64]) -> Result<[u64; N], Error> {
+    <[u64; N]>::try_from(values).map_err(|_| {
+        Error::invalid(format!(
+            "{} param values given where {N} are read: the declared params and the code that reads them disagree",
+            values.len()
+        ))
+    })
+}
+
 /// A workload defined by a type: its name, what it does, its parameters, its memory and its
 /// kernel. `Workload::of::<K>()` turns it into a catalogue entry for [`crate::engine::register`].
 ///

@@ -50,7 +50,7 @@ use serde::Serialize;
 use crate::Error;
 pub(crate) use context::between_chunks;
 pub use context::{Ctx, StopReason};
-pub use kernel::{InputKernel, Kernel, ParamSpec};
+pub use kernel::{param_values, InputKernel, Kernel, ParamSpec};
 pub use mode::Mode;
 
 pub use chunks::{fill_in_chunks, sum_over_ranges};

@@ -10,12 +10,12 @@
 //! - Barrier: k threads run `rounds` phases; a thread that starts phase p + 1 while another
 //!   has not finished phase p would be counted (there must be none).
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Barrier;
 
 use super::{check_threads, together, Cell, LabReport};
 use crate::engine::{Clock, Ctx};
+use crate::kernels::param_values;
 use crate::sync::{Event, ReentrantLock, Semaphore};
 use crate::Error;
 
@@ -51,26 +51,18 @@ fn most_inside<G>(k: usize, rounds: u64, ctx: &Ctx, enter: impl Fn() -> G + Sync
 ///
 /// # Errors
 /// More threads than the pool has; cancellation.
-pub fn run(
-    params: BTreeMap<&'static str, u64>,
-    ctx: &Ctx,
-    clock: Clock,
-) -> Result<LabReport, Error> {
-    let k = check_threads("locks", params["threads"])?;
-    let rounds = params["rounds"];
-    let mut report = LabReport::new(
-        "locks",
-        params,
-        &[
-            "primitive",
-            "setting",
-            "observed",
-            "invariant",
-            "holds",
-            "ms",
-            "usPerUse",
-        ],
-    );
+pub fn run(values: &[u64], report: LabReport, ctx: &Ctx, clock: Clock) -> Result<LabReport, Error> {
+    let [threads, rounds] = param_values(values)?;
+    let k = check_threads("locks", threads)?;
+    let mut report = report.with_columns(&[
+        "primitive",
+        "setting",
+        "observed",
+        "invariant",
+        "holds",
+        "ms",
+        "usPerUse",
+    ]);
 
     // Semaphore(n) for n = 1..=k.
     for permits in 1..=k {

@@ -241,17 +241,20 @@ pub struct LabReport {
 }
 
 impl LabReport {
-    fn new(
-        experiment: &'static str,
-        params: BTreeMap<&'static str, u64>,
-        columns: &[&'static str],
-    ) -> Self {
+    /// An empty report of `experiment` run with `params` (its columns come with the rows).
+    fn new(experiment: &'static str, params: BTreeMap<&'static str, u64>) -> Self {
         LabReport {
             experiment,
             params,
-            columns: columns.to_vec(),
+            columns: Vec::new(),
             rows: Vec::new(),
         }
+    }
+
+    /// The table's columns, in order.
+    fn with_columns(mut self, columns: &[&'static str]) -> Self {
+        self.columns = columns.to_vec();
+        self
     }
 
     fn row(&mut self, cells: Vec<(&'static str, Cell)>) {
@@ -259,14 +262,16 @@ impl LabReport {
     }
 }
 
-/// Checks `given` (name -> value) against the experiment's parameters; fills in defaults.
+/// Checks `given` (name -> value) against the experiment's parameters and fills in defaults:
+/// the values in the order the parameters are declared, as a kernel reads its own
+/// ([`crate::kernels::param_values`]).
 ///
 /// # Errors
 /// [`crate::ErrorKind::InvalidParams`] for an unknown name or a value out of range.
 pub fn params(
     experiment: &'static Experiment,
     given: &BTreeMap<String, f64>,
-) -> Result<BTreeMap<&'static str, u64>, Error> {
+) -> Result<Vec<u64>, Error> {
     if let Some(unknown) = given
         .keys()
         .find(|key| !experiment.params.iter().any(|p| p.name == key.as_str()))
@@ -296,8 +301,18 @@ pub fn params(
                     .with_param(spec.name))
                 }
             };
-            Ok((spec.name, value))
+            Ok(value)
         })
+        .collect()
+}
+
+/// The parameters by name, for the report: `values` in the experiment's declared order.
+fn named(experiment: &Experiment, values: &[u64]) -> BTreeMap<&'static str, u64> {
+    experiment
+        .params
+        .iter()
+        .zip(values)
+        .map(|(spec, &value)| (spec.name, value))
         .collect()
 }
 
@@ -335,10 +350,11 @@ pub fn run(
         }
     }
     let _running = Running;
+    let report = LabReport::new(experiment.name, named(experiment, &params));
     match experiment.name {
-        "race" => race::run(params, ctx, clock),
-        "locks" => locks::run(params, ctx, clock),
-        "queue" => queue::run(params, ctx, clock),
+        "race" => race::run(&params, report, ctx, clock),
+        "locks" => locks::run(&params, report, ctx, clock),
+        "queue" => queue::run(&params, report, ctx, clock),
         other => run_elsewhere(other),
     }
 }

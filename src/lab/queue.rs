@@ -2,11 +2,11 @@
 //! capacities: throughput, how often a producer found the queue full, and the guarantee
 //! that every item is consumed exactly once and `join` returns only when all are done.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 
 use super::{check_threads, together, Cell, LabReport};
 use crate::engine::{Clock, Ctx};
+use crate::kernels::param_values;
 use crate::sync::WorkQueue;
 use crate::Error;
 
@@ -17,29 +17,21 @@ const CAPACITIES: [usize; 4] = [1, 8, 64, 1024];
 ///
 /// # Errors
 /// More threads than the pool has; cancellation.
-pub fn run(
-    params: BTreeMap<&'static str, u64>,
-    ctx: &Ctx,
-    clock: Clock,
-) -> Result<LabReport, Error> {
-    let producers = params["producers"] as usize;
-    let consumers = params["consumers"] as usize;
+pub fn run(values: &[u64], report: LabReport, ctx: &Ctx, clock: Clock) -> Result<LabReport, Error> {
+    let [producers, consumers, items] = param_values(values)?;
+    let (producers, consumers) = (producers as usize, consumers as usize);
     let k = check_threads("queue", (producers + consumers) as u64).map_err(|err| {
         Error::invalid(format!("{} (producers + consumers)", err.message())).with_param("producers")
     })?;
-    let items = params["items"] as usize;
-    let mut report = LabReport::new(
-        "queue",
-        params,
-        &[
-            "capacity",
-            "ms",
-            "itemsPerSecond",
-            "producerStalls",
-            "exactlyOnce",
-            "joinWaited",
-        ],
-    );
+    let items = items as usize;
+    let mut report = report.with_columns(&[
+        "capacity",
+        "ms",
+        "itemsPerSecond",
+        "producerStalls",
+        "exactlyOnce",
+        "joinWaited",
+    ]);
     for capacity in CAPACITIES {
         ctx.check()?;
         let queue = WorkQueue::new(capacity);

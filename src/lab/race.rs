@@ -4,12 +4,12 @@
 //! (a relaxed load, then a store): no undefined behaviour, but two threads that read the same
 //! value both write value + 1, and one update is lost. The other three lose nothing.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use super::{check_threads, together, Cell, LabReport};
 use crate::engine::{Clock, Ctx};
+use crate::kernels::param_values;
 use crate::Error;
 
 /// How often a thread checks for cancellation, in increments.
@@ -19,26 +19,18 @@ const CHECK_EVERY: u64 = 1 << 16;
 ///
 /// # Errors
 /// More threads than the pool has; cancellation.
-pub fn run(
-    params: BTreeMap<&'static str, u64>,
-    ctx: &Ctx,
-    clock: Clock,
-) -> Result<LabReport, Error> {
-    let k = check_threads("race", params["threads"])?;
-    let n = params["increments"];
+pub fn run(values: &[u64], report: LabReport, ctx: &Ctx, clock: Clock) -> Result<LabReport, Error> {
+    let [threads, n] = param_values(values)?;
+    let k = check_threads("race", threads)?;
     let expected = k as u64 * n;
-    let mut report = LabReport::new(
-        "race",
-        params,
-        &[
-            "variant",
-            "count",
-            "expected",
-            "lostUpdates",
-            "ms",
-            "nsPerIncrement",
-        ],
-    );
+    let mut report = report.with_columns(&[
+        "variant",
+        "count",
+        "expected",
+        "lostUpdates",
+        "ms",
+        "nsPerIncrement",
+    ]);
     let stopped = AtomicBool::new(false);
     // Counts in chunks, checking for cancellation between them.
     let chunks = |add: &dyn Fn(u64)| {
