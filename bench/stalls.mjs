@@ -9,7 +9,7 @@ export async function ioStalls() {
   const cases = [
     ["onBatch of 10,000 results (largest batch)", { calls: 200_000, latencyMs: 0, concurrency: 100_000, batchSize: 10_000 }, true],
     ["100,000 timers started at once (largest concurrency)", { calls: 200_000, latencyMs: 50, concurrency: 100_000, batchSize: 10_000 }, true],
-    ["1,000,000 zero-latency calls, largest chunks", { calls: 1_000_000, latencyMs: 0, concurrency: 100_000, chunkSize: 10_000_000, batchSize: 10_000 }, false],
+    ["1,000,000 zero-latency calls, largest chunks", { calls: 1_000_000, latencyMs: 0, concurrency: 100_000, admitChunk: 10_000_000, batchSize: 10_000 }, false],
     ["3,000 fetches at concurrency 256 (largest for fetch)", { source: "fetch", url: "/api/delay?ms=1&i={i}", calls: 3_000, concurrency: 256, batchSize: 10_000 }, true],
   ];
   /** Runs `job` while a MessageChannel ping-pong records the longest gap between turns. */

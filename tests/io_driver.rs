@@ -60,7 +60,7 @@ fn spec(calls: f64, retries: f64, batch: f64) -> IoSpec {
     IoSpec::parse(&[
         ("calls".into(), n(calls)),
         ("concurrency".into(), n(7.0)),
-        ("chunkSize".into(), n(50.0)),
+        ("admitChunk".into(), n(50.0)),
         ("batchSize".into(), n(batch)),
         ("retries".into(), n(retries)),
         ("retryBaseMs".into(), n(3.0)),

@@ -94,7 +94,7 @@ fn random_plan(rng: &mut Rng) -> Plan {
         calls: 1 + rng.below(400),
         concurrency: 1 + rng.below(40) as u32,
         rate_per_sec: (rng.below(2) == 0).then(|| 1 + rng.below(300) as u32),
-        chunk_size: 1 + rng.below(60),
+        admit_chunk: 1 + rng.below(60),
         retries: rng.below(4) as u32,
         retry_base_ms: rng.below(50) as f64,
     }
@@ -141,7 +141,7 @@ fn invariants_hold_for_many_random_plans() {
         }
         // Backpressure: pending work stays within two chunks.
         assert!(
-            run.max_pending <= 2 * plan.chunk_size,
+            run.max_pending <= 2 * plan.admit_chunk,
             "{context}: pending {}",
             run.max_pending
         );
@@ -155,7 +155,7 @@ fn full_concurrency_reaches_the_ideal_makespan() {
         calls: 10_000,
         concurrency: 200,
         rate_per_sec: None,
-        chunk_size: 10_000,
+        admit_chunk: 10_000,
         retries: 0,
         retry_base_ms: 0.0,
     };
@@ -188,7 +188,7 @@ fn retries_back_off_exponentially() {
         calls: 1,
         concurrency: 1,
         rate_per_sec: None,
-        chunk_size: 1,
+        admit_chunk: 1,
         retries: 3,
         retry_base_ms: 100.0,
     };
@@ -216,7 +216,7 @@ fn cancel_starts_nothing_more() {
         calls: 100,
         concurrency: 10,
         rate_per_sec: None,
-        chunk_size: 100,
+        admit_chunk: 100,
         retries: 0,
         retry_base_ms: 0.0,
     };

@@ -82,7 +82,7 @@ async fn timer_calls_are_each_delivered_once_in_batches() {
         ("latencyMs", 5.into()),
         ("concurrency", 100.into()),
         ("batchSize", 300.into()),
-        ("chunkSize", 250.into()),
+        ("admitChunk", 250.into()),
     ]);
     let report = io(spec, object(&[("onBatch", callback.as_ref().clone())]))
         .await
@@ -347,7 +347,7 @@ async fn calls_sharing_timers_never_end_early_and_a_stopped_job_leaves_no_sleepe
         ("latencyMs", 20.into()),
         ("jitterMs", 10.into()),
         ("concurrency", 20_000.into()),
-        ("chunkSize", 20_000.into()),
+        ("admitChunk", 20_000.into()),
         ("batchSize", 10_000.into()),
     ]);
     let report = io(spec, object(&[("onBatch", callback.as_ref().clone())]))

@@ -246,8 +246,8 @@ export interface MapAsyncOptions {
   attemptTimeoutMs?: number;
   /** Time limit of the whole call: the calls stop and the loop throws TimeoutError. */
   timeoutMs?: number;
-  /** Items admitted to the scheduler per chunk; default 10000. */
-  chunkSize?: number;
+  /** Items admitted to the scheduler at a time (see IoSpec's `admitChunk`); default 10000. */
+  admitChunk?: number;
   /** Yield in input order (default) or as values come (false). */
   ordered?: boolean;
   /** Most values held for the loop; calls wait while it is full. Default 1000. */

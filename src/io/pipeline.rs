@@ -94,7 +94,7 @@ impl PipelineSpec {
                 calls: self.docs,
                 concurrency,
                 rate_per_sec: None,
-                chunk_size: self.docs,
+                admit_chunk: self.docs,
                 retries: 2,
                 retry_base_ms: 50.0,
             },

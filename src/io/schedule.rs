@@ -20,7 +20,7 @@ pub struct Plan {
     pub rate_per_sec: Option<u32>,
     /// Indices are admitted a chunk at a time, and a new chunk only while fewer than this
     /// many admitted calls are unfinished: the backpressure that bounds pending work.
-    pub chunk_size: u64,
+    pub admit_chunk: u64,
     /// Extra attempts for a failed call.
     pub retries: u32,
     /// Backoff before the first retry; doubles for each further one.
@@ -79,7 +79,7 @@ impl Scheduler {
             rate: plan.rate_per_sec.map(RateLimit::new),
             plan: Plan {
                 concurrency: plan.concurrency.max(1),
-                chunk_size: plan.chunk_size.max(1),
+                admit_chunk: plan.admit_chunk.max(1),
                 ..plan
             },
             admitted: 0,
@@ -146,8 +146,8 @@ impl Scheduler {
     /// unfinished.
     fn admit(&mut self) {
         let unfinished = self.admitted - self.settled;
-        if self.next_fresh == self.admitted && unfinished < self.plan.chunk_size {
-            self.admitted = (self.admitted + self.plan.chunk_size).min(self.plan.calls);
+        if self.next_fresh == self.admitted && unfinished < self.plan.admit_chunk {
+            self.admitted = (self.admitted + self.plan.admit_chunk).min(self.plan.calls);
         }
     }
 

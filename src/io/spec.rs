@@ -73,7 +73,7 @@ pub const MAX_TOTAL_BACKOFF_MS: f64 = 300_000.0;
 pub const MAX_FETCH_CONCURRENCY: u32 = 256;
 
 const KEYS: &str = "source, calls, concurrency, latencyMs, jitterMs, failureRate, seed, url, \
-                    ratePerSec, chunkSize, batchSize, timeoutMs, retries, retryBaseMs";
+                    ratePerSec, admitChunk, batchSize, timeoutMs, retries, retryBaseMs";
 
 impl IoSpec {
     /// Validates a spec given as key/value pairs.
@@ -205,7 +205,8 @@ impl IoSpec {
             calls,
             concurrency: integer("concurrency", 1.0, 100_000.0, Some(100.0))?.unwrap_or(100) as u32,
             rate_per_sec: integer("ratePerSec", 1.0, 1_000_000.0, None)?.map(|r| r as u32),
-            chunk_size: integer("chunkSize", 1.0, 10_000_000.0, Some(10_000.0))?.unwrap_or(10_000),
+            admit_chunk: integer("admitChunk", 1.0, 10_000_000.0, Some(10_000.0))?
+                .unwrap_or(10_000),
             retries: integer("retries", 0.0, 20.0, Some(0.0))?.unwrap_or(0) as u32,
             retry_base_ms: number("retryBaseMs", 0.0, 60_000.0, Some(100.0))?.unwrap_or(100.0),
         };

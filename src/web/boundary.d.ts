@@ -249,8 +249,12 @@ export interface IoSpecCommon {
   concurrency?: number;
   /** Most starts in any one-second window. */
   ratePerSec?: number;
-  /** Indices admitted per chunk (backpressure: at most two chunks pending); default 10000. */
-  chunkSize?: number;
+  /**
+   * Calls admitted to the scheduler at a time, the next lot only while fewer than this are
+   * unfinished (backpressure: at most two lots pending); default 10000. Not `chunkSize`,
+   * which is map's inputs per hop to the pool.
+   */
+  admitChunk?: number;
   /** Results per onBatch call, 1..=10000; default 1000. */
   batchSize?: number;
   /** Time limit of one attempt. */

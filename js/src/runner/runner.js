@@ -321,7 +321,7 @@ export class Runner {
    */
   mapAsync(items, fn, options) {
     const read = readOptions(options, ["concurrency", "ratePerSec", "retries", "retryBaseMs",
-      "attemptTimeoutMs", "timeoutMs", "ordered", "buffer", "signal", "chunkSize"], "mapAsync's options");
+      "attemptTimeoutMs", "timeoutMs", "ordered", "buffer", "signal", "admitChunk"], "mapAsync's options");
     Runner.#check(this, "mapAsync");
     if (typeof fn !== "function") {
       throw invalid(`mapAsync needs an async function of (item, { signal, attempt, index }), got ${typeof fn}`, "fn");
@@ -333,7 +333,7 @@ export class Runner {
     const callTimeoutMs = timeOption(read.timeoutMs, "timeoutMs");
     const spec = {
       concurrency: read.concurrency, ratePerSec: read.ratePerSec, retries: read.retries,
-      retryBaseMs: read.retryBaseMs, chunkSize: read.chunkSize,
+      retryBaseMs: read.retryBaseMs, admitChunk: read.admitChunk,
     };
     for (const key of Object.keys(spec)) if (spec[key] === undefined) delete spec[key];
     const io = (full, options) => Runner.#ready(this)
