@@ -4,7 +4,8 @@
 // Usage: node bench/report.mjs NATIVE.json BROWSER.json OUT.json [MORE_NATIVE.json ...]
 // (the portable and sha2-software native rows; missing files are skipped). The machine's load
 // is read from load-start.txt and load-end.txt beside OUT.json when they are there.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { cpus } from "node:os";
 import { median, medianInterval, ratioInterval } from "./interval.mjs";
@@ -155,6 +156,26 @@ const overheadLines = [
   ...overhead("abort_latency_ms").map((r) => `abort latency of ${r.workload} at ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(", ")}: ${r.value.toFixed(1)} ms`),
 ].filter(Boolean);
 
+/**
+ * What an app downloads: the package's JavaScript (every module, the generated bindings
+ * included) and each wasm build, raw and gzipped, as the package is built in www/pkg.
+ */
+function packageSize(dir = "www/pkg") {
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir, { recursive: true }).filter((f) => /\.(js|wasm)$/.test(f));
+  const size = (list) => list.reduce((sum, f) => {
+    const bytes = readFileSync(join(dir, f));
+    return { raw: sum.raw + bytes.length, gzip: sum.gzip + gzipSync(bytes, { level: 9 }).length };
+  }, { raw: 0, gzip: 0 });
+  const kib = ({ raw, gzip }) => `${(raw / 1024).toFixed(1)} KiB, ${(gzip / 1024).toFixed(1)} KiB gzipped`;
+  const js = files.filter((f) => f.endsWith(".js"));
+  return [
+    `JavaScript (${js.length} modules, the bindings included): ${kib(size(js))}`,
+    ...files.filter((f) => f.endsWith(".wasm")).sort().map((f) => `${f}: ${kib(size([f]))}`),
+  ];
+}
+const sizeLines = packageSize();
+
 const io = (name) => rows.find((r) => r.kind === "io" && r.case === name);
 const waves = io("timer_10000x100ms_c200"), zero = io("zero_latency_overhead_us");
 const million = io("memory_1000000_calls"), server = io("dev_server_10000_fetches");
@@ -303,6 +324,10 @@ ${markdownTable(openTable)}
 ## Overheads
 
 ${overheadLines.map((line) => `- ${line}`).join("\n")}
+
+## Package size
+
+${sizeLines.map((line) => `- ${line}`).join("\n")}
 
 ## I/O jobs
 
