@@ -276,6 +276,8 @@ test_all() {
   check "package (publint)" npx --no-install publint --strict www/pkg
   check "package types (arethetypeswrong)" npx --no-install attw --profile esm-only \
     --exclude-entrypoints webpar_core_bg.wasm webpar_single_bg.wasm -- "$tarball"
+  # What `npm publish` would send, without sending it.
+  check "package (npm publish --dry-run)" bash -c 'cd www/pkg && npm publish --dry-run >/dev/null 2>&1'
   # The API reference builds from the declarations without a warning.
   check "API reference (typedoc)" docs
   say "native tests"

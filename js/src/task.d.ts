@@ -4,6 +4,6 @@ export function progress(value: unknown): void;
 /** A return value whose `list` of buffers moves back to the page instead of being copied. */
 export function transfer<T>(value: T, list: Transferable[]): T;
 /** Serves `tasks` to the pool that started this worker (bundled apps' worker scripts). */
-export function serve(tasks: Record<string, (...args: any[]) => unknown>): void;
+export function serve(tasks: Record<string, (...args: never[]) => unknown>): void;
 /** The worker's protocol; `load` resolves with the task functions on start. */
 export function listen(load: (start: { url?: string }) => Promise<Record<string, unknown>>): void;
