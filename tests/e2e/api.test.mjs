@@ -117,7 +117,7 @@ test("forcing threads on a page without isolation rejects with PoolNotReadyError
   assert.match(seen, /^true .*cross-origin isolated.*Cross-Origin-Embedder-Policy/);
 });
 
-test("webpar/bench and webpar/lab export exactly their functions, which take the Runner first", async () => {
+test("webpar/bench, webpar/lab and webpar/task export exactly their functions; bench and lab take the Runner first", async () => {
   const seen = await inPage(async ({ default: init, Runner, InvalidParamsError }) => {
     const bench = await import("/pkg/bench.js");
     const lab = await import("/pkg/lab.js");
@@ -131,13 +131,16 @@ test("webpar/bench and webpar/lab export exactly their functions, which take the
     } catch (e) {
       labsRefused = `${e instanceof InvalidParamsError} ${e.param}`;
     }
+    const task = await import("/pkg/task.js");
     return {
-      bench: Object.keys(bench).sort(), lab: Object.keys(lab).sort(), checksumsMatch: compared.checksumsMatch,
+      bench: Object.keys(bench).sort(), lab: Object.keys(lab).sort(), task: Object.keys(task).sort(),
+      checksumsMatch: compared.checksumsMatch,
       refused, labsRefused, experiments: lab.labs(runner).length, runner: ["compare", "sweep", "pipeline", "lab", "labs"].filter((m) => m in runner),
     };
   });
   assert.deepEqual(seen, {
-    bench: ["compare", "pipeline", "sweep"], lab: ["lab", "labs"], checksumsMatch: true,
+    bench: ["compare", "pipeline", "sweep"], lab: ["lab", "labs"], task: ["listen", "progress", "serve", "transfer"],
+    checksumsMatch: true,
     refused: "true runner", labsRefused: "true runner", experiments: 7, runner: [],
   });
 });
