@@ -131,3 +131,24 @@ test("an options object that throws anything while it is read is an InvalidParam
       error instanceof InvalidParamsError && error.param === "options" && Object.is(error.cause, thrown));
   }
 });
+
+test("wait, asCompleted and task.result check their arguments: typed errors, never a raw TypeError or a sync throw from a Promise method", async () => {
+  const { InvalidParamsError, CallbackError } = await import("../src/errors.js");
+  const named = (param) => (error) => error instanceof InvalidParamsError && error.param === param;
+  await assert.rejects(wait(null), named("tasks"));
+  assert.deepEqual(await wait([], null), { done: new Set(), notDone: new Set() }, "null options are no options");
+  await assert.rejects(wait([], { signal: {} }), named("signal"));
+  await assert.rejects(wait([], { returnWhen: "soon" }), named("returnWhen"));
+  const boom = new Error("the app's iterator");
+  const throwing = { *[Symbol.iterator]() { yield Promise.resolve(1); throw boom; } };
+  await assert.rejects(wait(throwing), (error) => error instanceof CallbackError && error.cause === boom);
+  assert.throws(() => asCompleted(null), named("tasks"));
+  assert.throws(() => asCompleted([], { timeoutMs: -1 }), named("timeoutMs"));
+  const executor = new Executor({ maxQueue: 10, maxRunning: 1 });
+  const task = executor.enqueue(async () => 1, {});
+  let returned;
+  assert.doesNotThrow(() => { returned = task.result(null); });
+  assert.equal(await returned, 1);
+  await assert.rejects(task.result({ timeoutMs: -1 }), named("timeoutMs"));
+  await assert.rejects(task.result(42), named("options"));
+});

@@ -1,6 +1,6 @@
 // A task (concurrent.futures' Future, the way JS expects it): a thenable with an id, a status,
 // cancel(), result({ timeoutMs }) and its progress as an async iterator.
-import { timeOption } from "../options.js";
+import { readOptions, timeOption } from "../options.js";
 import { timeoutError } from "./reasons.js";
 
 /**
@@ -81,8 +81,14 @@ export class Task {
    * The task's value, waiting at most `timeoutMs` (then rejects with TimeoutError; the task
    * goes on, as concurrent.futures' result(timeout) does).
    */
-  result({ timeoutMs } = {}) {
-    timeOption(timeoutMs, "timeoutMs");
+  result(options) {
+    let timeoutMs;
+    try {
+      ({ timeoutMs } = readOptions(options, ["timeoutMs"], "result's options"));
+      timeOption(timeoutMs, "timeoutMs");
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (timeoutMs === undefined || this.done) return this.#promise;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(timeoutError(

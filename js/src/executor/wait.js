@@ -1,7 +1,7 @@
 // Functions over many tasks: asCompleted (concurrent.futures.as_completed) and wait
 // (concurrent.futures.wait).
-import { invalid } from "../errors.js";
-import { timeOption } from "../options.js";
+import { invalid, typedError } from "../errors.js";
+import { iterableOption, readOptions, signalOption, timeOption } from "../options.js";
 import { timeoutError } from "./reasons.js";
 
 /**
@@ -9,9 +9,10 @@ import { timeoutError } from "./reasons.js";
  * (concurrent.futures.as_completed). With `timeoutMs`, throws TimeoutError if the next one
  * does not settle in time.
  */
-export function asCompleted(tasks, { timeoutMs } = {}) {
+export function asCompleted(tasks, options) {
+  const { timeoutMs } = readOptions(options, ["timeoutMs"], "asCompleted's options");
   timeOption(timeoutMs, "timeoutMs");
-  const pending = new Set(Array.from(tasks));
+  const pending = new Set(listOf(tasks, "asCompleted"));
   const settled = [];
   let wake = null;
   for (const task of pending) {
@@ -57,8 +58,11 @@ export function asCompleted(tasks, { timeoutMs } = {}) {
  * default, "first-completed" or "first-exception") or `timeoutMs`; resolves with
  * `{ done, notDone }` (Sets). Never rejects for the tasks' own failures.
  */
-export async function wait(tasks, { returnWhen = "all-completed", timeoutMs, signal } = {}) {
-  const all = Array.from(tasks);
+export async function wait(tasks, options) {
+  const { returnWhen = "all-completed", timeoutMs, signal } =
+    readOptions(options, ["returnWhen", "timeoutMs", "signal"], "wait's options");
+  signalOption(signal);
+  const all = listOf(tasks, "wait");
   if (!["all-completed", "first-completed", "first-exception"].includes(returnWhen)) {
     throw invalid(`option "returnWhen" must be "all-completed", "first-completed" or "first-exception", got ${String(returnWhen)}`, "returnWhen");
   }
@@ -88,4 +92,20 @@ export async function wait(tasks, { returnWhen = "all-completed", timeoutMs, sig
     }
   });
   return { done, notDone: new Set(all.filter((task) => !done.has(task))) };
+}
+
+/**
+ * The tasks of `tasks` (an iterable) as an array. Not an iterable: InvalidParamsError; an
+ * iterator of the app's that throws: CallbackError with what it threw as `cause`.
+ */
+function listOf(tasks, method) {
+  iterableOption(tasks, "tasks", `${method}'s tasks`);
+  if (typeof tasks[Symbol.iterator] !== "function") {
+    throw invalid(`${method}'s tasks must be an iterable of tasks or promises (an array, a Set...), not an async iterable`, "tasks");
+  }
+  try {
+    return Array.from(tasks);
+  } catch (error) {
+    throw typedError("CallbackError", `${method}'s tasks threw while they were iterated; err.cause is what they threw`, error);
+  }
 }
