@@ -182,3 +182,27 @@ test("timeoutMs means the whole call and is checked by one rule on every method 
   ];
   assert.deepEqual(seen, { 0: expected, 1.5: expected, "-1": expected, [2 ** 31]: expected });
 });
+
+test("what the app's own iterator throws comes back the same way everywhere: a CallbackError with it as cause", async () => {
+  const seen = await inPage(async ({ default: init, Runner, wait, CallbackError }) => {
+    await init({ threads: 2 });
+    const runner = new Runner();
+    const boom = new Error("the app's iterator");
+    function* inputs() { yield { below: 10 }; throw boom; }
+    async function* asyncInputs() { yield 1; throw boom; }
+    const caught = async (run) => {
+      try {
+        await run();
+        return "no error";
+      } catch (error) {
+        return `${error instanceof CallbackError} ${error.cause === boom}`;
+      }
+    };
+    return {
+      map: await caught(async () => { for await (const _ of runner.map("primes", inputs())) void _; }),
+      mapAsync: await caught(async () => { for await (const _ of runner.mapAsync(asyncInputs(), async (x) => x)) void _; }),
+      wait: await caught(() => wait({ *[Symbol.iterator]() { throw boom; } })),
+    };
+  });
+  assert.deepEqual(seen, { map: "true true", mapAsync: "true true", wait: "true true" });
+});

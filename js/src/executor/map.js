@@ -1,6 +1,6 @@
 // The lazy map of Runner and WorkerPool: inputs go through the executor in chunks, with
 // backpressure, and come back in order or as they finish.
-import { typedError } from "../errors.js";
+import { describeThrown, typedError } from "../errors.js";
 
 /**
  * The loop behind the map of Runner and WorkerPool: `send(items, signal)` runs a chunk of
@@ -22,7 +22,15 @@ async function* finishedChunks({ executor, send, inputs, chunkSize, concurrency,
   const controller = new AbortController();
   const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
   const isAsync = typeof inputs[Symbol.asyncIterator] === "function";
-  const iterator = isAsync ? inputs[Symbol.asyncIterator]() : inputs[Symbol.iterator]();
+  let iterator;
+  // What the app's iterator throws comes back as a CallbackError, as a throwing callback does.
+  const appThrew = (error) => typedError("CallbackError",
+    `map's inputs threw while they were iterated (${describeThrown(error)}); err.cause is what they threw`, error);
+  try {
+    iterator = isAsync ? inputs[Symbol.asyncIterator]() : inputs[Symbol.iterator]();
+  } catch (error) {
+    throw appThrew(error);
+  }
   let exhausted = false;
   let held = 0;
   const inflight = [];
@@ -31,7 +39,13 @@ async function* finishedChunks({ executor, send, inputs, chunkSize, concurrency,
       while (!exhausted && inflight.length < concurrency && (held === 0 || held + chunkSize <= buffer)) {
         const items = [];
         while (items.length < chunkSize) {
-          const next = isAsync ? await iterator.next() : iterator.next();
+          let next;
+          try {
+            next = isAsync ? await iterator.next() : iterator.next();
+          } catch (error) {
+            exhausted = true;
+            throw appThrew(error);
+          }
           if (next.done) {
             exhausted = true;
             break;

@@ -496,8 +496,13 @@ export class Runner {
  */
 async function* mapAsyncValues({ io, items, fn, spec, buffer, timeoutMs, callTimeoutMs, ordered, signal }) {
   const list = [];
-  if (typeof items[Symbol.asyncIterator] === "function") for await (const item of items) list.push(item);
-  else for (const item of items) list.push(item);
+  try {
+    if (typeof items[Symbol.asyncIterator] === "function") for await (const item of items) list.push(item);
+    else for (const item of items) list.push(item);
+  } catch (error) {
+    // What the app's iterator throws comes back as a CallbackError, as a throwing callback does.
+    throw typedError("CallbackError", "mapAsync's items threw while they were iterated; err.cause is what they threw", error);
+  }
   if (list.length === 0) return;
   const controller = new AbortController();
   const stop = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
