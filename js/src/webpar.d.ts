@@ -1,6 +1,16 @@
-// The types of the values the bindings declare (reports, specs, the catalogue): types only,
-// the bindings' own functions are not part of the package's API.
-export type * from "./webpar_core.js";
+// The types of the values the bindings declare (reports, specs, the catalogue), by name: the
+// bindings' own functions and their wasm internals are not part of the package's API.
+export type {
+  BodiesState, BuiltinWorkload, BytesInput, CallResult, Cell, CompareOptions, Comparison,
+  CopyCost, Digest, FetchIoSpec, FunctionIoSpec, Image, InitInput, InputOf, InputParams,
+  IoOptions, IoReport, IoSpec, IoSpecCommon, JobControls, LabExperiment, LabReport,
+  MandelbrotInput, MatmulInput, MatrixData, MemoryUsage, Mode, NbodyInput, NotBuiltin,
+  OutputOf, OutputReport, OutputTarget, ParamSpec, Params, PipelinePhases, PipelineReport,
+  PipelineSpec, PrimeList, PrimesInput, RunOptions, RunReport, Scheduling, Solutions,
+  SortInput, SortOutput, SumInput, SumOutput, Summary, Sweep, SweepOptions, SweepRow,
+  SystemInput, TimerIoSpec, WordCounts, Workload, WorkloadInput, WorkloadInputs,
+  WorkloadOutput, WorkloadOutputs, WorkloadParams, WorkloadSpec,
+} from "./webpar_core.js";
 import type { InitInput } from "./webpar_core.js";
 import type {
   CompareOptions, Comparison, IoOptions, IoReport, IoSpec, JobControls, LabExperiment, LabReport, MemoryUsage, Mode,
