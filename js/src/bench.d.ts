@@ -1,4 +1,10 @@
 // "webpar/bench": the demo page's measurements on a Runner (bench.js).
+/**
+ * `import { compare, sweep, pipeline } from "webpar/bench"`: the demo page's measurements on a
+ * Runner, with checksums that prove every mode computed the same.
+ *
+ * @packageDocumentation
+ */
 import type { Runner } from "./webpar.js";
 import type {
   CompareOptions, Comparison, JobControls, Params, PipelineReport, PipelineSpec, Sweep, SweepOptions,

@@ -1,4 +1,9 @@
 // "webpar/lab": Python's concurrency lessons, measured (lab.js).
+/**
+ * `import { lab, labs } from "webpar/lab"`: Python's concurrency lessons, measured.
+ *
+ * @packageDocumentation
+ */
 import type { LabOptions, LabResult, Runner } from "./webpar.js";
 import type { LabExperiment } from "./webpar_core.js";
 

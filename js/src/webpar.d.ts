@@ -1,3 +1,11 @@
+/**
+ * `import init, { Runner } from "webpar"`: start webpar (`init`), run CPU jobs and I/O jobs
+ * (`Runner`), run your own JS functions on isolated workers (`createWorkerPool`), coordinate
+ * your own tasks (`Semaphore`, `Mutex`, `Flag`, `Barrier`, `Queue`, `every`, `asCompleted`,
+ * `wait`), and catch typed errors (`WebparError` and its classes).
+ *
+ * @packageDocumentation
+ */
 // The types of the values the bindings declare (reports, specs, the catalogue), by name: the
 // bindings' own functions and their wasm internals are not part of the package's API.
 export type {
