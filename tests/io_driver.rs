@@ -148,3 +148,61 @@ fn cancelling_stops_new_calls_and_keeps_what_was_settled() {
     assert_eq!(delivered, report.succeeded + report.failed, "{report:?}");
     assert_eq!(control.stop_reason(), Some(StopReason::Abort));
 }
+
+/// A host whose clock stands still (the driver never yields for time) and that records each
+/// turn of the event loop it is asked for.
+struct StillHost {
+    events: std::rc::Rc<std::cell::RefCell<Vec<&'static str>>>,
+}
+
+impl Host for StillHost {
+    fn now(&self) -> f64 {
+        0.0
+    }
+    fn sleep(&self, _ms: f64) -> LocalBoxFuture<'static, ()> {
+        future::ready(()).boxed_local()
+    }
+    fn yield_now(&self) -> LocalBoxFuture<'static, ()> {
+        self.events.borrow_mut().push("yield");
+        future::ready(()).boxed_local()
+    }
+    fn memory_bytes(&self) -> u64 {
+        1 << 20
+    }
+}
+
+#[test]
+fn the_event_loop_runs_between_any_two_batches() {
+    let spec = spec(100.0, 0.0, 10.0);
+    let control = IoControl::new(100);
+    let events = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let host = StillHost {
+        events: std::rc::Rc::clone(&events),
+    };
+    let recorded = std::rc::Rc::clone(&events);
+    let mut on_batch = |batch: Vec<CallResult>| {
+        assert_eq!(batch.len(), 10);
+        recorded.borrow_mut().push("batch");
+    };
+    let report = block_on(drive(
+        &spec,
+        &FakeSource {
+            fail_every: u64::MAX,
+        },
+        &host,
+        &control,
+        &mut on_batch,
+    ));
+    assert_eq!(report.succeeded + report.failed, 100);
+    let events = events.borrow();
+    let batches: Vec<usize> = (0..events.len())
+        .filter(|&i| events[i] == "batch")
+        .collect();
+    assert_eq!(batches.len(), 10);
+    for pair in batches.windows(2) {
+        assert!(
+            events[pair[0]..pair[1]].contains(&"yield"),
+            "two batches back to back: {events:?}"
+        );
+    }
+}

@@ -4,6 +4,8 @@
 //! It is generic over the call source and the host (clock, timers, memory), so the same loop
 //! runs in the browser (timers, fetch) and in native tests.
 
+use std::collections::VecDeque;
+
 use futures_util::future::{self, Either, FutureExt, LocalBoxFuture};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
@@ -67,6 +69,8 @@ pub async fn drive(
     // Starts between two readings of the clock when starting a call is cheap.
     let cheap_run = if function_source { 16 } else { 256 };
     let mut last_yield = started;
+    // Whether a batch went to `on_batch` since the event loop last ran for sure.
+    let mut handed_over = false;
     loop {
         if control.stop_reason().is_some() {
             books.scheduler.cancel();
@@ -76,6 +80,7 @@ pub async fn drive(
         if now - last_yield > YIELD_EVERY_MS {
             host.yield_now().await;
             last_yield = host.now();
+            handed_over = false;
             continue;
         }
         // Start what may start now. Calls that end at once are settled on the spot; a long
@@ -100,7 +105,7 @@ pub async fn drive(
                                 outcome,
                                 started_at: now,
                             };
-                            books.settle(ended, now, host, control, on_batch);
+                            books.settle(ended, now, host, control);
                         }
                         Call::Pending(call) => {
                             costly = !function_source;
@@ -127,6 +132,7 @@ pub async fn drive(
                 other => break Some(other),
             }
         };
+        hand_over(&mut books.tally, host, on_batch, &mut handed_over).await;
         let next = match next {
             None => continue, // time to yield
             Some(Next::Finished) => break,
@@ -136,8 +142,9 @@ pub async fn drive(
         // has settled whenever the driver is about to wait, instead of when a batch fills.
         if function_source {
             if let Some(batch) = books.batcher.flush() {
-                books.tally.deliver(batch, host, on_batch);
+                books.tally.queue(batch, host);
             }
+            hand_over(&mut books.tally, host, on_batch, &mut handed_over).await;
         }
         let mut wake = match next {
             Next::WaitUntil(at) => Either::Left(host.sleep(at - now)),
@@ -154,21 +161,23 @@ pub async fn drive(
         };
         if let Some(ended) = ended {
             let now = host.now();
-            books.settle(ended, now, host, control, on_batch);
+            books.settle(ended, now, host, control);
             // Calls that ended together (one microtask turn resolves many) are settled in
             // one go, so the loop below starts their successors and hands their results over
             // together rather than one at a time.
             while let Some(Some(ended)) = in_flight.next().now_or_never() {
-                books.settle(ended, now, host, control, on_batch);
+                books.settle(ended, now, host, control);
             }
+            hand_over(&mut books.tally, host, on_batch, &mut handed_over).await;
         }
     }
     // Stopped or finished: what is still in flight is abandoned (dropping a fetch's future
     // aborts it), and every result already settled is delivered.
     drop(in_flight);
     if let Some(batch) = books.batcher.flush() {
-        books.tally.deliver(batch, host, on_batch);
+        books.tally.queue(batch, host);
     }
+    hand_over(&mut books.tally, host, on_batch, &mut handed_over).await;
     books
         .tally
         .report(spec, &books.scheduler, host.now() - started)
@@ -184,14 +193,7 @@ struct Books {
 impl Books {
     /// Records an attempt that ended at `now`: a retry is scheduled, or the call's result is
     /// settled for good and batched.
-    fn settle(
-        &mut self,
-        ended: Ended,
-        now: f64,
-        host: &dyn Host,
-        control: &IoControl,
-        on_batch: &mut dyn FnMut(Vec<CallResult>),
-    ) {
+    fn settle(&mut self, ended: Ended, now: f64, host: &dyn Host, control: &IoControl) {
         let Ended {
             index,
             attempt,
@@ -213,7 +215,7 @@ impl Books {
                 error: outcome.error,
             };
             if let Some(batch) = self.batcher.push(result) {
-                self.tally.deliver(batch, host, on_batch);
+                self.tally.queue(batch, host);
             }
             control.set_counts(self.scheduler.settled(), self.scheduler.in_flight());
         }
@@ -260,6 +262,24 @@ fn with_timeout(
     .boxed_local()
 }
 
+/// Hands the batches waiting in `tally` to `on_batch`, letting the event loop run before each
+/// one when a batch went out since it last ran: an `onBatch` that works for a while is never
+/// followed at once by the next, so the page gets a turn between any two.
+async fn hand_over(
+    tally: &mut Tally,
+    host: &dyn Host,
+    on_batch: &mut dyn FnMut(Vec<CallResult>),
+    handed_over: &mut bool,
+) {
+    while let Some(batch) = tally.ready.pop_front() {
+        if *handed_over {
+            host.yield_now().await;
+        }
+        on_batch(batch);
+        *handed_over = true;
+    }
+}
+
 /// Counters of a running job.
 struct Tally {
     succeeded: u64,
@@ -270,6 +290,8 @@ struct Tally {
     peak_memory: u64,
     latencies: Histogram,
     first_errors: Vec<String>,
+    /// Batches waiting for `on_batch` (see [`hand_over`]).
+    ready: VecDeque<Vec<CallResult>>,
 }
 
 impl Tally {
@@ -283,6 +305,7 @@ impl Tally {
             peak_memory: start_memory,
             latencies: Histogram::new(),
             first_errors: Vec::new(),
+            ready: VecDeque::new(),
         }
     }
 
@@ -300,15 +323,11 @@ impl Tally {
         }
     }
 
-    fn deliver(
-        &mut self,
-        batch: Vec<CallResult>,
-        host: &dyn Host,
-        on_batch: &mut dyn FnMut(Vec<CallResult>),
-    ) {
+    /// Queues a full batch for [`hand_over`].
+    fn queue(&mut self, batch: Vec<CallResult>, host: &dyn Host) {
         self.batches += 1;
         self.peak_memory = self.peak_memory.max(host.memory_bytes());
-        on_batch(batch);
+        self.ready.push_back(batch);
     }
 
     fn report(self, spec: &IoSpec, scheduler: &Scheduler, makespan_ms: f64) -> IoReport {
