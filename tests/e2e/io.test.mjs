@@ -2,7 +2,7 @@
 // browser's connection limit made visible with fetch, cancelling, and the pipeline.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, readyPage as openReady, tableCells } from "./browser.mjs";
+import { inPage, launch, readyPage as openReady, tableCells } from "./browser.mjs";
 
 const readyPage = () => openReady(context);
 
@@ -79,4 +79,32 @@ test("Cancel stops an I/O run, and the pipeline reports both phases", async () =
   assert.match(await page.textContent("#pipeline-summary"), /100 documents of 256 KiB .* I\/O [\d.]+× faster with concurrent fetches, CPU [\d.]+× faster on the pool, [\d.]+× in all\. Checksums match ✓\. Streamed \(.*at most 12 held where the phased run holds all 100\): [\d.]+× the phased run's speed .*words match ✓\./);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test("the page's event loop runs between any two onBatch calls", async () => {
+  const seen = await inPage(async ({ default: init, Runner }) => {
+    await init();
+    const runner = new Runner();
+    const events = [];
+    // The page's own work: a macrotask loop that notes each turn it gets.
+    const channel = new MessageChannel();
+    let running = true;
+    channel.port1.onmessage = () => {
+      events.push("page");
+      if (running) channel.port2.postMessage(null);
+    };
+    channel.port2.postMessage(null);
+    await runner.io({ calls: 100, latencyMs: 0, batchSize: 10 }, {
+      onBatch: () => {
+        events.push("batch");
+        const until = performance.now() + 20;
+        while (performance.now() < until) { /* an onBatch that works for a while */ }
+      },
+    });
+    running = false;
+    const batches = events.flatMap((event, i) => (event === "batch" ? [i] : []));
+    const backToBack = batches.slice(1).filter((at, k) => !events.slice(batches[k], at).includes("page")).length;
+    return { batches: batches.length, backToBack };
+  });
+  assert.deepEqual(seen, { batches: 10, backToBack: 0 });
 });
