@@ -11,5 +11,3 @@ export function progress(value: unknown): void;
 export function transfer<T>(value: T, list: Transferable[]): T;
 /** Serves `tasks` to the pool that started this worker (bundled apps' worker scripts). */
 export function serve(tasks: Record<string, (...args: never[]) => unknown>): void;
-/** The worker's protocol; `load` resolves with the task functions on start. */
-export function listen(load: (start: { url?: string }) => Promise<Record<string, unknown>>): void;

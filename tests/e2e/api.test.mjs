@@ -139,7 +139,7 @@ test("webpar/bench, webpar/lab and webpar/task export exactly their functions; b
     };
   });
   assert.deepEqual(seen, {
-    bench: ["compare", "pipeline", "sweep"], lab: ["lab", "labs"], task: ["listen", "progress", "serve", "transfer"],
+    bench: ["compare", "pipeline", "sweep"], lab: ["lab", "labs"], task: ["progress", "serve", "transfer"],
     checksumsMatch: true,
     refused: "true runner", labsRefused: "true runner", experiments: 7, runner: [],
   });
