@@ -9,7 +9,7 @@ import { readOptions, signalOption, wholeOption } from "./options.js";
 import { current, processPool } from "./backends/backend.js";
 import { timings } from "./backends/processes.js";
 import { engine, splitsOf } from "./backends/engine.js";
-import { runnerInternals } from "./runner/runner.js";
+import { onRunner } from "./runner/runner.js";
 
 /**
  * Runs workload `name` in each mode, `repeats` times (default 5, alternating after one
@@ -20,13 +20,7 @@ import { runnerInternals } from "./runner/runner.js";
  * failure rejects.
  */
 export function compare(runner, name, params, options) {
-  let internals;
-  try {
-    internals = runnerInternals(runner, "compare");
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return internals.promise("compare", async () => {
+  return onRunner(runner, "compare", async (internals) => {
     let modes;
     let rest = options;
     try {
@@ -56,13 +50,7 @@ export function compare(runner, name, params, options) {
  * there is one. Options: `threads`, `repeats`, `signal`, `timeoutMs`, `onProgress`.
  */
 export function sweep(runner, name, params, options) {
-  let internals;
-  try {
-    internals = runnerInternals(runner, "sweep");
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return internals.promise("sweep", (generated) => {
+  return onRunner(runner, "sweep", (internals, generated) => {
     const backend = current()?.backend;
     if (backend === "processes" || backend === "sequential") return sweepOnPool(generated, name, params, options);
     return engine.call(() => internals.open("sweep").sweep(name, params, options));
@@ -75,13 +63,7 @@ export function sweep(runner, name, params, options) {
  * the two stages one after the other. Options: `signal`, `onProgress`.
  */
 export function pipeline(runner, spec, options) {
-  let internals;
-  try {
-    internals = runnerInternals(runner, "pipeline");
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return internals.promise("pipeline", () => engine.call(() => internals.open("pipeline").pipeline(spec, options)));
+  return onRunner(runner, "pipeline", (internals) => engine.call(() => internals.open("pipeline").pipeline(spec, options)));
 }
 
 /**

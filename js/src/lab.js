@@ -6,7 +6,7 @@
 import { typedError } from "./errors.js";
 import { readOptions, signalOption, timeOption } from "./options.js";
 import { engine } from "./backends/engine.js";
-import { runnerInternals } from "./runner/runner.js";
+import { onRunner, runnerInternals } from "./runner/runner.js";
 import { labParams, runLab } from "./lab/experiments.js";
 
 /**
@@ -24,13 +24,7 @@ export function labs(runner) {
  * run on any backend. Never throws: every failure rejects.
  */
 export function lab(runner, name, params, options) {
-  let internals;
-  try {
-    internals = runnerInternals(runner, "lab");
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  return internals.promise("lab", async () => {
+  return onRunner(runner, "lab", async (internals) => {
     const read = readOptions(options, ["signal", "timeoutMs"], "lab's options");
     signalOption(read.signal);
     timeOption(read.timeoutMs, "timeoutMs");

@@ -110,6 +110,23 @@ const expected = {
 // Served without COOP/COEP, the same app runs on isolated workers.
 const expectedOpen = { ...expected, backend: "processes" };
 
+/**
+ * Serves a production build with the isolation headers (threads) and without them (isolated
+ * workers) and checks the app's result on each.
+ */
+async function runBuildOnBothPages(dist) {
+  for (const isolated of [true, false]) {
+    const { url, server } = await serveStatic(dist, { isolated });
+    try {
+      const seen = await runApp(url);
+      assert.deepEqual(seen, { isolated, error: null, result: isolated ? expected : expectedOpen, problems: [] },
+        JSON.stringify(seen));
+    } finally {
+      server.close();
+    }
+  }
+}
+
 test("the install guide gives the bundler configurations exactly as the tested apps have them", () => {
   const readme = readFileSync(join(root, "docs/guide/install.md"), "utf8");
   for (const file of ["vite/vite.config.js", "webpack/webpack.config.js", "esbuild/build.mjs", "rollup/rollup.config.mjs"]) {
@@ -159,16 +176,7 @@ test("a webpack 5 app installs the packed package and runs it from its productio
   const dir = installApp("webpack");
   execFileSync(join(dir, "node_modules/.bin/webpack"), [], { cwd: dir, stdio: "pipe" });
   cpSync(join(dir, "public/index.html"), join(dir, "dist/index.html"));
-  for (const isolated of [true, false]) {
-    const { url, server } = await serveStatic(join(dir, "dist"), { isolated });
-    try {
-      const seen = await runApp(url);
-      assert.deepEqual(seen, { isolated, error: null, result: isolated ? expected : expectedOpen, problems: [] },
-        JSON.stringify(seen));
-    } finally {
-      server.close();
-    }
-  }
+  await runBuildOnBothPages(join(dir, "dist"));
 });
 
 for (const bundler of ["esbuild", "rollup"]) {
@@ -176,15 +184,6 @@ for (const bundler of ["esbuild", "rollup"]) {
     assert.ok(tarball, "target/webpar-*.tgz exists (./build.sh pack)");
     const dir = installApp(bundler);
     execFileSync("npm", ["run", "build"], { cwd: dir, stdio: "pipe" });
-    for (const isolated of [true, false]) {
-      const { url, server } = await serveStatic(join(dir, "dist"), { isolated });
-      try {
-        const seen = await runApp(url);
-        assert.deepEqual(seen, { isolated, error: null, result: isolated ? expected : expectedOpen, problems: [] },
-          JSON.stringify(seen));
-      } finally {
-        server.close();
-      }
-    }
+    await runBuildOnBothPages(join(dir, "dist"));
   });
 }

@@ -110,6 +110,20 @@ export function runnerInternals(runner, method, param = "runner") {
   return internals(runner);
 }
 
+/**
+ * Calls `call(internals, generated)` as the Promise-returning method `method` of `runner`
+ * (see runnerInternals): a value that is not a Runner rejects, and nothing throws.
+ */
+export function onRunner(runner, method, call) {
+  let internals;
+  try {
+    internals = runnerInternals(runner, method);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return internals.promise(method, (generated) => call(internals, generated));
+}
+
 /** Marks a Runner made before webpar started: its generated runner comes once init resolves. */
 const STARTING = Symbol("starting");
 
