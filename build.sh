@@ -119,6 +119,8 @@ build_package() {
   wasm-bindgen --target web --experimental-reset-state-function --out-dir "$next" \
     --out-name webpar_core "$WASM"
   wasm-bindgen --target web --out-dir "$next" --out-name webpar_single "$SINGLE_WASM"
+  # The catalogue's workloads, typed by name, into the declarations.
+  node scripts/workload-types.mjs "$next"
   # The package's hand-written half (js/src/: modules and declarations), beside the bindings.
   cp -r js/src/. "$next/"
   # Its package.json, with the crate's version, and the files every package carries.
@@ -167,6 +169,7 @@ build_example() {
     --target "$TARGET" --target-dir target/single
   wasm-bindgen --target web --out-dir www/examples/levenshtein --out-name webpar_single \
     "target/single/$TARGET/release/webpar_levenshtein.wasm"
+  node scripts/workload-types.mjs www/examples/levenshtein
   cp -r js/src/. www/examples/levenshtein/
 }
 

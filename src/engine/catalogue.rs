@@ -47,6 +47,10 @@ pub struct Workload {
     /// The input form of a workload registered with one ([`InputKernel`]).
     #[serde(skip)]
     form: Option<InputForm>,
+    /// The TypeScript types of the input form's input and output, for the package's
+    /// declarations ([`declarations`]).
+    #[serde(skip)]
+    types: Option<(&'static str, &'static str)>,
 }
 
 /// What an input form's run gives: the output and its checksum.
@@ -104,6 +108,7 @@ impl Workload {
             memory: K::memory_bytes,
             kernel: K::run,
             form: None,
+            types: None,
         }
     }
 
@@ -117,6 +122,7 @@ impl Workload {
             memory: memory_of::<K>,
             run: run_as::<K>,
         });
+        workload.types = Some((K::INPUT_TYPE, K::OUTPUT_TYPE));
         workload
     }
 
@@ -199,9 +205,16 @@ impl Workload {
     }
 
     /// This entry with an `input` form (a built-in workload's, read by the web layer), as
-    /// `what` describes it.
-    pub(crate) const fn with_input(mut self, what: &'static str) -> Workload {
+    /// `what` describes it, taking and giving back the TypeScript types `input_type` and
+    /// `output_type` (declared in `src/web/boundary.d.ts`).
+    pub(crate) const fn with_input(
+        mut self,
+        what: &'static str,
+        input_type: &'static str,
+        output_type: &'static str,
+    ) -> Workload {
         self.input = Some(what);
+        self.types = Some((input_type, output_type));
         self
     }
 
@@ -223,16 +236,48 @@ impl Workload {
 /// Every workload, in the order the page lists them.
 pub static WORKLOADS: &[Workload] = &[
     Workload::of::<kernels::countdown::Countdown>(),
-    Workload::of::<kernels::sum::Sum>().with_input(kernels::sum::INPUT),
-    Workload::of::<kernels::primes::Primes>().with_input(kernels::primes::INPUT),
-    Workload::of::<kernels::mandelbrot::Mandelbrot>().with_input(kernels::mandelbrot::INPUT),
+    Workload::of::<kernels::sum::Sum>().with_input(kernels::sum::INPUT, "SumInput", "SumOutput"),
+    Workload::of::<kernels::primes::Primes>().with_input(
+        kernels::primes::INPUT,
+        "PrimesInput",
+        "PrimeList",
+    ),
+    Workload::of::<kernels::mandelbrot::Mandelbrot>().with_input(
+        kernels::mandelbrot::INPUT,
+        "MandelbrotInput",
+        "Image",
+    ),
     Workload::of::<kernels::montecarlo_pi::MontecarloPi>(),
-    Workload::of::<kernels::nbody::Nbody>().with_input(kernels::nbody::INPUT),
-    Workload::of::<kernels::equations::Equations>().with_input(kernels::equations::INPUT),
-    Workload::of::<kernels::sha256::Hashing>().with_input(kernels::sha256::INPUT),
-    Workload::of::<kernels::sort::Sort>().with_input(kernels::sort::INPUT),
-    Workload::of::<kernels::matmul::Matmul>().with_input(kernels::matmul::INPUT),
-    Workload::of::<kernels::wordcount::Wordcount>().with_input(kernels::wordcount::INPUT),
+    Workload::of::<kernels::nbody::Nbody>().with_input(
+        kernels::nbody::INPUT,
+        "NbodyInput",
+        "BodiesState",
+    ),
+    Workload::of::<kernels::equations::Equations>().with_input(
+        kernels::equations::INPUT,
+        "SystemInput[]",
+        "Solutions",
+    ),
+    Workload::of::<kernels::sha256::Hashing>().with_input(
+        kernels::sha256::INPUT,
+        "BytesInput | BytesInput[]",
+        "Digest[]",
+    ),
+    Workload::of::<kernels::sort::Sort>().with_input(
+        kernels::sort::INPUT,
+        "SortInput",
+        "SortOutput",
+    ),
+    Workload::of::<kernels::matmul::Matmul>().with_input(
+        kernels::matmul::INPUT,
+        "MatmulInput",
+        "MatrixData",
+    ),
+    Workload::of::<kernels::wordcount::Wordcount>().with_input(
+        kernels::wordcount::INPUT,
+        "BytesInput | BytesInput[]",
+        "WordCounts",
+    ),
     Workload::of::<kernels::empty::Empty>(),
 ];
 
@@ -315,4 +360,81 @@ pub fn find_workload(name: &str) -> Result<&'static Workload, Error> {
             ),
         )
     })
+}
+
+/// The TypeScript declarations of every workload in the catalogue, built-in and registered,
+/// in order: `WorkloadParams`, `WorkloadInputs` and `WorkloadOutputs`, by workload name. The
+/// package's build appends them to its declarations (`webpar_core.d.ts`, beside the named
+/// types of `src/web/boundary.d.ts` they refer to), so `run(name, params)` is typed per
+/// workload, a registered crate's workloads too.
+///
+/// ```
+/// let declarations = webpar::engine::declarations();
+/// assert!(declarations.contains("  primes: { below: number };\n"));
+/// assert!(declarations.contains("  sort: SortInput;\n"));
+/// ```
+pub fn declarations() -> String {
+    let workloads = workloads();
+    let mut out = String::from(
+        "// The workloads of the catalogue, generated from it when the package is built.\n",
+    );
+    let mut interface = |doc: &str, name: &str, members: Vec<String>| {
+        out.push_str(&format!("/**\n{doc} */\nexport interface {name} {{\n"));
+        for member in members {
+            out.push_str(&format!("  {member};\n"));
+        }
+        out.push_str("}\n");
+    };
+    interface(
+        " * Each workload's parameters, by workload name: whole numbers, every one required (the\n \
+         * catalogue, `runner.workloads()`, gives their ranges and defaults).\n",
+        "WorkloadParams",
+        workloads
+            .iter()
+            .map(|w| {
+                let params: Vec<String> = w
+                    .params
+                    .iter()
+                    .map(|p| format!("{}: number", property(p.name)))
+                    .collect();
+                if params.is_empty() {
+                    format!("{}: Record<string, never>", property(w.name))
+                } else {
+                    format!("{}: {{ {} }}", property(w.name), params.join("; "))
+                }
+            })
+            .collect(),
+    );
+    let typed = || workloads.iter().filter_map(|w| Some((w.name, w.types?)));
+    interface(
+        " * What each workload's `input` form takes, by workload name.\n",
+        "WorkloadInputs",
+        typed()
+            .map(|(name, (input, _))| format!("{}: {input}", property(name)))
+            .collect(),
+    );
+    interface(
+        " * What each workload's `input` form gives back, by workload name.\n",
+        "WorkloadOutputs",
+        typed()
+            .map(|(name, (_, output))| format!("{}: {output}", property(name)))
+            .collect(),
+    );
+    out
+}
+
+/// `name` as a TypeScript property name: as is when it is an identifier, else quoted.
+fn property(name: &str) -> String {
+    let identifier = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if identifier {
+        name.to_string()
+    } else {
+        format!("{name:?}")
+    }
 }

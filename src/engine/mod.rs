@@ -16,7 +16,7 @@ mod sweep;
 
 pub use crate::kernels::{Ctx, InputKernel, Kernel, Mode, ParamSpec, StopReason};
 pub use budget::{Admission, Budget, GLOBAL_BUDGET, MEMORY_CEILING, RUNTIME_RESERVE};
-pub use catalogue::{find_workload, register, workloads, Workload, WORKLOADS};
+pub use catalogue::{declarations, find_workload, register, workloads, Workload, WORKLOADS};
 pub use input::{CustomInput, CustomOutput, Input, Produced};
 pub use job::{Job, Stoppable};
 pub use report::{Comparison, RunReport};

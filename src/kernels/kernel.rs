@@ -172,6 +172,13 @@ pub trait InputKernel: Kernel {
     /// What the input form takes and gives back, in one line (shown as the workload's
     /// `input` in `workloads()`), e.g. `"{ query, words } → { distances, nearest }"`.
     const INPUT: &'static str;
+    /// The TypeScript type of the input, for the package's declarations (`runner.run(name,
+    /// { input })` is checked against it), e.g. `"{ query: string; words: string[] }"`;
+    /// `"unknown"` by default.
+    const INPUT_TYPE: &'static str = "unknown";
+    /// The TypeScript type of the output (a report's `output`), e.g. `"{ distances: number[]
+    /// }"`; `"unknown"` by default.
+    const OUTPUT_TYPE: &'static str = "unknown";
     /// The app's data, as serde reads it.
     type Input: DeserializeOwned + Send + Sync + 'static;
     /// The real output, as serde writes it.

@@ -3,7 +3,9 @@
 // written by hand, field by field), the options objects, and the JS-side additions to
 // reports. They are part of webpar_core.d.ts (src/web/runner.rs includes this file); the
 // reports, the catalogue and the lab's and memory's values are declared there from their
-// Rust types (the `tsify` derives), and interfaces declared in both places merge.
+// Rust types (the `tsify` derives), and interfaces declared in both places merge. The
+// catalogue's workloads (`WorkloadParams`, `WorkloadInputs`, `WorkloadOutputs`) are generated
+// from it when the package is built (scripts/workload-types.mjs) and appended after these.
 /** The typed arrays `sort` takes (and gives back, sorted). */
 export type SortInput =
   | Float64Array | Float32Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
@@ -52,16 +54,7 @@ export interface NbodyInput {
   dt?: number;
 }
 /** An app's data for a workload's `input` form. */
-export type WorkloadInput =
-  | SortInput
-  | SumInput
-  | BytesInput
-  | BytesInput[]
-  | MandelbrotInput
-  | MatmulInput
-  | SystemInput[]
-  | PrimesInput
-  | NbodyInput;
+export type WorkloadInput = WorkloadInputs[keyof WorkloadInputs];
 /**
  * Where `sort`, `mandelbrot` and `matmul` write their output instead of a new array: a typed
  * array of the output's type and length (for sort, the input itself sorts it in place; for
@@ -69,25 +62,10 @@ export type WorkloadInput =
  */
 export type OutputTarget = SortInput | Uint8ClampedArray;
 /**
- * Each built-in workload's parameters, by workload name: whole numbers, every one required
- * (the catalogue, `runner.workloads()`, gives their ranges and defaults). A native test
- * (tests/declarations.rs) checks this list against the catalogue.
+ * The name of a workload in the package's catalogue: webpar's own, and those of the crate the
+ * package was built from. `WorkloadParams`, `WorkloadInputs` and `WorkloadOutputs` are
+ * generated from the catalogue when the package is built (appended below).
  */
-export interface WorkloadParams {
-  countdown: { n: number };
-  sum: { n: number };
-  primes: { below: number };
-  mandelbrot: { width: number; height: number; max_iter: number };
-  montecarlo_pi: { samples: number };
-  nbody: { bodies: number; steps: number };
-  equations: { systems: number; size: number };
-  sha256: { blocks: number; block_bytes: number };
-  sort: { n: number };
-  matmul: { n: number };
-  wordcount: { words: number };
-  empty: Record<string, never>;
-}
-/** The name of a built-in workload. */
 export type BuiltinWorkload = keyof WorkloadParams;
 /**
  * `N` where it is not a built-in workload's name, else `never`: the signatures for workloads
@@ -140,30 +118,6 @@ export type SortOutput =
   | Uint32Array<ArrayBuffer>
   | BigInt64Array<ArrayBuffer>
   | BigUint64Array<ArrayBuffer>;
-/** What each built-in workload's `input` form takes, by workload name. */
-export interface WorkloadInputs {
-  sort: SortInput;
-  sum: SumInput;
-  sha256: BytesInput | BytesInput[];
-  mandelbrot: MandelbrotInput;
-  matmul: MatmulInput;
-  equations: SystemInput[];
-  primes: PrimesInput;
-  nbody: NbodyInput;
-  wordcount: BytesInput | BytesInput[];
-}
-/** What each built-in workload's `input` form gives back, by workload name. */
-export interface WorkloadOutputs {
-  sort: SortOutput;
-  sum: SumOutput;
-  sha256: Digest[];
-  mandelbrot: Image;
-  matmul: MatrixData;
-  equations: Solutions;
-  primes: PrimeList;
-  nbody: BodiesState;
-  wordcount: WordCounts;
-}
 /**
  * The input of workload `N`: for a workload another crate registered, whatever its Rust
  * `InputKernel::Input` reads (`unknown` here; check the workload's `input` entry).
@@ -183,16 +137,7 @@ export interface InputParams<N extends string> {
 /** A report of a job on an app's data: its output is there. */
 export type OutputReport<N extends string> = Omit<RunReport, "output"> & { output: OutputOf<N> };
 /** The real output of a job on an app's data. */
-export type WorkloadOutput =
-  | SortOutput
-  | SumOutput
-  | Digest[]
-  | Image
-  | MatrixData
-  | Solutions
-  | PrimeList
-  | BodiesState
-  | WordCounts;
+export type WorkloadOutput = WorkloadOutputs[keyof WorkloadOutputs];
 /**
  * How a job runs: on one thread, across the backend's workers ("parallel": threads, or
  * processes on the processes backend), or on isolated workers ("processes", any backend).

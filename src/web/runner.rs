@@ -26,6 +26,15 @@ const MAX_REPEATS: u32 = 100;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("boundary.d.ts");
 
+/// The TypeScript declarations of the catalogue's workloads (params, inputs and outputs by
+/// name): the package's build (`scripts/workload-types.mjs`) appends them to
+/// `webpar_core.d.ts`. Not part of the package's API.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = workloadDeclarations)]
+pub fn workload_declarations() -> String {
+    engine::declarations()
+}
+
 /// Runs the catalogue's workloads on the thread pool. Every method that does work returns a
 /// Promise; none blocks the calling thread.
 #[wasm_bindgen]

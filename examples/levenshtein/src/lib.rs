@@ -90,6 +90,9 @@ pub struct Near {
 impl InputKernel for Levenshtein {
     const INPUT: &'static str = "{ query: string, words: string[], top?: number } → { \
                                  distances: number[], nearest: { word, index, distance }[] }";
+    const INPUT_TYPE: &'static str = "{ query: string; words: string[]; top?: number }";
+    const OUTPUT_TYPE: &'static str =
+        "{ distances: number[]; nearest: { word: string; index: number; distance: number }[] }";
     type Input = Search;
     type Output = Found;
 
