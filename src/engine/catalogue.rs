@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use crate::engine::input::{CustomInput, CustomOutput};
 use crate::engine::{spin_lock, Input};
-use crate::kernels::{self, Ctx, InputKernel, Kernel, Mode, Output, ParamSpec};
+pub use crate::kernels::WORKLOADS;
+use crate::kernels::{Ctx, InputKernel, Kernel, Mode, Output, ParamSpec};
 use crate::{Error, ErrorKind};
 
 /// A runnable workload of the catalogue.
@@ -232,54 +233,6 @@ impl Workload {
         (self.kernel)(values, ctx, mode)
     }
 }
-
-/// Every workload, in the order the page lists them.
-pub static WORKLOADS: &[Workload] = &[
-    Workload::of::<kernels::countdown::Countdown>(),
-    Workload::of::<kernels::sum::Sum>().with_input(kernels::sum::INPUT, "SumInput", "SumOutput"),
-    Workload::of::<kernels::primes::Primes>().with_input(
-        kernels::primes::INPUT,
-        "PrimesInput",
-        "PrimeList",
-    ),
-    Workload::of::<kernels::mandelbrot::Mandelbrot>().with_input(
-        kernels::mandelbrot::INPUT,
-        "MandelbrotInput",
-        "Image",
-    ),
-    Workload::of::<kernels::montecarlo_pi::MontecarloPi>(),
-    Workload::of::<kernels::nbody::Nbody>().with_input(
-        kernels::nbody::INPUT,
-        "NbodyInput",
-        "BodiesState",
-    ),
-    Workload::of::<kernels::equations::Equations>().with_input(
-        kernels::equations::INPUT,
-        "SystemInput[]",
-        "Solutions",
-    ),
-    Workload::of::<kernels::sha256::Hashing>().with_input(
-        kernels::sha256::INPUT,
-        "BytesInput | BytesInput[]",
-        "Digest[]",
-    ),
-    Workload::of::<kernels::sort::Sort>().with_input(
-        kernels::sort::INPUT,
-        "SortInput",
-        "SortOutput",
-    ),
-    Workload::of::<kernels::matmul::Matmul>().with_input(
-        kernels::matmul::INPUT,
-        "MatmulInput",
-        "MatrixData",
-    ),
-    Workload::of::<kernels::wordcount::Wordcount>().with_input(
-        kernels::wordcount::INPUT,
-        "BytesInput | BytesInput[]",
-        "WordCounts",
-    ),
-    Workload::of::<kernels::empty::Empty>(),
-];
 
 /// Workloads added with [`register`], after the built-in ones.
 static REGISTERED: Mutex<Vec<&'static Workload>> = Mutex::new(Vec::new());

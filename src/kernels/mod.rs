@@ -1,4 +1,5 @@
-//! Pure CPU kernels: platform-free, no JS, runnable under native `cargo test`.
+//! Pure CPU kernels: platform-free, no JS, runnable under native `cargo test`; and the list
+//! of built-in workloads ([`WORKLOADS`]), one module and one line each.
 //!
 //! Each kernel has a sequential and a parallel variant with identical results: both split the
 //! work into the same fixed chunks (independent of the thread count), so the checksum does not
@@ -47,6 +48,7 @@ pub mod wordcount;
 
 use serde::Serialize;
 
+use crate::engine::Workload;
 use crate::Error;
 pub(crate) use context::between_chunks;
 pub use context::{Ctx, StopReason};
@@ -55,6 +57,40 @@ pub use mode::Mode;
 
 pub use chunks::{fill_in_chunks, sum_over_ranges};
 pub(crate) use chunks::{sum_chunks, sum_chunks_mut};
+
+/// Every built-in workload, in the order the page lists them: the catalogue's first entries
+/// (`webpar::engine::WORKLOADS`). A built-in workload is a module here and a line in this
+/// list.
+pub static WORKLOADS: &[Workload] = &[
+    Workload::of::<countdown::Countdown>(),
+    Workload::of::<sum::Sum>().with_input(sum::INPUT, "SumInput", "SumOutput"),
+    Workload::of::<primes::Primes>().with_input(primes::INPUT, "PrimesInput", "PrimeList"),
+    Workload::of::<mandelbrot::Mandelbrot>().with_input(
+        mandelbrot::INPUT,
+        "MandelbrotInput",
+        "Image",
+    ),
+    Workload::of::<montecarlo_pi::MontecarloPi>(),
+    Workload::of::<nbody::Nbody>().with_input(nbody::INPUT, "NbodyInput", "BodiesState"),
+    Workload::of::<equations::Equations>().with_input(
+        equations::INPUT,
+        "SystemInput[]",
+        "Solutions",
+    ),
+    Workload::of::<sha256::Hashing>().with_input(
+        sha256::INPUT,
+        "BytesInput | BytesInput[]",
+        "Digest[]",
+    ),
+    Workload::of::<sort::Sort>().with_input(sort::INPUT, "SortInput", "SortOutput"),
+    Workload::of::<matmul::Matmul>().with_input(matmul::INPUT, "MatmulInput", "MatrixData"),
+    Workload::of::<wordcount::Wordcount>().with_input(
+        wordcount::INPUT,
+        "BytesInput | BytesInput[]",
+        "WordCounts",
+    ),
+    Workload::of::<empty::Empty>(),
+];
 
 /// What a kernel returns: a checksum that proves two runs computed the same thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
