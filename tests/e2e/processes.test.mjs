@@ -6,7 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inPage } from "./browser.mjs";
 
-// Small params of every workload: fast, and more chunks than parts where it matters.
+// Small params of the workloads: fast, and more chunks than parts where it matters. Another
+// workload runs at its defaults.
 const SMALL = {
   countdown: { n: 5_000_003 },
   sum: { n: 2_000_001 },
@@ -89,8 +90,9 @@ test("every workload on processes gives the checksum of sequential and of thread
     await webpar.default({ backend: "processes", processes: 2 });
     const runner = new webpar.Runner();
     const out = {};
+    const defaults = (w) => Object.fromEntries(w.params.map((p) => [p.name, p.default]));
     for (const w of runner.workloads()) {
-      const params = small[w.name];
+      const params = small[w.name] ?? defaults(w);
       const split = await runner.run(w.name, params);
       const whole = await runner.run(w.name, params, { mode: "sequential" });
       out[w.name] = {
@@ -104,10 +106,12 @@ test("every workload on processes gives the checksum of sequential and of thread
     await webpar.default({ backend: "threads", threads: 2 });
     const runner = new webpar.Runner();
     const out = {};
-    for (const w of runner.workloads()) out[w.name] = (await runner.run(w.name, small[w.name])).checksum;
+    const defaults = (w) => Object.fromEntries(w.params.map((p) => [p.name, p.default]));
+    for (const w of runner.workloads()) out[w.name] = (await runner.run(w.name, small[w.name] ?? defaults(w))).checksum;
     return out;
   }, { limitMs: 120_000, arg: SMALL });
-  assert.deepEqual(Object.keys(onProcesses).sort(), Object.keys(SMALL).sort());
+  assert.deepEqual(Object.keys(onProcesses).sort(), Object.keys(onThreads).sort());
+  for (const name of Object.keys(SMALL)) assert.ok(name in onProcesses, name);
   for (const [name, run] of Object.entries(onProcesses)) {
     assert.equal(run.split, run.whole, `${name}: processes against sequential`);
     assert.equal(run.split, onThreads[name], `${name}: processes against threads`);
