@@ -58,7 +58,11 @@ fn every_input_form_is_declared_with_types_boundary_d_ts_has() {
         assert_eq!(names, with_input, "{interface}");
         for line in &declared {
             let types = line.split_once(": ").unwrap().1.trim_end_matches(';');
-            for name in types.split(['|', '[', ']', ' ']).filter(|t| !t.is_empty()) {
+            // The named types (an inline object type names only `number`, `string`, ...).
+            let named = types
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .filter(|t| t.starts_with(|c: char| c.is_ascii_uppercase()));
+            for name in named {
                 assert!(
                     boundary.contains(&format!("export type {name} "))
                         || boundary.contains(&format!("export interface {name} ")),
