@@ -45,6 +45,7 @@ fn every_workload_with_an_input_form_has_a_case_here() {
         "primes",
         "nbody",
         "wordcount",
+        "option_pricing",
     ];
     for workload in WORKLOADS {
         assert_eq!(
@@ -497,4 +498,180 @@ fn an_input_job_reports_its_sizes_and_memory() {
     assert_eq!(spec.named_values().get("n"), Some(&10));
     assert_eq!(spec.memory_bytes(), 10 * (16 + 8));
     assert!(find_workload("wordcount").unwrap().input.is_some());
+}
+
+/// Black–Scholes' closed form of a European option's price.
+fn black_scholes(
+    call: bool,
+    spot: f64,
+    strike: f64,
+    rate: f64,
+    volatility: f64,
+    years: f64,
+) -> f64 {
+    // The normal CDF through erfc (Numerical Recipes' erfcc, |error| < 1.2e-7).
+    let erfc = |x: f64| {
+        let z = x.abs();
+        let t = 1.0 / (1.0 + 0.5 * z);
+        let r = t
+            * (-z * z - 1.265_512_23
+                + t * (1.000_023_68
+                    + t * (0.374_091_96
+                        + t * (0.096_784_18
+                            + t * (-0.186_288_06
+                                + t * (0.278_868_07
+                                    + t * (-1.135_203_98
+                                        + t * (1.488_515_87
+                                            + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+                .exp();
+        if x >= 0.0 {
+            r
+        } else {
+            2.0 - r
+        }
+    };
+    let cdf = |x: f64| 0.5 * erfc(-x / std::f64::consts::SQRT_2);
+    let d1 = ((spot / strike).ln() + (rate + volatility * volatility / 2.0) * years)
+        / (volatility * years.sqrt());
+    let d2 = d1 - volatility * years.sqrt();
+    let discounted = strike * (-rate * years).exp();
+    if call {
+        spot * cdf(d1) - discounted * cdf(d2)
+    } else {
+        discounted * cdf(-d2) - spot * cdf(-d1)
+    }
+}
+
+/// Runs option_pricing's input form on `json` in `mode`: the output as JSON, and the checksum.
+fn price(json: serde_json::Value, mode: Mode) -> Result<(serde_json::Value, u64), webpar::Error> {
+    let input = find_workload("option_pricing")?.read_input(json)?;
+    let (output, checksum) = input.run(&Ctx::new(), mode)?;
+    let Produced::Custom(output) = output else {
+        unreachable!()
+    };
+    Ok((serde_json::to_value(&output).unwrap(), checksum))
+}
+
+#[test]
+fn option_pricing_converges_to_black_scholes_with_the_same_bits_in_every_mode() {
+    let contracts = serde_json::json!({
+        "options": [
+            { "kind": "call", "spot": 100, "strike": 100, "rate": 0.05, "volatility": 0.2, "years": 1 },
+            { "kind": "put", "spot": 100, "strike": 100, "rate": 0.05, "volatility": 0.2, "years": 1 },
+            { "kind": "call", "spot": 42, "strike": 40, "rate": 0.1, "volatility": 0.2, "years": 0.5 },
+            { "kind": "put", "spot": 90, "strike": 110, "rate": 0.02, "volatility": 0.45, "years": 2 },
+        ],
+        "paths": 400_000,
+        "seed": 7,
+    });
+    let (output, checksum) = price(contracts.clone(), Mode::Sequential).unwrap();
+    for mode in [Mode::Parallel, Mode::Threads(1), Mode::Threads(3)] {
+        assert_eq!(
+            price(contracts.clone(), mode).unwrap(),
+            (output.clone(), checksum),
+            "{mode:?}"
+        );
+    }
+    let expected = [
+        black_scholes(true, 100.0, 100.0, 0.05, 0.2, 1.0),
+        black_scholes(false, 100.0, 100.0, 0.05, 0.2, 1.0),
+        black_scholes(true, 42.0, 40.0, 0.1, 0.2, 0.5),
+        black_scholes(false, 90.0, 110.0, 0.02, 0.45, 2.0),
+    ];
+    // Hull's textbook values of the first three.
+    assert!((expected[0] - 10.4506).abs() < 1e-3 && (expected[1] - 5.5735).abs() < 1e-3);
+    assert!((expected[2] - 4.7594).abs() < 1e-3);
+    for (i, want) in expected.iter().enumerate() {
+        let got = output["prices"][i].as_f64().unwrap();
+        let error = output["standardErrors"][i].as_f64().unwrap();
+        assert!(
+            error > 0.0 && error < 0.05,
+            "contract {i}: standard error {error}"
+        );
+        assert!(
+            (got - want).abs() < 4.0 * error,
+            "contract {i}: {got} against {want} ± {error}"
+        );
+    }
+    // Another seed, other draws.
+    let mut reseeded = contracts.clone();
+    reseeded["seed"] = 8.into();
+    assert_ne!(
+        price(reseeded, Mode::Parallel).unwrap().0["prices"],
+        output["prices"]
+    );
+}
+
+#[test]
+fn option_pricing_without_volatility_is_the_discounted_forward() {
+    let contracts = serde_json::json!({
+        "options": [
+            { "kind": "call", "spot": 100, "strike": 90, "rate": 0.03, "volatility": 0, "years": 2 },
+            { "kind": "put", "spot": 100, "strike": 90, "rate": 0.03, "volatility": 0, "years": 2 },
+        ],
+        "paths": 1,
+    });
+    let (output, _) = price(contracts, Mode::Parallel).unwrap();
+    let forward = 100.0 - 90.0 * (-0.06f64).exp();
+    assert!((output["prices"][0].as_f64().unwrap() - forward).abs() < 1e-9);
+    assert_eq!(output["prices"][1].as_f64().unwrap(), 0.0);
+    assert_eq!(output["standardErrors"][0].as_f64().unwrap(), 0.0);
+}
+
+#[test]
+fn option_pricing_names_the_field_it_cannot_price() {
+    let option = serde_json::json!({ "kind": "call", "spot": 100, "strike": 100, "rate": 0.05, "volatility": 0.2, "years": 1 });
+    let cases = [
+        (
+            serde_json::json!({ "options": [option, { "kind": "call", "spot": -1, "strike": 100, "rate": 0.05, "volatility": 0.2, "years": 1 }] }),
+            "input.options[1].spot",
+        ),
+        (
+            serde_json::json!({ "options": [{ "kind": "swap", "spot": 1, "strike": 1, "rate": 0, "volatility": 0, "years": 1 }] }),
+            "input.options[0].kind",
+        ),
+        (
+            serde_json::json!({ "options": [{ "kind": "put", "spot": 1, "strik": 1, "rate": 0, "volatility": 0, "years": 1 }] }),
+            "input.options[0].strik",
+        ),
+        (
+            serde_json::json!({ "options": [option], "paths": 0 }),
+            "input.paths",
+        ),
+        (
+            serde_json::json!({ "options": [{ "kind": "put", "spot": 1, "strike": 1, "rate": 0, "volatility": -0.1, "years": 1 }] }),
+            "input.options[0].volatility",
+        ),
+        (serde_json::json!([option]), "input[0]"),
+    ];
+    for (json, param) in cases {
+        let err = price(json.clone(), Mode::Parallel).unwrap_err();
+        assert_eq!(err.kind(), webpar::ErrorKind::InvalidParams, "{json}");
+        assert_eq!(err.param(), Some(param), "{json}: {err}");
+    }
+}
+
+#[test]
+fn option_pricing_splits_into_parts_that_add_up_and_prices_nothing_for_no_contracts() {
+    let spec = JobSpec::parse(
+        "option_pricing",
+        &[
+            ("options".into(), webpar::engine::RawValue::Number(5.0)),
+            ("paths".into(), webpar::engine::RawValue::Number(300_001.0)),
+        ],
+    )
+    .unwrap();
+    let whole = spec.run(&Ctx::new(), Mode::Sequential).unwrap().1;
+    assert_eq!(spec.run(&Ctx::new(), Mode::Parallel).unwrap().1, whole);
+    for of in [2u32, 3, 7, 400] {
+        let sum = (0..of).fold(0u64, |acc, index| {
+            acc.wrapping_add(spec.run(&Ctx::new(), Mode::Part { index, of }).unwrap().1)
+        });
+        assert_eq!(sum, whole, "{of} parts");
+    }
+    let (output, _) = price(serde_json::json!({ "options": [] }), Mode::Parallel).unwrap();
+    assert_eq!(
+        output,
+        serde_json::json!({ "prices": [], "standardErrors": [] })
+    );
 }

@@ -40,6 +40,7 @@ pub mod mandelbrot;
 pub mod matmul;
 pub mod montecarlo_pi;
 pub mod nbody;
+pub mod option_pricing;
 pub mod primes;
 pub mod sha256;
 pub mod sort;
@@ -89,6 +90,7 @@ pub static WORKLOADS: &[Workload] = &[
         "BytesInput | BytesInput[]",
         "WordCounts",
     ),
+    Workload::with_input_of::<option_pricing::OptionPricing>(),
     Workload::of::<empty::Empty>(),
 ];
 
