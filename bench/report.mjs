@@ -237,6 +237,7 @@ const LIMITS = {
   sort: "Sorted runs, then merge passes split by merge path: every pass reads and writes the whole array (memory traffic, the machine's update row). Its two buffers are filled by every thread; natively the OS's page faults of those fresh buffers are its system share, which wasm, reusing its memory, does not pay.",
   matmul: "Row blocks of 64 rows (16 at n = 1024) over tiles that stay in cache: compute-bound, its three matrices filled by every thread; with so few blocks the last one decides the tail (busy below 100%).",
   wordcount: "Each piece of text is counted into its own map with its words borrowed from the text (in wasm one allocator, behind one lock, serves every thread: an allocation per word made the threads queue), then the maps are merged pairwise, in parallel: what stays on one thread is the last merge, of two maps of the distinct words, and ranking the top words.",
+  option_pricing: "Each chunk prices up to 4,096 paths of one contract with a log, a square root, a cosine and an exponential per path, in registers: compute-bound like montecarlo_pi, whose speedup it should match.",
 };
 
 function limitsSection(dir) {
