@@ -123,6 +123,7 @@ build_package() {
   node scripts/workload-types.mjs "$next"
   # The package's hand-written half (js/src/: modules and declarations), beside the bindings.
   cp -r js/src/. "$next/"
+  bundle_workers "$next"
   # Its package.json, with the crate's version, and the files every package carries.
   local version
   version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
@@ -132,6 +133,19 @@ build_package() {
   if [ -d www/pkg ]; then mv www/pkg www/pkg.old; fi
   mv "$next" www/pkg
   rm -rf www/pkg.old
+}
+
+# The package's worker scripts, and "webpar/task" that an app's task worker imports, each
+# bundled into one file that imports nothing (esbuild), in package directory $1: an app's
+# bundler then has no module of theirs to share between the page's chunks and the workers'.
+# Parcel 2 cannot share modules between a page and its workers (its production build fails
+# with "Cannot find module"; parcel-bundler/parcel#10307), and no bundler needs to.
+bundle_workers() {
+  local esbuild=$PWD/node_modules/.bin/esbuild file
+  for file in webpar-worker.js webpar-process.js webpar-task.js task.js; do
+    (cd "$1" && "$esbuild" "$file" --bundle --format=esm --log-level=warning \
+      --allow-overwrite --outfile="$file")
+  done
 }
 
 # Everything the demo page and the tests serve: the package, the page's vendored JS, the
@@ -171,6 +185,7 @@ build_example() {
     "target/single/$TARGET/release/webpar_levenshtein.wasm"
   node scripts/workload-types.mjs www/examples/levenshtein
   cp -r js/src/. www/examples/levenshtein/
+  bundle_workers www/examples/levenshtein
 }
 
 # The API reference, generated from the package's declarations (TypeDoc) into www/docs/, where

@@ -1,6 +1,6 @@
 // Fresh bundler apps install the packed package (./build.sh pack) and use it: Vite's dev
 // server, Vite's production build served by `vite preview`, and the production builds of
-// webpack 5, esbuild and Rollup (webpar served as it is, through an import map) served as static files, with COOP/COEP as the README says (threads) and the production
+// webpack 5, Parcel 2 (no configuration), esbuild and Rollup (webpar served as it is, through an import map) served as static files, with COOP/COEP as the README says (threads) and the production
 // builds also without them (isolated workers); each page starts a backend, runs a workload,
 // makes I/O calls and runs a bundled task worker, in headless Chromium. The apps live in tests/consumers/
 // (their shared entry is tests/consumers/main.js) and are copied to a temporary folder first.
@@ -176,6 +176,18 @@ test("a webpack 5 app installs the packed package and runs it from its productio
   const dir = installApp("webpack");
   execFileSync(join(dir, "node_modules/.bin/webpack"), [], { cwd: dir, stdio: "pipe" });
   cpSync(join(dir, "public/index.html"), join(dir, "dist/index.html"));
+  await runBuildOnBothPages(join(dir, "dist"));
+});
+
+test("a Parcel app installs the packed package and runs it from its production build, with no configuration", { timeout: 600_000 }, async () => {
+  assert.ok(tarball, "target/webpar-*.tgz exists (./build.sh pack)");
+  const dir = installApp("parcel");
+  // No configuration: no .parcelrc, and nothing for Parcel in package.json.
+  assert.deepEqual(readdirSync(dir).filter((f) => !["node_modules", ".parcel-cache"].includes(f)).sort(),
+    ["index.html", "main.js", "package-lock.json", "package.json", "tasks.js"]);
+  assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))),
+    ["name", "private", "scripts", "devDependencies"]);
+  execFileSync("npm", ["run", "build"], { cwd: dir, stdio: "pipe" });
   await runBuildOnBothPages(join(dir, "dist"));
 });
 
