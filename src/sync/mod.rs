@@ -1,12 +1,17 @@
 //! Blocking coordination between the pool's threads, for the lab's experiments and for
 //! kernels that need more than rayon's fork-join: a counting [`Semaphore`], a one-shot
-//! [`Event`], a [`ReentrantLock`] (Python's `RLock`; std's is not stable yet) and a bounded
-//! [`WorkQueue`] with `task_done`/`join`, Python's `queue.Queue`.
+//! [`Event`], a [`ReentrantLock`] (Python's `RLock`; std's is not stable yet), a bounded
+//! [`WorkQueue`] with `task_done`/`join`, Python's `queue.Queue`, and a [`Mailbox`] through
+//! which a browser's main thread hands values to threads that wait for them.
 //! `Mutex`, `Barrier` and atomics come from `std`, which has them; these are built on its
 //! `Mutex` and `Condvar`, whose waits on wasm are `memory.atomic.wait32` on a pool thread.
 //!
 //! Only pool threads (or native threads) may wait here: a browser's main thread must never
-//! block (`Atomics.wait` is not allowed there).
+//! block (`Atomics.wait` is not allowed there); it may only put into a [`Mailbox`].
+
+mod mailbox;
+
+pub use mailbox::Mailbox;
 
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};

@@ -8,27 +8,33 @@
 //! worker script is given by the caller (`workers.js` explains), so one build serves both.
 
 use std::cell::RefCell;
-use std::sync::mpsc::{channel, Receiver};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use super::clock::performance_now;
 use super::convert::{describe, integer_option, js_error_message};
 use super::errors::to_js_error;
-use crate::engine::{pool, spin_lock};
+use crate::engine::pool;
+use crate::sync::Mailbox;
 use crate::{Error, ErrorKind};
 
 /// Most threads a pool may have.
 const MAX_THREADS: u32 = 256;
 
-/// How long the workers may take to load and instantiate the module before the start fails.
+/// How long the workers may take to load and instantiate the module, and then to take their
+/// threads, before the start fails.
 const WORKERS_START_TIMEOUT_MS: u32 = 30_000;
 
 /// The pool's threads, waiting for a worker to run them. Every worker sees this static: the
-/// memory is shared.
-static WAITING_THREADS: Mutex<Option<Receiver<rayon::ThreadBuilder>>> = Mutex::new(None);
+/// memory is shared. The page's thread puts them in without ever waiting (a `Mailbox`, not a
+/// channel: see its docs).
+static WAITING_THREADS: Mailbox<rayon::ThreadBuilder> = Mailbox::new();
+
+/// Pool threads that a worker took and runs.
+static RUNNING_THREADS: AtomicUsize = AtomicUsize::new(0);
 
 #[wasm_bindgen(module = "/src/web/snippets/workers.js")]
 extern "C" {
@@ -63,11 +69,8 @@ pub fn run_pool_thread() {
         return;
     }
     // A worker may block: it waits here until the pool is built and hands it a thread.
-    let thread = match WAITING_THREADS.lock() {
-        Ok(waiting) => waiting.as_ref().and_then(|threads| threads.recv().ok()),
-        Err(_) => None,
-    };
-    if let Some(thread) = thread {
+    if let Some(thread) = WAITING_THREADS.take() {
+        RUNNING_THREADS.fetch_add(1, Ordering::AcqRel);
         thread.run();
     }
 }
@@ -177,8 +180,6 @@ async fn start(
 /// Starts `count` workers for the pool's threads and one for the dispatcher, then builds the
 /// pool on them and installs it for the engine.
 async fn start_threads(count: usize, create_worker: &JsValue) -> Result<(), String> {
-    let (sender, receiver) = channel();
-    *spin_lock(&WAITING_THREADS) = Some(receiver);
     let main_js = BINDINGS_URL.with(JsValue::clone);
     let create_worker = if create_worker.is_function() {
         create_worker.clone()
@@ -196,24 +197,46 @@ async fn start_threads(count: usize, create_worker: &JsValue) -> Result<(), Stri
     JsFuture::from(workers)
         .await
         .map_err(|cause| js_error_message(&cause))?;
+    let loaded = performance_now();
     // Every worker now waits in `run_pool_thread`; building the pool hands each a thread.
     // (`build`, not `build_global`: the global pool's start waits on a lock until every
     // thread runs, which the main thread may not do.)
     let threads = rayon::ThreadPoolBuilder::new()
         .num_threads(count)
         .spawn_handler(move |thread| {
-            sender
-                .send(thread)
-                .map_err(|_| std::io::Error::other("the pool's workers are gone"))
+            WAITING_THREADS.put(thread).map_err(|_| {
+                std::io::Error::other(
+                    "a pool thread could not be handed to a worker (a worker died holding the \
+                     hand-over lock)",
+                )
+            })
         })
         .build()
         .map_err(|err| err.to_string())?;
     pool::install(threads).map_err(|err| err.message().to_string())?;
-    // The dispatcher's worker said it was ready just before taking its role.
-    while !pool::dispatcher_ready() {
+    // Resolve only once every worker runs: the dispatcher took its role (it said it was ready
+    // just before) and each pool thread was taken, within the start's deadline.
+    let deadline = loaded + f64::from(WORKERS_START_TIMEOUT_MS);
+    loop {
+        let running = RUNNING_THREADS.load(Ordering::Acquire);
+        let dispatcher = pool::dispatcher_ready();
+        if running >= count && dispatcher {
+            return Ok(());
+        }
+        if performance_now() > deadline {
+            return Err(format!(
+                "the workers loaded, but within {} s only {running} of {count} took their pool \
+                 thread{}",
+                WORKERS_START_TIMEOUT_MS / 1000,
+                if dispatcher {
+                    ""
+                } else {
+                    ", and the dispatcher never ran"
+                }
+            ));
+        }
         super::timers::sleep(1.0).await;
     }
-    Ok(())
 }
 
 /// `navigator.hardwareConcurrency`, at least 1.

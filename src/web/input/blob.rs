@@ -66,8 +66,7 @@ pub(super) async fn messages(items: Vec<Bytes>) -> Result<Vec<Message>, Failure>
 #[cfg(target_feature = "atomics")]
 pub(super) mod blob_source {
     use std::ops::Range;
-    use std::sync::mpsc::{channel, Receiver, Sender};
-    use std::sync::{Mutex, PoisonError};
+    use std::sync::{Arc, Mutex, PoisonError};
 
     use futures_channel::mpsc::{unbounded, UnboundedSender};
     use futures_util::StreamExt;
@@ -75,16 +74,39 @@ pub(super) mod blob_source {
 
     use super::{read_slice, STREAM_SLICE};
     use crate::kernels::sha256::Source;
+    use crate::sync::Mailbox;
     use crate::Error;
 
     /// A slice's bytes, or why they could not be read.
     type Slice = Result<Vec<u8>, String>;
 
+    /// Where a slice's bytes arrive: the page's thread puts them in without ever waiting
+    /// (a `Mailbox`, not a channel, whose `send` may wait on a lock), the hashing thread
+    /// waits for them.
+    type Receiver = Arc<Mailbox<Slice>>;
+
+    /// The page's end of a request: answered once; dropped unanswered (the reading task
+    /// ended), it tells the waiting thread that no bytes will come.
+    struct Reply(Receiver);
+
+    impl Reply {
+        fn send(self, slice: Slice) {
+            // A hashing thread that died holding the lock is a crashed engine: nothing waits.
+            let _ = self.0.put(slice);
+        }
+    }
+
+    impl Drop for Reply {
+        fn drop(&mut self) {
+            self.0.close();
+        }
+    }
+
     /// A pool thread's request for bytes `start..end`, answered through `reply`.
     struct Request {
         start: u64,
         end: u64,
-        reply: Sender<Slice>,
+        reply: Reply,
     }
 
     /// The Blob stays on the page's thread (JS values cannot cross threads): a task there
@@ -96,7 +118,7 @@ pub(super) mod blob_source {
         index: usize,
         requests: UnboundedSender<Request>,
         /// The slice asked for ahead: its start, and where its bytes will arrive.
-        ahead: Mutex<Option<(u64, Receiver<Slice>)>>,
+        ahead: Mutex<Option<(u64, Receiver)>>,
     }
 
     impl BlobSource {
@@ -111,7 +133,7 @@ pub(super) mod blob_source {
                         .map(|bytes| bytes.to_vec())
                         .map_err(|thrown| crate::web::convert::js_error_message(&thrown));
                     // The thread may have stopped waiting (the job was cancelled).
-                    let _ = reply.send(slice);
+                    reply.send(slice);
                 }
             });
             BlobSource {
@@ -122,13 +144,13 @@ pub(super) mod blob_source {
             }
         }
 
-        fn request(&self, range: Range<u64>) -> Result<Receiver<Slice>, Error> {
-            let (reply, receiver) = channel();
+        fn request(&self, range: Range<u64>) -> Result<Receiver, Error> {
+            let receiver = Arc::new(Mailbox::new());
             self.requests
                 .unbounded_send(Request {
                     start: range.start,
                     end: range.end,
-                    reply,
+                    reply: Reply(Arc::clone(&receiver)),
                 })
                 .map_err(|_| self.gone())?;
             Ok(receiver)
@@ -166,15 +188,15 @@ pub(super) mod blob_source {
                 *ahead = Some((next.start, self.request(next)?));
             }
             drop(ahead);
-            match receiver.recv() {
-                Ok(Ok(bytes)) => Ok(bytes),
-                Ok(Err(message)) => Err(Error::invalid(format!(
+            match receiver.take() {
+                Some(Ok(bytes)) => Ok(bytes),
+                Some(Err(message)) => Err(Error::invalid(format!(
                     "input[{}]: the Blob could not be read ({message}); a File removed or \
                      changed on disk since it was picked reads this way",
                     self.index
                 ))
                 .with_param("input")),
-                Err(_) => Err(self.gone()),
+                None => Err(self.gone()),
             }
         }
     }
