@@ -34,6 +34,19 @@ const MAX_REPEATS = 40;
 const TARGET_HALF_WIDTH = 0.03;
 const context = await launch();
 const log = (line) => console.log(line);
+const MINUTE = 60_000;
+
+/**
+ * `promise`, or a failure naming `stage` once `ms` have passed: no stage can hang the bench
+ * (its browser is closed on the way out, which ends whatever still runs).
+ */
+function within(stage, ms, promise) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`bench stage "${stage}" did not finish within ${ms / MINUTE} min`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 try {
   const { page, problems } = await open(context);
@@ -41,29 +54,29 @@ try {
   await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
   const threads = Number(await page.getAttribute("#status", "data-threads"));
   const rows = [];
-  rows.push(...await compareAll(page, repeats));
+  rows.push(...await within("compare", 40 * MINUTE, compareAll(page, repeats)));
   // A crate's own workload (examples/levenshtein), on the page opened on its package.
   const extension = await open(context, "/?package=levenshtein");
   extension.page.on("console", (msg) => { if (msg.type() === "log") log(msg.text()); });
   await extension.page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
-  rows.push(...await compareAll(extension.page, repeats, "/examples/levenshtein/webpar.js"));
-  rows.push(...await extension.page.evaluate(serdeInputCopy));
+  rows.push(...await within("compare levenshtein", 10 * MINUTE, compareAll(extension.page, repeats, "/examples/levenshtein/webpar.js")));
+  rows.push(...await within("serde input copy", 5 * MINUTE, extension.page.evaluate(serdeInputCopy)));
   problems.push(...extension.problems);
   await extension.page.close();
   await page.addScriptTag({ url: "/vendor/workerpool.js" });
-  rows.push(...await page.evaluate(jsPeers, { repeats, threads }));
-  rows.push(...await page.evaluate(roundTrips, ROUND_TRIPS));
-  rows.push(...await page.evaluate(executorBench, threads));
-  rows.push(...await page.evaluate(abortLatencies));
-  rows.push(...await page.evaluate(picklingLesson, repeats));
-  for (const k of [...new Set([1, threads])]) rows.push(await poolReadyTime(k));
-  rows.push(...await engineRestartTimes(threads));
+  rows.push(...await within("JS peers", 10 * MINUTE, page.evaluate(jsPeers, { repeats, threads })));
+  rows.push(...await within("round trips", 5 * MINUTE, page.evaluate(roundTrips, ROUND_TRIPS)));
+  rows.push(...await within("executor", 5 * MINUTE, page.evaluate(executorBench, threads)));
+  rows.push(...await within("abort latencies", 5 * MINUTE, page.evaluate(abortLatencies)));
+  rows.push(...await within("pickling lesson", 5 * MINUTE, page.evaluate(picklingLesson, repeats)));
+  for (const k of [...new Set([1, threads])]) rows.push(await within(`initThreadPool(${k})`, 2 * MINUTE, poolReadyTime(k)));
+  rows.push(...await within("engine restarts", 5 * MINUTE, engineRestartTimes(threads)));
   await servePLimit(page);
-  rows.push(...await page.evaluate(ioBench));
-  rows.push(...await page.evaluate(ioStalls));
-  rows.push(await devServerLoad());
-  rows.push(...await processesBench(context, { repeats, threads }));
-  rows.push(...await pageVsApi(context));
+  rows.push(...await within("I/O", 10 * MINUTE, page.evaluate(ioBench)));
+  rows.push(...await within("I/O stalls", 10 * MINUTE, page.evaluate(ioStalls)));
+  rows.push(await within("dev server load", 5 * MINUTE, devServerLoad()));
+  rows.push(...await within("processes", 30 * MINUTE, processesBench(context, { repeats, threads })));
+  rows.push(...await within("page against API", 10 * MINUTE, pageVsApi(context)));
   if (problems.length) throw new Error(`the page reported errors: ${problems.join("; ")}`);
   const browser = await page.evaluate(() => navigator.userAgent.match(/Chrom(?:e|ium)\/[\d.]+/)?.[0] ?? navigator.userAgent);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);

@@ -189,6 +189,21 @@ const ioLines = [
     `longest main-thread gap, ${r.case}: ${r.longest_gap_ms.toFixed(1)} ms (${r.succeeded.toLocaleString("en")} of ${r.calls.toLocaleString("en")} calls in ${(r.makespan_ms / 1000).toFixed(1)} s)`),
 ].filter(Boolean);
 
+/**
+ * The start-up soak (bench/startup.mjs, startup.json beside OUT): demo page loads and bare
+ * `init()`s in fresh contexts with every core kept busy, and how many stalled.
+ */
+function startupLines(dir) {
+  const path = join(dir, "startup.json");
+  if (!existsSync(path)) return ["(not measured in this run)"];
+  return JSON.parse(readFileSync(path, "utf8")).rows.map((r) =>
+    `${r.case === "page" ? "the demo page loaded" : "a bare page's `init()` and one job"}, ${r.loads} times in fresh ` +
+    `contexts with ${r.busy_processes} spinning processes keeping every core busy: ${r.ready} ready, ${r.failed} failed, ` +
+    `${r.stalled} stalled (slowest start ${(r.slowest_ms / 1000).toFixed(1)} s)` +
+    (r.problems.length ? `; first problems: ${r.problems.join(" | ")}` : ""));
+}
+const startup = startupLines(dirname(out));
+
 const markdownTable = (t) => {
   const widths = t[0].map((_, i) => Math.max(...t.map((row) => String(row[i]).length)));
   const line = (row) => "| " + row.map((cell, i) => String(cell).padEnd(widths[i])).join(" | ") + " |";
@@ -333,6 +348,14 @@ ${sizeLines.map((line) => `- ${line}`).join("\n")}
 ## I/O jobs
 
 ${ioLines.map((line) => `- ${line}`).join("\n")}
+
+## Start-up under load
+
+A start must never stall: every start has a deadline and the page's thread never waits on a
+lock a worker may hold (a stall has a page error \`Atomics.wait cannot be called in this
+context\`, or no answer at all; a failure is a typed error).
+
+${startup.map((line) => `- ${line}`).join("\n")}
 `);
 console.log(`\nrows written to ${out}, docs/benchmarks.md and docs/benchmarks.json`);
 if (differ) {
