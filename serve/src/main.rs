@@ -13,20 +13,25 @@
 //!   calls with a method, headers and a body.
 //!
 //! `/api/` responses allow cross-origin reads (CORS and CORP), so that pages of other origins
-//! on this machine, such as the browser tests' runner, can call them.
+//! on this machine, such as the browser tests' runner, can call them. Every response carries
+//! the server's headers, those hyper writes itself too (`hyper_errors.rs`); TypeScript files
+//! (`.d.ts`) are served as text, not as the MPEG transport streams their extension also names.
 //!
 //! Usage: `webpar-serve [--no-isolation] [DIR]`, with `PORT` (default 8080; 0 picks a free
 //! port) and `HOST` (default 127.0.0.1) from the environment. It prints the URL it listens
 //! on. `--no-isolation` leaves out COOP/COEP, as most sites are served: the page then runs
 //! CPU jobs on the processes backend (isolated workers) instead of threads.
 
+mod hyper_errors;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Query, RawQuery};
+use axum::extract::{Query, RawQuery, Request};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Json, Router};
@@ -85,6 +90,24 @@ async fn main() {
         "not isolated"
     };
     println!("webpar dev server: http://{local}/ (serving {dir}, {isolation})");
+    // hyper's own answers (a URI over 64 KiB, a head too large, a request it cannot parse)
+    // carry no body: any page may read them.
+    let headers = if isolated {
+        concat!(
+            "cross-origin-opener-policy: same-origin\r\n",
+            "cross-origin-embedder-policy: require-corp\r\n",
+            "cross-origin-resource-policy: cross-origin\r\n",
+            "access-control-allow-origin: *\r\n",
+            "cache-control: no-cache\r\n",
+        )
+    } else {
+        concat!(
+            "cross-origin-resource-policy: cross-origin\r\n",
+            "access-control-allow-origin: *\r\n",
+            "cache-control: no-cache\r\n",
+        )
+    };
+    let listener = hyper_errors::Listener::new(listener, headers);
     axum::serve(listener, app(&dir, isolated))
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -110,7 +133,8 @@ fn app(dir: &str, isolated: bool) -> Router {
         ));
     let site = Router::new()
         .merge(api)
-        .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true));
+        .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
+        .layer(middleware::from_fn(typescript_as_text));
     let site = if isolated {
         // Cross-origin isolation: without both, `crossOriginIsolated` is false and
         // SharedArrayBuffer (so the wasm thread pool) is unavailable.
@@ -125,6 +149,22 @@ fn app(dir: &str, isolated: bool) -> Router {
     };
     // A development server: always serve the latest build.
     site.layer(header("cache-control", "no-cache"))
+}
+
+/// TypeScript sources and declarations as text: `mime_guess` gives `.ts` the MPEG transport
+/// stream's type, which a browser downloads instead of showing.
+async fn typescript_as_text(request: Request, next: Next) -> Response {
+    let typescript = [".ts", ".mts", ".cts"]
+        .iter()
+        .any(|ext| request.uri().path().ends_with(ext));
+    let mut response = next.run(request).await;
+    if typescript && response.status().is_success() {
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+    }
+    response
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,8 +186,11 @@ async fn delay(Query(query): Query<DelayQuery>) -> Response {
     if let Err(message) = check_bounds(query.ms, query.bytes) {
         return bad_request(message);
     }
-    let Ok(status) = StatusCode::from_u16(query.status) else {
-        return bad_request("status must be an HTTP status in 100..=999".into());
+    // 1xx are not final answers (hyper would send a 500 in their place) and 101 would hand
+    // the connection over: a simulated call answers with a final status.
+    let status = match StatusCode::from_u16(query.status) {
+        Ok(status) if (200..=599).contains(&query.status) => status,
+        _ => return bad_request(format!("status must be in 200..=599, got {}", query.status)),
     };
     tokio::time::sleep(Duration::from_millis(query.ms)).await;
     (
