@@ -29,6 +29,8 @@ CHROMEDRIVER=/usr/bin/chromedriver
 # The second engine of the browser tests: Debian's Firefox ESR, driven by geckodriver.
 FIREFOX=/usr/bin/firefox-esr
 GECKODRIVER_VERSION=0.37.1
+# The browser tests run through wasm-pack, as users run them (docs/guide/development.md).
+WASM_PACK_VERSION=0.14.0
 GECKODRIVER=${CARGO_HOME:-$HOME/.cargo}/bin/geckodriver
 export CARGO_TERM_COLOR=never
 
@@ -74,6 +76,10 @@ setup() {
   have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
   if [ "$have" != "$want" ]; then
     cargo install wasm-bindgen-cli --version "$want"
+  fi
+  # wasm-pack runs the browser tests; it finds this wasm-bindgen and downloads nothing.
+  if [ "$(wasm-pack --version 2>/dev/null | awk '{ print $2 }')" != "$WASM_PACK_VERSION" ]; then
+    cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
   fi
 
   # JS tooling (playwright-core, chart.js), exactly as package-lock.json says; skipped when
@@ -174,18 +180,24 @@ build() {
 build_example() {
   say "build examples/levenshtein"
   cargo "+$NIGHTLY" build -p webpar-levenshtein --lib --release --target "$TARGET"
-  rm -rf www/examples/levenshtein && mkdir -p www/examples/levenshtein
+  # Built beside the served folder and swapped in, like www/pkg.
+  local next=www/examples/levenshtein.next
+  rm -rf "$next" && mkdir -p "$next"
   wasm-bindgen --target web --experimental-reset-state-function \
-    --out-dir www/examples/levenshtein --out-name webpar_core \
+    --out-dir "$next" --out-name webpar_core \
     "target/$TARGET/release/webpar_levenshtein.wasm"
   # And without shared memory, for the processes backend's workers.
   RUSTFLAGS="$SINGLE_FLAGS" cargo +stable build -p webpar-levenshtein --lib --release \
     --target "$TARGET" --target-dir target/single
-  wasm-bindgen --target web --out-dir www/examples/levenshtein --out-name webpar_single \
+  wasm-bindgen --target web --out-dir "$next" --out-name webpar_single \
     "target/single/$TARGET/release/webpar_levenshtein.wasm"
-  node scripts/workload-types.mjs www/examples/levenshtein
-  cp -r js/src/. www/examples/levenshtein/
-  bundle_workers www/examples/levenshtein
+  node scripts/workload-types.mjs "$next"
+  cp -r js/src/. "$next/"
+  bundle_workers "$next"
+  rm -rf www/examples/levenshtein.old
+  if [ -d www/examples/levenshtein ]; then mv www/examples/levenshtein www/examples/levenshtein.old; fi
+  mv "$next" www/examples/levenshtein
+  rm -rf www/examples/levenshtein.old
 }
 
 # The API reference, generated from the package's declarations (TypeDoc) into www/docs/, where
@@ -305,15 +317,16 @@ test_all() {
   # One dev server for the browser tests' fetches (WEBPAR_API, read when they compile) and
   # the end-to-end tests.
   start_server
-  say "browser tests (wasm-bindgen-test, headless Chromium, threads on)"
-  # The runner sets COOP/COEP itself; webdriver.json passes Chromium the flags it needs here.
-  # Every test binary, as `wasm-pack test` would: web_*.rs, plus the pure-logic files that
-  # also run natively; native-only files compile to nothing here.
-  cargo_suite "browser" env -u GECKODRIVER CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
-    WEBPAR_API="$BASE_URL" cargo "+$NIGHTLY" test --release --target "$TARGET" --tests
-  say "browser tests (wasm-bindgen-test, headless Firefox ESR, threads on)"
-  cargo_suite "browser (Firefox ESR)" env -u CHROMEDRIVER GECKODRIVER="$GECKODRIVER" WASM_BINDGEN_TEST_TIMEOUT=120 \
-    WEBPAR_API="$BASE_URL" cargo "+$NIGHTLY" test --release --target "$TARGET" --tests
+  say "browser tests (wasm-pack test, headless Chromium, threads on)"
+  # Exactly the command docs/guide/development.md gives: every test binary (web_*.rs, and
+  # the pure-logic files that also run natively; native-only files compile to nothing) and
+  # the doc tests, compiled for wasm. The runner sets COOP/COEP itself; webdriver.json passes
+  # Chromium the flags it needs here.
+  cargo_suite "browser" env WASM_BINDGEN_TEST_TIMEOUT=120 WEBPAR_API="$BASE_URL" RUSTUP_TOOLCHAIN="$NIGHTLY" \
+    wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --release
+  say "browser tests (wasm-pack test, headless Firefox ESR, threads on)"
+  cargo_suite "browser (Firefox ESR)" env WASM_BINDGEN_TEST_TIMEOUT=120 WEBPAR_API="$BASE_URL" RUSTUP_TOOLCHAIN="$NIGHTLY" \
+    wasm-pack test --headless --firefox --geckodriver "$GECKODRIVER" --release
   say "end-to-end tests (playwright-core, Chromium, dev server)"
   node_suite "end-to-end" env BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" \
     node --test --test-concurrency=1 tests/e2e/
@@ -360,8 +373,11 @@ bench() {
   say "bench: headless Chromium"
   start_server
   BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" node bench/browser.mjs target/bench/browser.json
-  kill $SERVER_PID 2>/dev/null || true
   cat /proc/loadavg /proc/stat > target/bench/load-end.txt 2>/dev/null || true
+  # Last, as it keeps every core busy on purpose.
+  say "bench: start-up soak (200 page loads and 200 bare inits, every core busy)"
+  BASE_URL="$BASE_URL" CHROMIUM="$CHROMIUM" node bench/startup.mjs target/bench/startup.json 200
+  kill $SERVER_PID 2>/dev/null || true
   say "bench: results"
   node bench/report.mjs target/bench/native.json target/bench/browser.json target/bench/results.json \
     target/bench/native-portable.json target/bench/native-soft.json

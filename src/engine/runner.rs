@@ -77,11 +77,13 @@ pub async fn run_producing(
 ///
 /// ```
 /// use webpar::engine::{self, Job, Mode};
+/// # #[cfg(not(target_arch = "wasm32"))] { // (natively: `native_clock`, `block_on`)
 /// let (words, timed) = futures::executor::block_on(engine::run_value(
 ///     Mode::Sequential, &Job::new(), engine::native_clock,
 ///     |_ctx| Ok("a few words here".split(' ').map(str::to_owned).collect::<Vec<String>>()),
 /// ))?;
 /// assert_eq!((words.len(), timed.output.checksum), (4, 0));
+/// # }
 /// # Ok::<(), webpar::Error>(())
 /// ```
 ///
@@ -127,10 +129,12 @@ const MAX_ITEMS_PER_CHECK: usize = 256;
 /// ```
 /// use webpar::engine::{self, Input, Job, JobSpec, Mode};
 /// let specs: Vec<JobSpec> = (0..50).map(|i| JobSpec::from_input(Input::Primes(i))).collect::<Result<_, _>>()?;
+/// # #[cfg(not(target_arch = "wasm32"))] { // (natively: `native_clock`, `block_on`)
 /// let (results, _) = futures::executor::block_on(
 ///     engine::run_items(specs, Mode::Parallel, &Job::new(), engine::native_clock))?;
 /// assert_eq!(results.len(), 50);
 /// assert_eq!(results[10].as_ref().unwrap().1, 4); // 2, 3, 5, 7
+/// # }
 /// # Ok::<(), webpar::Error>(())
 /// ```
 ///
