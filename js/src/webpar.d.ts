@@ -187,7 +187,11 @@ export interface SubmitOptions {
   timeoutMs?: number;
   /** Time from submit, queueing included; then it rejects with TimeoutError. */
   deadlineMs?: number;
-  /** Higher runs first; first come, first served within a priority. Default 0. */
+  /**
+   * Higher runs first; first come, first served within a priority. Default 0. No priority
+   * starves: a task that has waited while 1,000 others started goes before every task
+   * queued after it.
+   */
   priority?: number;
   /** Called with the finished fraction while the task runs. */
   onProgress?: (fraction: number) => void;
@@ -407,7 +411,10 @@ export class Runner implements Disposable, AsyncDisposable {
     fn: (item: T, context: { signal: AbortSignal; attempt: number; index: number }) => R | PromiseLike<R>,
     options?: MapAsyncOptions,
   ): AsyncIterable<Awaited<R>>;
-  /** Resolves once a submit would be queued rather than refused. */
+  /**
+   * Resolves once a submit would be queued rather than refused: first come, first served,
+   * the place kept for a woken caller until it submits in the same turn.
+   */
   capacity(options?: WaitOptions): Promise<void>;
   /** Refuses new work; resolves once every task has settled. */
   close(options?: { cancelPending?: boolean }): Promise<void>;

@@ -152,3 +152,73 @@ test("wait, asCompleted and task.result check their arguments: typed errors, nev
   await assert.rejects(task.result({ timeoutMs: -1 }), named("timeoutMs"));
   await assert.rejects(task.result(42), named("options"));
 });
+
+test("no priority starves: a low-priority task starts within STARVATION_STARTS starts under a flood of higher ones", { timeout: 60_000 }, async () => {
+  const { STARVATION_STARTS } = await import("../src/executor/waiting-line.js");
+  const maxQueue = 50;
+  const executor = new Executor({ maxQueue, maxRunning: 1 });
+  let starts = 0;
+  // Each task takes a turn of the event loop, as real work does.
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+  const work = () => async () => { starts += 1; await tick(); };
+  let flooding = true;
+  // Twenty producers keep the queue full of priority-5 tasks.
+  const producers = Array.from({ length: 20 }, async () => {
+    while (flooding) {
+      await executor.capacity();
+      if (flooding) executor.enqueue(work(), { priority: 5 });
+    }
+  });
+  await turn();
+  const probes = {};
+  for (const priority of [-1, 0, 5, 9]) {
+    await executor.capacity();
+    const queuedAt = starts;
+    const ahead = executor.queued;
+    const task = executor.enqueue(async () => {
+      probes[priority] = { waited: starts - queuedAt, ahead };
+      starts += 1;
+      await tick();
+    }, { priority });
+    await task;
+  }
+  flooding = false;
+  await Promise.all(producers);
+  for (const [priority, { waited, ahead }] of Object.entries(probes)) {
+    assert.ok(ahead <= maxQueue, `priority ${priority}: ${ahead} ahead`);
+    assert.ok(waited <= STARVATION_STARTS + ahead, `priority ${priority} waited ${waited} starts with ${ahead} ahead`);
+  }
+  // Strict until then: the lowest waited the longest, the highest hardly at all.
+  assert.ok(probes[-1].waited >= STARVATION_STARTS, JSON.stringify(probes));
+  assert.ok(probes[9].waited <= 1, JSON.stringify(probes));
+});
+
+test("capacity() wakes its waiters first come, first served, only as many as there is room for", async () => {
+  const executor = new Executor({ maxQueue: 2, maxRunning: 1 });
+  const { work, openAll } = gate();
+  executor.enqueue(work("running"), {});
+  executor.enqueue(work("a"), {});
+  executor.enqueue(work("b"), {});
+  const woken = [];
+  const waiters = ["w1", "w2", "w3"].map((name) => executor.capacity().then(() => {
+    woken.push(name);
+    executor.enqueue(work(name), {});
+  }));
+  // A caller that comes later queues behind them, even when room comes.
+  const late = executor.capacity().then(() => woken.push("late"));
+  await turn();
+  assert.deepEqual(woken, []);
+  openAll(); // "running" ends: "a" starts, one place frees
+  await turn();
+  assert.deepEqual(woken, ["w1"]);
+  openAll(); // "a" ends: "b" starts, one place frees
+  await turn();
+  assert.deepEqual(woken, ["w1", "w2"]);
+  while (woken.length < 4 || executor.running > 0) {
+    openAll();
+    await turn();
+  }
+  await Promise.all([...waiters, late]);
+  assert.deepEqual(woken, ["w1", "w2", "w3", "late"]);
+  assert.equal(executor.stats().failed, 0);
+});

@@ -306,3 +306,46 @@ test("asCompleted, wait, TaskGroup, a full queue, close and await using", { time
   });
   assert.deepEqual(seen.disposed, ["fulfilled", "RunnerFreedError"]);
 });
+
+test("fairness: under twenty producers keeping the queue full, a task of each priority starts within maxQueue + 1,000 starts", { timeout: 300_000 }, async () => {
+  const seen = await inPage(async ({ default: init, Runner }) => {
+    await init({ threads: 2 });
+    // One consumer: tasks start one at a time, so the order they complete in is the order
+    // they start in.
+    const maxQueue = 50;
+    const runner = new Runner({ maxRunning: 1, maxQueue });
+    let completed = 0;
+    let refused = 0;
+    let flooding = true;
+    const producers = Array.from({ length: 20 }, async () => {
+      while (flooding) {
+        await runner.capacity();
+        if (!flooding) break;
+        runner.submit("empty", {}, { priority: 5 }).then(() => { completed += 1; },
+          (err) => { if (err.name === "QueueFullError") refused += 1; });
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const probes = {};
+    for (const priority of [-1, 0, 5, 9]) {
+      await runner.capacity();
+      const queuedAt = completed;
+      const ahead = runner.stats().queued;
+      await runner.submit("empty", {}, { priority });
+      probes[priority] = { waited: completed - queuedAt, ahead };
+    }
+    flooding = false;
+    await Promise.all(producers);
+    await runner.close();
+    return { probes, refused, completed };
+  }, { limitMs: 240_000 });
+  for (const [priority, { waited, ahead }] of Object.entries(seen.probes)) {
+    assert.ok(ahead <= 50, `priority ${priority}: ${ahead} queued ahead`);
+    assert.ok(waited <= 50 + 1_000, `priority ${priority} waited ${waited} starts (${ahead} ahead)`);
+  }
+  // Strict priorities until the limit: the lowest waited for it, the highest went next.
+  assert.ok(seen.probes[-1].waited >= 1_000, JSON.stringify(seen));
+  assert.ok(seen.probes[9].waited <= 1, JSON.stringify(seen));
+  // capacity() kept each woken producer's place: no submit after it was refused.
+  assert.equal(seen.refused, 0, JSON.stringify(seen));
+});

@@ -22,6 +22,9 @@ export class Executor {
   #running = 0;
   #closed = false;
   #roomWaiters = [];
+  /** Room promised to woken `capacity()` waiters, until they submit or a macrotask passes. */
+  #reserved = 0;
+  #releasing = false;
   #idleWaiters = [];
   #counts = { completed: 0, failed: 0, cancelled: 0 };
   #runTimes = new Samples();
@@ -60,6 +63,7 @@ export class Executor {
         `${this.#queue.length} tasks are queued, the most this runner takes (maxQueue); ` +
         "await runner.capacity() before submitting, or raise maxQueue"));
     }
+    if (limited && this.#reserved > 0) this.#reserved -= 1;
     const controller = new AbortController();
     const entry = { work, controller, submitted: performance.now(), started: 0, timers: [] };
     const task = new Task((t) => this.#cancel(t, entry, abortError(`task ${t.id} was cancelled`)));
@@ -172,10 +176,29 @@ export class Executor {
     }
   }
 
+  /**
+   * Wakes the `capacity()` waiters there is room for, first come first served, each with the
+   * room promised until it submits (or a macrotask has passed): a waiter that wakes finds
+   * its room, and none is woken only to find the queue full again.
+   */
   #wakeRoom() {
-    while (this.#roomWaiters.length > 0 && (this.#queue.length < this.maxQueue || this.#closed)) {
+    while (this.#roomWaiters.length > 0 &&
+      (this.#closed || this.#queue.length + this.#reserved < this.maxQueue)) {
+      if (!this.#closed) this.#reserve();
       this.#roomWaiters.shift()();
     }
+  }
+
+  /** Keeps a place for a caller of capacity() until it submits, or a macrotask has passed. */
+  #reserve() {
+    this.#reserved += 1;
+    if (this.#releasing) return;
+    this.#releasing = true;
+    setTimeout(() => {
+      this.#releasing = false;
+      this.#reserved = 0;
+      this.#wakeRoom();
+    }, 0);
   }
 
   /** Resolves once a submit would be queued rather than refused (rejects once closed). */
@@ -184,7 +207,12 @@ export class Executor {
     if (this.#closed) {
       return Promise.reject(typedError("PoolClosedError", "the runner is closed"));
     }
-    if (this.#queue.length < this.maxQueue || this.#running < this.maxRunning) return Promise.resolve();
+    // Room now, and nobody waiting for it before this caller: its place is kept too.
+    if (this.#roomWaiters.length === 0 &&
+      (this.#queue.length + this.#reserved < this.maxQueue || this.#running < this.maxRunning)) {
+      this.#reserve();
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       const wake = () => {
         signal?.removeEventListener("abort", onAbort);
