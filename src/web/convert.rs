@@ -98,8 +98,9 @@ pub fn not_plain_object(what: &str, value: &JsValue) -> Failure {
 /// The entries of a plain object; `what` names it in errors. `undefined` is an empty object.
 ///
 /// # Errors
-/// `InvalidParams` for something other than an object, and, with the thrown value as cause,
-/// for an object whose getters or Proxy traps throw.
+/// `InvalidParams` for something other than an object, for one with more than 256 keys
+/// (refused before any of its getters runs), and, with the thrown value as cause, for an
+/// object whose getters or Proxy traps throw.
 pub fn entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>, Failure> {
     let pairs = plain_entries(value).map_err(|thrown| threw_while_read(what, thrown))?;
     if pairs.is_undefined() {
@@ -107,6 +108,12 @@ pub fn entries(value: &JsValue, what: &str) -> Result<Vec<(String, JsValue)>, Fa
     }
     if pairs.is_null() {
         return Err(not_plain_object(what, value));
+    }
+    if let Some(keys) = pairs.as_f64() {
+        return Err(Error::invalid(format!(
+            "{what} has {keys} keys, more than the 256 read: pass only the names it takes"
+        ))
+        .into());
     }
     let pairs: js_sys::Array = pairs.unchecked_into();
     // `Object.entries` returns fresh arrays of [string, value]: reading them runs no caller code.

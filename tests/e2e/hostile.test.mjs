@@ -54,3 +54,36 @@ test("thousands of hostile calls all reject with typed errors, and the engine st
     await context.close();
   }
 });
+
+test("a params object with 100,000 keys is refused before any of its getters runs, in run, submit, validate and map", { timeout: 120_000 }, async () => {
+  const { inPage } = await import("./browser.mjs");
+  const seen = await inPage(async ({ default: init, Runner }) => {
+    await init({ threads: 2 });
+    const runner = new Runner();
+    let getterRuns = 0;
+    const huge = () => {
+      const params = { below: 1000 };
+      for (let i = 0; i < 100_000; i++) {
+        Object.defineProperty(params, `k${i}`, { enumerable: true, get() { getterRuns += 1; return 1; } });
+      }
+      return params;
+    };
+    const failure = (err) => `${err?.name}: ${err?.message}`;
+    const out = {};
+    out.run = await runner.run("primes", huge()).catch(failure);
+    out.submit = await runner.submit("primes", huge()).catch(failure);
+    try { runner.validate("primes", huge()); out.validate = "accepted"; } catch (err) { out.validate = failure(err); }
+    out.map = await (async () => {
+      try { for await (const _ of runner.map("primes", [{ below: 10 }, huge()])) { /* next */ } return "accepted"; } catch (err) { return failure(err); }
+    })();
+    out.getterRuns = getterRuns;
+    // Still sound.
+    out.after = (await runner.run("primes", { below: 1000 })).checksum;
+    return out;
+  });
+  for (const method of ["run", "submit", "validate", "map"]) {
+    assert.match(seen[method], /^InvalidParamsError: .*100001 keys, more than the 256 read/, `${method}: ${seen[method]}`);
+  }
+  assert.equal(seen.getterRuns, 0);
+  assert.equal(seen.after, "168");
+});

@@ -83,15 +83,21 @@ export async function readBlob(blob, start, end) {
   return new Uint8Array(await blobArrayBuffer.call(blobSlice.call(blob, start, end)));
 }
 
+/** Most keys a params or options object is read with: a workload takes a handful. */
+const MAX_KEYS = 256;
+
 /**
  * The entries of a plain object (runs its getters and Proxy traps, which may throw), or
  * `undefined` for `undefined` and for an object without any, or `null` for a value that is not
- * a plain object (null, an array, a function, a primitive). One call where checking each of
- * those from wasm would take four.
+ * a plain object (null, an array, a function, a primitive), or the number of its keys when
+ * it has more than MAX_KEYS (none of its getters run then: a huge object is refused at once,
+ * not read). One call where checking each of those from wasm would take four.
  */
 export function plainEntries(value) {
   if (value === undefined) return undefined;
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const keys = Object.keys(value).length;
+  if (keys > MAX_KEYS) return keys;
   const entries = Object.entries(value);
   return entries.length === 0 ? undefined : entries;
 }
@@ -148,6 +154,12 @@ export function readBatch(items, maxItems) {
       continue;
     }
     if (entries === undefined) continue;
+    if (typeof entries === "number") {
+      // Too many keys: read on its own, which refuses it.
+      counts[i] = -3;
+      special.push(i, item);
+      continue;
+    }
     if (entries === null) {
       counts[i] = -1;
       special.push(i, item);
