@@ -374,6 +374,8 @@ bench() {
   start_server
   BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" node bench/browser.mjs target/bench/browser.json
   cat /proc/loadavg /proc/stat > target/bench/load-end.txt 2>/dev/null || true
+  say "bench: soak (a million tasks each through submit, map and a worker pool; 1,000 restarts)"
+  BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" node bench/soak.mjs target/bench/soak.json
   # Last, as it keeps every core busy on purpose.
   say "bench: start-up soak (200 page loads and 200 bare inits, every core busy)"
   BASE_URL="$BASE_URL" CHROMIUM="$CHROMIUM" node bench/startup.mjs target/bench/startup.json 200

@@ -204,6 +204,18 @@ function startupLines(dir) {
 }
 const startup = startupLines(dirname(out));
 
+/** The soak (bench/soak.mjs, soak.json beside OUT): what a long life leaves behind. */
+function soakLines(dir) {
+  const path = join(dir, "soak.json");
+  if (!existsSync(path)) return ["(not measured in this run)"];
+  const mib = (bytes) => `${bytes < 0 ? "−" : "+"}${(Math.abs(bytes) / 1048576).toFixed(2)} MiB`;
+  return JSON.parse(readFileSync(path, "utf8")).rows.map((r) =>
+    `${r.case}, ${r.count.toLocaleString("en")} times (${r.seconds.toFixed(0)} s): wasm heap ${mib(r.wasm_heap_growth_bytes)}, ` +
+    `JS heap ${mib(r.js_heap_growth_bytes)}, ${r.workers_left} workers and ${r.timers_left} timers left` +
+    (r.flat ? "" : " — **not flat**"));
+}
+const soakRows = soakLines(dirname(out));
+
 const markdownTable = (t) => {
   const widths = t[0].map((_, i) => Math.max(...t.map((row) => String(row[i]).length)));
   const line = (row) => "| " + row.map((cell, i) => String(cell).padEnd(widths[i])).join(" | ") + " |";
@@ -348,6 +360,16 @@ ${sizeLines.map((line) => `- ${line}`).join("\n")}
 ## I/O jobs
 
 ${ioLines.map((line) => `- ${line}`).join("\n")}
+
+## Soak
+
+A long life in one page each, measured against the page before it (the JS heap after a full
+garbage collection; workers open beyond the backend's own; timers pending). Flat means growth
+of at most 16 MiB and nothing left open. Five crashes within 10 s break a process pool on
+purpose, so its workers are replaced mostly after a timeout (terminated mid-job), and after a
+crash every 250th time.
+
+${soakRows.map((line) => `- ${line}`).join("\n")}
 
 ## Start-up under load
 
