@@ -503,7 +503,11 @@ declare class WorkerPool<M = UntypedTasks> implements AsyncDisposable {
   ): AsyncIterable<TaskResult<M, K>>;
   group(options?: { cancelOnFailure?: boolean }): WorkerTaskGroup<M>;
   capacity(options?: WaitOptions): Promise<void>;
-  /** Starts every worker now (otherwise they start on demand). */
+  /**
+   * Starts every worker now (otherwise they start on demand) and resolves once they are
+   * ready; rejects with PoolNotReadyError, saying why, if one fails to start (its script does
+   * not load, its module throws, or it is not ready within 30 s).
+   */
   warm(): Promise<void>;
   /** Refuses new tasks; resolves once every task has settled, then ends the workers. */
   close(options?: { cancelPending?: boolean }): Promise<void>;

@@ -342,3 +342,31 @@ test("the sequential backend runs in the page, a splitting job in slices with th
   assert.deepEqual(result.whole, ["sequential", 1]);
   assert.deepEqual(result.cmp, [true, ["9592", "9592"]]);
 });
+
+test("auto settles only on a backend it has seen run: with the isolated workers' script missing, init() rejects saying why each failed", { timeout: 120_000 }, async () => {
+  const { launch, open, OPEN_URL } = await import("./browser.mjs");
+  const context = await launch();
+  try {
+    await context.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
+    // As a bundle that lost the worker script would be served.
+    await context.route("**/webpar-process.js", (route) => route.fulfill({ status: 404, body: "" }));
+    const { page } = await open(context, "/", OPEN_URL);
+    const seen = await page.evaluate(async () => {
+      const { default: init, createWorkerPool, PoolNotReadyError } = await import("/pkg/webpar.js");
+      const started = await init().then((r) => `resolved ${r.backend}`,
+        (err) => ({ name: err.name, typed: err instanceof PoolNotReadyError, message: err.message }));
+      // A worker pool whose task module is missing: warm() says so instead of resolving.
+      const pool = createWorkerPool(new URL("/no-such-tasks.js", location.href), { size: 1 });
+      const warmed = await pool.warm().then(() => "resolved", (err) => ({ name: err.name, message: err.message }));
+      await pool.close();
+      return { started, warmed };
+    });
+    assert.equal(seen.started.name, "PoolNotReadyError", JSON.stringify(seen));
+    assert.equal(seen.started.typed, true);
+    assert.match(seen.started.message, /^no backend could start: threads: .*cross-origin isolat.*; processes: a worker of the process pool failed to start/);
+    assert.equal(seen.warmed.name, "PoolNotReadyError", JSON.stringify(seen));
+    assert.match(seen.warmed.message, /failed to start/);
+  } finally {
+    await context.close();
+  }
+});

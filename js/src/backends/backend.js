@@ -184,7 +184,13 @@ async function start(read, backend, { instantiate, startThreads, splits }) {
       // In the page: a splitting job runs as 64 slices, the page's events served between them.
       ...(inPage ? { createWorker: () => new InPageWorker(), partsPerWorker: 64, splitMode: "sequential" } : {}),
     });
-    await pool.warm();
+    try {
+      // Settled on only once its workers loaded and answered.
+      await pool.warm();
+    } catch (error) {
+      pool.close();
+      throw error;
+    }
     return pool;
   };
   let picked = backend;
@@ -204,7 +210,13 @@ async function start(read, backend, { instantiate, startThreads, splits }) {
     if (!caps.processes.ok) {
       throw typedError("PoolNotReadyError", `the processes backend cannot run here: ${caps.processes.why.join("; ")}`);
     }
-    pool = await startProcesses(read.processes ?? read.threads ?? cores());
+    try {
+      pool = await startProcesses(read.processes ?? read.threads ?? cores());
+    } catch (error) {
+      if (backend !== "auto") throw error;
+      // "auto" settles only on a backend it has seen run: say why each one could not.
+      throw typedError("PoolNotReadyError", `no backend could start: ${[...fellBack, `processes: ${error.message}`].join("; ")}`);
+    }
   } else if (picked === "sequential") {
     pool = await startProcesses(1, true);
   }

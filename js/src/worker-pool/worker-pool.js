@@ -158,7 +158,10 @@ export class WorkerPool {
     return this.#executor.capacity(options);
   }
 
-  /** Starts every worker now, and resolves once they are ready (otherwise they start on demand). */
+  /**
+   * Starts every worker now, and resolves once they are ready (otherwise they start on
+   * demand); rejects with PoolNotReadyError if one fails to start.
+   */
   warm() {
     return this.#workers.warm();
   }

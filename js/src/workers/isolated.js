@@ -142,12 +142,17 @@ export class IsolatedWorkers {
     return this.#broken;
   }
 
-  /** Starts `count` workers now (default: all) and resolves once they are ready. */
+  /**
+   * Starts `count` workers now (default: all) and resolves once they are ready; rejects with
+   * the first one's PoolNotReadyError if a worker failed to start (its script did not load,
+   * its start threw, or it was not ready within START_TIMEOUT_MS).
+   */
   async warm(count = this.size) {
     const starting = [];
     while (this.#workers.size < Math.min(count, this.size)) starting.push(this.#startWorker().ready);
     for (const worker of this.#workers) if (worker.state === "starting") starting.push(worker.ready);
-    await Promise.all(starting);
+    const failure = (await Promise.all(starting)).find((outcome) => outcome !== undefined);
+    if (failure !== undefined) throw failure;
   }
 
   /**
@@ -225,12 +230,13 @@ export class IsolatedWorkers {
       id: ++this.#counts.started, state: "starting", piece: null, tasks: 0, since: performance.now(),
       idleSince: 0,
     };
+    // Resolves with undefined once the worker is ready, or with why it failed to start.
     let ready;
     worker.ready = new Promise((resolve) => { ready = resolve; });
     const failed = (message) => {
-      ready();
-      this.#startFailed(worker, typedError("PoolNotReadyError",
-        `a worker of the ${this.#what} failed to start: ${message}`));
+      const error = typedError("PoolNotReadyError", `a worker of the ${this.#what} failed to start: ${message}`);
+      ready(error);
+      this.#startFailed(worker, error);
     };
     try {
       worker.handle = this.#spawn();
@@ -270,22 +276,27 @@ export class IsolatedWorkers {
             // A throwing progress callback does not stop the task.
           }
           break;
-        case MESSAGE.crashed:
+        case MESSAGE.crashed: {
           clearTimeout(startTimer);
-          ready();
-          this.#crashed(worker, crashError(data.message, data.stack));
+          const error = crashError(data.message, data.stack);
+          ready(worker.state === "starting" ? error : undefined);
+          this.#crashed(worker, error);
           break;
+        }
         default:
       }
     });
     worker.handle.addEventListener("error", (event) => {
       event.preventDefault?.();
       clearTimeout(startTimer);
-      ready();
       const where = event.filename ? ` (${event.filename}:${event.lineno})` : "";
       const message = event.message || "the worker's script could not be loaded or threw at top level";
-      if (worker.state === "starting") failed(`${message}${where}`);
-      else this.#crashed(worker, crashError(`${message}${where}`));
+      if (worker.state === "starting") {
+        failed(`${message}${where}`);
+      } else {
+        ready();
+        this.#crashed(worker, crashError(`${message}${where}`));
+      }
     });
     worker.handle.addEventListener("messageerror", () => {
       if (worker.piece) this.#settle(worker.piece, typedError("DataCloneError", "the worker's answer could not be read (structured clone failed)"));
