@@ -222,3 +222,20 @@ test("capacity() wakes its waiters first come, first served, only as many as the
   assert.deepEqual(woken, ["w1", "w2", "w3", "late"]);
   assert.equal(executor.stats().failed, 0);
 });
+
+test("with maxQueue 0, capacity() resolves as a task ends: a submit runs at once or is refused", { timeout: 10_000 }, async () => {
+  const executor = new Executor({ maxQueue: 0, maxRunning: 1 });
+  const { work, openAll } = gate();
+  const first = executor.enqueue(work(1), {});
+  const refused = await executor.enqueue(work(2), {}).catch((err) => err.name);
+  assert.equal(refused, "QueueFullError");
+  let woke = false;
+  const room = executor.capacity().then(() => { woke = true; });
+  await turn();
+  assert.equal(woke, false);
+  openAll();
+  await first;
+  await room;
+  assert.equal(woke, true);
+  assert.equal(await executor.enqueue(async () => 3, {}), 3);
+});

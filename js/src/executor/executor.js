@@ -182,11 +182,18 @@ export class Executor {
    * its room, and none is woken only to find the queue full again.
    */
   #wakeRoom() {
-    while (this.#roomWaiters.length > 0 &&
-      (this.#closed || this.#queue.length + this.#reserved < this.maxQueue)) {
+    while (this.#roomWaiters.length > 0 && (this.#closed || this.#hasRoom())) {
       if (!this.#closed) this.#reserve();
       this.#roomWaiters.shift()();
     }
+  }
+
+  /**
+   * Whether one more submit would be taken: a place to run or to wait (while tasks wait,
+   * every place to run is taken), the places kept for woken capacity() callers counted.
+   */
+  #hasRoom() {
+    return this.#queue.length + this.#running + this.#reserved < this.maxQueue + this.maxRunning;
   }
 
   /** Keeps a place for a caller of capacity() until it submits, or a macrotask has passed. */
@@ -208,8 +215,7 @@ export class Executor {
       return Promise.reject(typedError("PoolClosedError", "the runner is closed"));
     }
     // Room now, and nobody waiting for it before this caller: its place is kept too.
-    if (this.#roomWaiters.length === 0 &&
-      (this.#queue.length + this.#reserved < this.maxQueue || this.#running < this.maxRunning)) {
+    if (this.#roomWaiters.length === 0 && this.#hasRoom()) {
       this.#reserve();
       return Promise.resolve();
     }
