@@ -209,7 +209,7 @@ function soakLines(dir) {
   const path = join(dir, "soak.json");
   if (!existsSync(path)) return ["(not measured in this run)"];
   const mib = (bytes) => `${bytes < 0 ? "−" : "+"}${(Math.abs(bytes) / 1048576).toFixed(2)} MiB`;
-  return JSON.parse(readFileSync(path, "utf8")).rows.map((r) =>
+  return JSON.parse(readFileSync(path, "utf8")).rows.map((r) => r.error ? `${r.case}, ${r.count.toLocaleString("en")} times: **failed**: ${r.error}` :
     `${r.case}, ${r.count.toLocaleString("en")} times (${r.seconds.toFixed(0)} s): wasm heap ${mib(r.wasm_heap_growth_bytes)}, ` +
     `JS heap ${mib(r.js_heap_growth_bytes)}, ${r.workers_left} workers and ${r.timers_left} timers left` +
     (r.flat ? "" : " — **not flat**"));

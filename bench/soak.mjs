@@ -166,7 +166,17 @@ export async function soak({ scale = 1, log = () => {} } = {}) {
         const base = scenario.endsWith("processes")
           ? process.env.OPEN_URL ?? "http://127.0.0.1:8081" : process.env.BASE_URL ?? "http://127.0.0.1:8080";
         await page.goto(new URL("/", base).href);
-        const { before, after, seconds } = await page.evaluate(soakInPage, { scenario, count });
+        let measured;
+        try {
+          measured = await page.evaluate(soakInPage, { scenario, count });
+        } catch (err) {
+          // A scenario that fails is a row that says so; the others still run.
+          const error = err.message.split("\n")[0];
+          log(`soak, ${scenario}: FAILED: ${error}`);
+          rows.push({ kind: "soak", case: scenario, count, error, flat: false, page_errors: problems.length });
+          continue;
+        }
+        const { before, after, seconds } = measured;
         const row = {
           kind: "soak", case: scenario, count, seconds,
           wasm_heap_growth_bytes: after.wasmHeap - before.wasmHeap,

@@ -85,3 +85,26 @@ test("a job that starts after a crash nobody saw yet waits for the restart inste
   assert.equal(result.engine.restarts, 1);
   assert.equal(result.threads, 2);
 });
+
+test("200 restarts in one page: each old instance's memory is let go (the browser reserves room for about 125 at once)", { timeout: 300_000 }, async () => {
+  const { inPage } = await import("./browser.mjs");
+  const seen = await inPage(async ({ default: init, Runner }) => {
+    await init({ backend: "threads", threads: 2 });
+    const runner = new Runner();
+    for (let i = 0; i < 200; i++) {
+      await runner.run("empty", {}, { crashForTests: "panic" }).catch(() => {});
+      // The job that asked for the crash may finish before its thread goes down; one that
+      // runs when it does fails with EngineCrashedError and runs again on the new engine.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await runner.run("countdown", { n: 1 });
+          break;
+        } catch (err) {
+          if (err?.name !== "EngineCrashedError" || attempt === 2) return { failedAt: i, error: `${err.name}: ${err.message}` };
+        }
+      }
+    }
+    return { restarts: runner.stats().engine.restarts, broken: runner.stats().engine.broken };
+  }, { limitMs: 240_000 });
+  assert.deepEqual(seen, { restarts: 200, broken: null });
+});

@@ -103,7 +103,10 @@ export function startWorkers(module, memory, count, createWorker, mainJS, timeou
         if (ready === count) {
           settled = true;
           clearTimeout(timer);
-          workers = workers.concat(started);
+          // This pool's workers only: an engine restart starts a new pool, and holding the
+          // old one's (terminated) workers kept each old instance's memory alive, until
+          // the browser could reserve no more (after about 125 restarts).
+          workers = started;
           resolve();
         }
       });
