@@ -674,4 +674,11 @@ fn option_pricing_splits_into_parts_that_add_up_and_prices_nothing_for_no_contra
         output,
         serde_json::json!({ "prices": [], "standardErrors": [] })
     );
+    // The defaults' checksum is the wasm builds' (docs/benchmarks.md): the math is the libm
+    // crate's, not the platform's, so native and wasm compute the same bits.
+    let defaults = JobSpec::defaults("option_pricing").unwrap();
+    assert_eq!(
+        defaults.run(&Ctx::new(), Mode::Parallel).unwrap().1,
+        10_266_648_925_668_649_925
+    );
 }

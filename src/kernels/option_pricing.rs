@@ -6,7 +6,9 @@
 //! payoff, with its standard error. Compute-bound (a logarithm, a square root, a cosine and an
 //! exponential per path) and embarrassingly parallel: the paths of every option are cut into
 //! chunks that do not depend on the thread count, and the chunks' sums are added in order, so
-//! every mode gives the same prices to the last bit.
+//! every mode gives the same prices to the last bit. The logarithm, cosine and exponential
+//! are the `libm` crate's (musl's, in Rust), not the platform's: natively and in wasm the
+//! prices and the checksum are the same bits too (`sqrt` is exact everywhere).
 //!
 //! Its input form takes the app's contracts (`{ options: [{ kind, spot, strike, rate,
 //! volatility, years }], paths?, seed? }`) and gives back `{ prices, standardErrors }`; it is
@@ -173,7 +175,7 @@ impl InputKernel for OptionPricing {
             let n = paths as f64;
             let mean = total.sum / n;
             let variance = (total.squares / n - mean * mean).max(0.0);
-            let discount = (-contract.rate * contract.years).exp();
+            let discount = libm::exp(-contract.rate * contract.years);
             prices.push(discount * mean);
             standard_errors.push(discount * (variance / n).sqrt());
         }
@@ -293,8 +295,8 @@ impl Contract {
             // Two uniforms from one draw's halves and a second draw: u1 in (0, 1], u2 in [0, 1).
             let u1 = ((bits >> 11) + 1) as f64 / (1u64 << 53) as f64;
             let u2 = (mix(bits) >> 11) as f64 / (1u64 << 53) as f64;
-            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-            let at_expiry = self.spot * (drift + spread * z).exp();
+            let z = (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2);
+            let at_expiry = self.spot * libm::exp(drift + spread * z);
             let payoff = match self.kind {
                 Kind::Call => (at_expiry - self.strike).max(0.0),
                 Kind::Put => (self.strike - at_expiry).max(0.0),
