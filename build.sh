@@ -224,7 +224,8 @@ serve_in_background() { # serve_in_background LOG [--no-isolation]: sets SERVED_
   PORT=0 target/release/webpar-serve "$@" www >"$log" 2>&1 &
   SERVED_PID=$!
   for _ in $(seq 100); do
-    SERVED_URL=$(sed -n 's|^webpar dev server: \(http://[^ ]*\)/ .*|\1|p' "$log")
+    # The server may not have opened its log yet: no URL then, try again.
+    SERVED_URL=$(sed -n 's|^webpar dev server: \(http://[^ ]*\)/ .*|\1|p' "$log" 2>/dev/null || true)
     [ -n "$SERVED_URL" ] && return 0
     kill -0 "$SERVED_PID" 2>/dev/null || { cat "$log"; die "the dev server did not start"; }
     sleep 0.1
