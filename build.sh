@@ -145,10 +145,13 @@ build_package() {
 # bundled into one file that imports nothing (esbuild), in package directory $1: an app's
 # bundler then has no module of theirs to share between the page's chunks and the workers'.
 # Parcel 2 cannot share modules between a page and its workers (its production build fails
-# with "Cannot find module"; parcel-bundler/parcel#10307), and no bundler needs to.
+# with "Cannot find module"; parcel-bundler/parcel#10307), and no bundler needs to. The
+# unbundled originals stay in cli/entries/: `webpar build` bundles them for a crate's package.
 bundle_workers() {
   local esbuild=$PWD/node_modules/.bin/esbuild file
+  mkdir -p "$1/cli/entries"
   for file in webpar-worker.js webpar-process.js webpar-task.js task.js; do
+    cp "$1/$file" "$1/cli/entries/$file"
     (cd "$1" && "$esbuild" "$file" --bundle --format=esm --log-level=warning \
       --allow-overwrite --outfile="$file")
   done
@@ -175,25 +178,14 @@ build() {
 }
 
 # A crate that depends on webpar and adds its own workload (examples/levenshtein), built to a
-# package of its own the way www/pkg is, served at /examples/levenshtein/: the page runs on it
-# with ?package=levenshtein, the end-to-end tests and the bench load it.
+# package of its own by the package's command, as any crate's is (docs/guide/rust.md),
+# served at /examples/levenshtein/: the page runs on it with ?package=levenshtein, the
+# end-to-end tests and the bench load it.
 build_example() {
-  say "build examples/levenshtein"
-  cargo "+$NIGHTLY" build -p webpar-levenshtein --lib --release --target "$TARGET"
+  say "build examples/levenshtein (webpar build)"
   # Built beside the served folder and swapped in, like www/pkg.
   local next=www/examples/levenshtein.next
-  rm -rf "$next" && mkdir -p "$next"
-  wasm-bindgen --target web --experimental-reset-state-function \
-    --out-dir "$next" --out-name webpar_core \
-    "target/$TARGET/release/webpar_levenshtein.wasm"
-  # And without shared memory, for the processes backend's workers.
-  RUSTFLAGS="$SINGLE_FLAGS" cargo +stable build -p webpar-levenshtein --lib --release \
-    --target "$TARGET" --target-dir target/single
-  wasm-bindgen --target web --out-dir "$next" --out-name webpar_single \
-    "target/single/$TARGET/release/webpar_levenshtein.wasm"
-  node scripts/workload-types.mjs "$next"
-  cp -r js/src/. "$next/"
-  bundle_workers "$next"
+  node www/pkg/cli/webpar.js build examples/levenshtein --out-dir "$next"
   rm -rf www/examples/levenshtein.old
   if [ -d www/examples/levenshtein ]; then mv www/examples/levenshtein www/examples/levenshtein.old; fi
   mv "$next" www/examples/levenshtein
@@ -309,6 +301,8 @@ test_all() {
     --exclude-entrypoints webpar_core_bg.wasm webpar_single_bg.wasm -- "$tarball"
   # What `npm publish` would send, without sending it.
   check "package (npm publish --dry-run)" bash -c 'cd www/pkg && npm publish --dry-run >/dev/null 2>&1'
+  # The crate as crates.io would take it (what it packs builds on its own).
+  check "crate (cargo publish --dry-run)" cargo publish --dry-run -p webpar --allow-dirty
   # The API reference builds from the declarations without a warning.
   check "API reference (typedoc)" docs
   say "native tests"

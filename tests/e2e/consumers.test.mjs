@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import { extname } from "node:path";
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -199,3 +199,78 @@ for (const bundler of ["esbuild", "rollup"]) {
     await runBuildOnBothPages(join(dir, "dist"));
   });
 }
+
+test("a crate of one's own, outside the repository, becomes a package with `webpar build` and runs in a Vite app on both backends", { timeout: 900_000 }, async () => {
+  assert.ok(tarball, "target/webpar-*.tgz exists (./build.sh pack)");
+  // The template, copied where no workspace of this repository can reach it, depending on
+  // this checkout of webpar, with this repository's lock file (the same dependencies).
+  const crate = mkdtempSync(join(tmpdir(), "webpar-own-crate-"));
+  cpSync(join(root, "examples/template"), crate, {
+    recursive: true,
+    filter: (src) => !/\/(target|pkg|node_modules)(\/|$)/.test(src.slice(root.length)),
+  });
+  const manifest = join(crate, "Cargo.toml");
+  writeFileSync(manifest, readFileSync(manifest, "utf8")
+    .replace('webpar = { path = "../.." }', `webpar = { path = ${JSON.stringify(root)} }`));
+  cpSync(join(root, "Cargo.lock"), join(crate, "Cargo.lock"));
+  // The template's own package.json, with webpar from the packed tarball.
+  const scripts = JSON.parse(readFileSync(join(crate, "package.json"), "utf8"));
+  scripts.devDependencies.webpar = `file:${join(root, "target", tarball)}`;
+  writeFileSync(join(crate, "package.json"), JSON.stringify(scripts, null, 2));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: crate, stdio: "pipe" });
+  // The documented command (`npm run build` is `webpar build`); this repository's target
+  // folder keeps the dependencies' builds between runs.
+  execFileSync("npm", ["run", "build"], {
+    cwd: crate, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CARGO_TARGET_DIR: join(root, "target") },
+  });
+  const pkg = join(crate, "pkg");
+  const manifestOut = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+  assert.equal(manifestOut.name, "webpar-template");
+  assert.deepEqual(Object.keys(manifestOut.exports), Object.keys(JSON.parse(readFileSync(join(root, "www/pkg/package.json"), "utf8")).exports));
+  assert.equal(manifestOut.bin, undefined);
+  // The crate's workload is typed like a built-in one.
+  const declarations = readFileSync(join(pkg, "webpar_core.d.ts"), "utf8");
+  for (const line of ["collatz: { below: number };", "collatz: { starts: number[] };",
+    "collatz: { steps: number[]; longest: { start: number; steps: number } | null };"]) {
+    assert.ok(declarations.includes(line), `webpar_core.d.ts declares ${line}`);
+  }
+
+  // A fresh Vite app installs the crate's package (packed, as it would be published).
+  const packed = execFileSync("npm", ["pack", "--pack-destination", crate, "--silent"], { cwd: pkg, encoding: "utf8" }).trim();
+  const app = mkdtempSync(join(tmpdir(), "webpar-own-app-"));
+  cpSync(join(root, "tests/consumers/vite"), app, {
+    recursive: true, filter: (src) => !/node_modules|dist/.test(src.slice(root.length)),
+  });
+  cpSync(join(root, "tests/consumers/own-crate.js"), join(app, "main.js"));
+  // As docs/guide/rust.md says: Vite serves the crate's package as it is, like webpar.
+  const config = join(app, "vite.config.js");
+  writeFileSync(config, readFileSync(config, "utf8").replace('exclude: ["webpar"]', 'exclude: ["webpar-template"]'));
+  const npm = (...args) => execFileSync("npm", [...args, "--no-audit", "--no-fund"], { cwd: app, stdio: "pipe" });
+  npm("ci");
+  npm("install", "--no-save", join(crate, packed));
+  execFileSync(join(app, "node_modules/.bin/vite"), ["build"], { cwd: app, stdio: "pipe" });
+
+  // The same sum computed here, start by start.
+  let sum = 0;
+  for (let n = 1; n < 300_000; n++) {
+    for (let x = n; x !== 1; x = x % 2 === 0 ? x / 2 : 3 * x + 1) sum++;
+  }
+  const seen = {};
+  for (const isolated of [true, false]) {
+    const { url, server } = await serveStatic(join(app, "dist"), { isolated });
+    try {
+      const { error, result, problems } = await runApp(url);
+      assert.deepEqual({ error, problems }, { error: null, problems: [] });
+      seen[result.backend] = result;
+    } finally {
+      server.close();
+    }
+  }
+  assert.deepEqual(Object.keys(seen).sort(), ["processes", "threads"]);
+  const { threads, processes } = seen;
+  assert.equal(threads.checksum, String(sum));
+  assert.equal(threads.threadsUsed, 2);
+  assert.deepEqual({ ...processes, backend: "threads", threadsUsed: 2 }, threads, "equal results on both backends");
+  assert.deepEqual(threads.output, { steps: [8, 111, 0, 118], longest: { start: 97, steps: 118 } });
+  assert.equal(threads.badInput, "InvalidParamsError input.starts[1]");
+});
