@@ -2,6 +2,7 @@
 //! the engine's types, maps [`crate::Error`] to JS `Error`s with a stable `name`, and
 //! delegates everything else to [`crate::engine`].
 
+pub mod app;
 mod clock;
 mod controls;
 mod convert;
