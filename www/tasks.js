@@ -21,6 +21,14 @@ export function sumBytes(buffer) {
   return { sum, length: bytes.length };
 }
 
+/** Adds `value` to every counter of a SharedArrayBuffer the page shares with this task: shared,
+ * not copied, so the page sees the sums. */
+export function addShared(buffer, value) {
+  const counters = new Int32Array(buffer);
+  for (let i = 0; i < counters.length; i++) Atomics.add(counters, i, value);
+  return counters.length;
+}
+
 /** `length` bytes counting up from 0, moved back to the page rather than copied. */
 export function countingBytes(length) {
   const bytes = new Uint8Array(length);

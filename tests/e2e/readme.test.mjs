@@ -66,8 +66,10 @@ test(`the API guide's JS examples run and print what they promise (${isolated ? 
     assert.equal(logs[28], isolated ? "backend: threads" : "backend: processes (threads: the page is not cross-origin isolated)");
     assert.match(logs[29], /^processes: 78498 primes in \d+ parts, \d+ messages$/);
     assert.equal(logs[30], "fib(25) = 75025; map: 55 6765 832040; ValidationError on email; EngineCrashedError, then 55");
-    assert.equal(logs[31], "lab: gil, race, locks, queue, pickling, asyncio, exceptions");
-    assert.equal(logs[32], "completion order 3,2,1,0: the reverse of submission");
+    assert.equal(logs[31], "moved in: 1048576 (0 bytes left here); moved back: 1024 bytes; " +
+      (isolated ? "shared: 6 6 6 6" : "no SharedArrayBuffer on this page"));
+    assert.equal(logs[32], "lab: gil, race, locks, queue, pickling, asyncio, exceptions");
+    assert.equal(logs[33], "completion order 3,2,1,0: the reverse of submission");
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

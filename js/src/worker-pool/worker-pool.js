@@ -102,8 +102,12 @@ export class WorkerPool {
       return this.#executor.rejected(error);
     }
     const { transfer = [], onProgress, ...scheduling } = read;
+    if (onProgress === undefined) {
+      // The executor's control object gets the task's abort (cancel, deadline).
+      return this.#executor.enqueue((control, timeoutMs) => this.#workers.run({ fn, args }, { transfer, control, timeoutMs }),
+        { ...scheduling, limited, direct: true });
+    }
     return this.#executor.enqueue((signal, _fraction, timeoutMs) => {
-      if (onProgress === undefined) return this.#workers.run({ fn, args }, { transfer, signal, timeoutMs });
       // As on Runner: a progress callback that throws stops the task (its worker is replaced)
       // and the Task rejects with CallbackError, err.cause being what it threw.
       const stopped = new AbortController();

@@ -49,8 +49,8 @@ export function flatten(error) {
 /**
  * The worker's side of the protocol, for every kind of isolated worker: `start(message)` runs
  * once MESSAGE.start arrives (answered MESSAGE.ready or MESSAGE.startFailed), then
- * `run(message)` for each MESSAGE.run, one at a time, resolving with `{ result, transfer }`
- * (MESSAGE.done) or throwing the task's error (MESSAGE.failed). A trap
+ * `run(message)` for each MESSAGE.run, one at a time, giving `{ result, transfer }` (or a
+ * Promise of it) (MESSAGE.done) or throwing the task's error (MESSAGE.failed). A trap
  * (WebAssembly.RuntimeError), an error outside any task or an unhandled rejection is the
  * worker's crash (MESSAGE.crashed, once; the page replaces the worker), described by
  * `crashMessage(error)` when it knows better.
@@ -93,19 +93,30 @@ export function speak({ start, run, crashMessage = () => undefined }) {
     }
     if (data?.type !== MESSAGE.run) return;
     const { id } = data;
-    try {
-      const { result, transfer = [] } = await run(data);
+    const fail = (error) => {
+      if (error instanceof WebAssembly.RuntimeError) crash(error);
+      else postMessage({ type: MESSAGE.failed, id, error: flatten(error) });
+    };
+    const done = ({ result, transfer = [] }) => {
       try {
         postMessage({ type: MESSAGE.done, id, result }, transfer);
       } catch (error) {
         const failed = new Error(`the task's value cannot be sent back to the page (${describeThrown(error)}); return plain data, typed arrays or buffers`);
         failed.name = "DataCloneError";
-        throw failed;
+        fail(failed);
       }
+    };
+    // A run that answers at once (a task function that returns a value, not a Promise) is
+    // posted back in this turn, with no Promise in between.
+    let answer;
+    try {
+      answer = run(data);
     } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) crash(error);
-      else postMessage({ type: MESSAGE.failed, id, error: flatten(error) });
+      fail(error);
+      return;
     }
+    if (typeof answer?.then === "function") answer.then(done, fail);
+    else done(answer);
   });
 }
 
@@ -163,7 +174,7 @@ export class IsolatedWorkers {
    * was running the piece), EngineCrashedError, PoolNotReadyError, PoolBrokenError or
    * PoolClosedError.
    */
-  run(payload, { transfer = [], signal, timeoutMs, onEvent, onWorker } = {}) {
+  run(payload, { transfer = [], signal, control, timeoutMs, onEvent, onWorker } = {}) {
     if (this.#broken) return Promise.reject(this.#broken);
     if (this.#closed) {
       return Promise.reject(typedError("PoolClosedError", `the ${this.#what} is closed; make a new one for more work`));
@@ -171,6 +182,11 @@ export class IsolatedWorkers {
     return new Promise((resolve, reject) => {
       const piece = { id: this.#nextId++, payload, transfer, resolve, reject, onEvent, onWorker, worker: null, done: false };
       const stop = (error) => this.#cancel(piece, error);
+      // Instead of a signal, an object whose `abort(reason)` is set here (the executor's).
+      if (control) {
+        control.abort = (reason) => stop(["AbortError", "TimeoutError", "CallbackError"].includes(reason?.name) ? reason
+          : typedError("AbortError", `the ${this.#what}'s task was aborted`, reason));
+      }
       if (signal) {
         if (signal.aborted) {
           reject(signal.reason instanceof Error && signal.reason.name === "AbortError"

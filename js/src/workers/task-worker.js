@@ -15,13 +15,17 @@ export const TRANSFER = Symbol.for("webpar.task.transfer");
  * object of task functions once MESSAGE.start arrives; then one task at a time.
  */
 export function listen(load) {
+  const answer = (result) => result !== null && typeof result === "object" && result[TRANSFER] === true
+    ? { result: result.value, transfer: result.list ?? [] }
+    : { result };
   let tasks = null;
   speak({
     start: async (data) => {
       tasks = await load(data);
     },
-    run: async ({ id, fn, args }) => {
+    run: ({ id, fn, args }) => {
       globalThis[CURRENT] = id;
+      let result;
       try {
         const task = tasks?.[fn];
         if (typeof task !== "function") {
@@ -30,14 +34,19 @@ export function listen(load) {
           error.name = "UnknownTaskError";
           throw error;
         }
-        const result = await task(...args);
-        if (result !== null && typeof result === "object" && result[TRANSFER] === true) {
-          return { result: result.value, transfer: result.list ?? [] };
-        }
-        return { result };
-      } finally {
+        result = task(...args);
+      } catch (error) {
         globalThis[CURRENT] = null;
+        throw error;
       }
+      // A task that returns a value answers at once; an async one when it settles.
+      if (typeof result?.then !== "function") {
+        globalThis[CURRENT] = null;
+        return answer(result);
+      }
+      return Promise.resolve(result).then(answer).finally(() => {
+        globalThis[CURRENT] = null;
+      });
     },
   });
 }
