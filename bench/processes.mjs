@@ -8,7 +8,7 @@
 //   the replacement;
 // - the JS worker pool against workerpool on the same trivial task: round trip per task one
 //   at a time, and tasks per second through map / all submitted at once.
-import { OPEN_URL } from "../tests/e2e/browser.mjs";
+import { BASE_URL, OPEN_URL } from "../tests/e2e/browser.mjs";
 
 /** A fresh page without COOP/COEP, the demo's own script stubbed out. */
 async function openPage(context) {
@@ -31,6 +31,15 @@ export async function processesBench(context, { repeats, threads }) {
     await page.addScriptTag({ url: "/vendor/workerpool.js" });
     rows.push(...await page.evaluate(workerPools, threads));
     if (problems.length) throw new Error(`the page without isolation reported: ${problems.join("; ")}`);
+    await page.close();
+  }
+  {
+    // A SharedArrayBuffer needs a cross-origin isolated page.
+    const page = await context.newPage();
+    await page.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
+    page.on("console", (msg) => { if (msg.type() === "log") console.log(msg.text()); });
+    await page.goto(new URL("/", BASE_URL).href);
+    rows.push(...await page.evaluate(sharedBuffer));
     await page.close();
   }
   for (const k of [...new Set([1, threads])]) {
@@ -69,6 +78,33 @@ async function openPageCompare({ repeats, threads }) {
   return rows;
 }
 
+/**
+ * In a cross-origin isolated page: a task that marks a buffer of 16 MiB, given a
+ * SharedArrayBuffer (shared: the page sees the mark) and given an ArrayBuffer (copied).
+ */
+export async function sharedBuffer() {
+  const { createWorkerPool } = await import("/pkg/webpar.js");
+  const pool = createWorkerPool("/tasks.js", { size: 1 });
+  await pool.warm();
+  const median = async (make) => {
+    const times = [];
+    let buffer;
+    for (let i = 0; i < 7; i++) {
+      buffer = make();
+      const start = performance.now();
+      await pool.submit("mark", [buffer]);
+      times.push(performance.now() - start);
+    }
+    return { ms: times.sort((a, b) => a - b)[3], first: new Int32Array(buffer)[0] };
+  };
+  const shared = await median(() => new SharedArrayBuffer(16 << 20));
+  const copied = await median(() => new ArrayBuffer(16 << 20));
+  await pool.close();
+  console.log(`16 MiB to a task: shared (SharedArrayBuffer) ${shared.ms.toFixed(1)} ms, the page sees its write: ${shared.first === 1}; ` +
+    `copied (ArrayBuffer) ${copied.ms.toFixed(1)} ms, the page's copy unchanged: ${copied.first === 0}`);
+  return [{ kind: "worker_pool_shared", shared_16mib_ms: shared.ms, shared_seen: shared.first === 1, copied_16mib_ms: copied.ms }];
+}
+
 /** In the page: a panic in a process worker, to the rejection and to the next result. */
 async function crashTimes() {
   const { Runner } = await import("/pkg/webpar.js");
@@ -92,28 +128,48 @@ async function crashTimes() {
   ];
 }
 
-/** In the page: createWorkerPool against workerpool, the same trivial task. */
-async function workerPools(threads) {
+/**
+ * In the page: createWorkerPool against workerpool, the same trivial task, beside a raw
+ * postMessage round trip to a module worker that echoes (the floor of any worker pool). One at
+ * a time, the three take turns in rounds of 100 tasks (in a random order per round, so that a
+ * busy spell of the machine falls on all of them), and the medians of the rounds are compared.
+ */
+export async function workerPools(threads) {
   const { createWorkerPool } = await import("/pkg/webpar.js");
   const ours = createWorkerPool("/tasks.js", { size: threads, maxQueue: 100_000 });
   const theirs = self.workerpool.pool("/bench/js-peers.js", { maxWorkers: threads, workerType: "web" });
   await ours.warm();
   await Promise.all(Array.from({ length: threads }, () => theirs.exec("identity", [0])));
+  const echo = new Worker(URL.createObjectURL(new Blob(["onmessage = (e) => postMessage(e.data);"],
+    { type: "text/javascript" })), { type: "module" });
+  const message = { type: "run", id: 1, fn: "identity", args: [0] };
+  const raw = () => new Promise((resolve) => { echo.onmessage = resolve; echo.postMessage(message); });
+  const singles = [["postMessage", raw], ["createWorkerPool", (i) => ours.submit("identity", [i])],
+    ["workerpool", (i) => theirs.exec("identity", [i])]];
+  for (const [, one] of singles) for (let i = 0; i < 300; i++) await one(i);
+  const rounds = singles.map(() => []);
+  for (let round = 0; round < 40; round++) {
+    for (const k of [0, 1, 2].sort(() => Math.random() - 0.5)) {
+      const start = performance.now();
+      for (let i = 0; i < 100; i++) await singles[k][1](i);
+      rounds[k].push((performance.now() - start) * 10);
+    }
+  }
+  const medianOf = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+  const [rawUs, oursUs, theirsUs] = rounds.map(medianOf);
+  echo.terminate();
+  console.log(`one task at a time: postMessage ${rawUs.toFixed(1)} µs, createWorkerPool ${oursUs.toFixed(1)} µs (${(oursUs / rawUs).toFixed(2)}x), ` +
+    `workerpool ${theirsUs.toFixed(1)} µs (${(theirsUs / rawUs).toFixed(2)}x)`);
   const measure = async (label, one, many, mapped) => {
-    for (let i = 0; i < 200; i++) await one(i);
-    const n = 2_000;
-    let start = performance.now();
-    for (let i = 0; i < n; i++) await one(i);
-    const roundTripUs = ((performance.now() - start) / n) * 1000;
     const bulk = 20_000;
-    start = performance.now();
+    let start = performance.now();
     await many(bulk);
     const allAtOncePerSecond = bulk / ((performance.now() - start) / 1000);
     start = performance.now();
     const count = await mapped(bulk);
     const mapPerSecond = count / ((performance.now() - start) / 1000);
-    console.log(`${label}: ${roundTripUs.toFixed(1)} µs per task, ${allAtOncePerSecond.toFixed(0)}/s at once, ${mapPerSecond.toFixed(0)}/s through map`);
-    return { roundTripUs, allAtOncePerSecond, mapPerSecond };
+    console.log(`${label}: ${allAtOncePerSecond.toFixed(0)}/s at once, ${mapPerSecond.toFixed(0)}/s through map`);
+    return { roundTripUs: label === "workerpool" ? theirsUs : oursUs, allAtOncePerSecond, mapPerSecond };
   };
   const webpar = await measure("createWorkerPool",
     (i) => ours.submit("identity", [i]),
@@ -127,10 +183,31 @@ async function workerPools(threads) {
     (i) => theirs.exec("identity", [i]),
     (n) => Promise.all(Array.from({ length: n }, (_, i) => theirs.exec("identity", [i]))),
     async (n) => (await Promise.all(Array.from({ length: n }, (_, i) => theirs.exec("identity", [i])))).length);
-  await ours.close();
   await theirs.terminate();
+  // Buffers: 16 MiB into a task copied, and transferred; 16 MiB back from a task, transferred.
+  const mib16 = 16 << 20;
+  const timeIt = async (fn) => {
+    const times = [];
+    for (let i = 0; i < 7; i++) {
+      const start = performance.now();
+      await fn();
+      times.push(performance.now() - start);
+    }
+    return medianOf(times);
+  };
+  // (A task that only marks the buffer: the time is the crossing.)
+  const copiedInMs = await timeIt(() => ours.submit("mark", [new ArrayBuffer(mib16)]));
+  const transferredInMs = await timeIt(() => {
+    const buffer = new ArrayBuffer(mib16);
+    return ours.submit("mark", [buffer], { transfer: [buffer] });
+  });
+  const transferredOutMs = await timeIt(() => ours.submit("countingBytes", [mib16]));
+  console.log(`16 MiB into a task: copied ${copiedInMs.toFixed(1)} ms, transferred ${transferredInMs.toFixed(1)} ms; ` +
+    `16 MiB back, transferred: ${transferredOutMs.toFixed(1)} ms (the task fills it)`);
+  await ours.close();
   return [{
-    kind: "worker_pool", workers: threads,
+    kind: "worker_pool", workers: threads, postmessage_round_trip_us: rawUs,
+    copied_in_16mib_ms: copiedInMs, transferred_in_16mib_ms: transferredInMs, transferred_out_16mib_ms: transferredOutMs,
     webpar_round_trip_us: webpar.roundTripUs, workerpool_round_trip_us: peer.roundTripUs,
     webpar_all_at_once_per_s: webpar.allAtOncePerSecond, workerpool_all_at_once_per_s: peer.allAtOncePerSecond,
     webpar_map_per_s: webpar.mapPerSecond, workerpool_exec_all_per_s: peer.mapPerSecond,

@@ -145,9 +145,16 @@ const overheadLines = [
     `the engine restarted (new module instance and pool, no reload) in ${one("engine_restart_ms").toFixed(1)} ms, the next job's result after ${one("engine_crash_to_next_result_ms").toFixed(1)} ms`,
   one("process_crash_to_rejection_ms") && `a panic in a process worker: its task rejected after ${one("process_crash_to_rejection_ms").toFixed(1)} ms, the next job's result on the replacement after ${one("process_crash_to_next_result_ms").toFixed(1)} ms`,
   ...rows.filter((r) => r.kind === "worker_pool").map((r) =>
-    `the app's own JS functions on ${r.workers} isolated workers, a task that returns its argument: createWorkerPool ${r.webpar_round_trip_us.toFixed(1)} µs per task awaited one at a time, ` +
-    `${r.webpar_all_at_once_per_s.toFixed(0)}/s 20,000 submitted at once, ${r.webpar_map_per_s.toFixed(0)}/s through map; workerpool ${r.workerpool_round_trip_us.toFixed(1)} µs, ` +
-    `${r.workerpool_all_at_once_per_s.toFixed(0)}/s at once (its exec; it has no lazy map)`),
+    `the app's own JS functions on ${r.workers} isolated workers, a task that returns its argument, awaited one at a time (medians of rounds taking turns in one page): ` +
+    `a raw postMessage round trip ${r.postmessage_round_trip_us?.toFixed(1)} µs, createWorkerPool ${r.webpar_round_trip_us.toFixed(1)} µs ` +
+    `(${(r.webpar_round_trip_us / r.postmessage_round_trip_us).toFixed(2)}x), workerpool ${r.workerpool_round_trip_us.toFixed(1)} µs ` +
+    `(${(r.workerpool_round_trip_us / r.postmessage_round_trip_us).toFixed(2)}x); ` +
+    `20,000 submitted at once: createWorkerPool ${r.webpar_all_at_once_per_s.toFixed(0)}/s, workerpool ${r.workerpool_all_at_once_per_s.toFixed(0)}/s (its exec); ` +
+    `createWorkerPool's lazy map ${r.webpar_map_per_s.toFixed(0)}/s; 16 MiB into a task copied ${r.copied_in_16mib_ms?.toFixed(1)} ms, ` +
+    `transferred ${r.transferred_in_16mib_ms?.toFixed(1)} ms, 16 MiB back transferred ${r.transferred_out_16mib_ms?.toFixed(1)} ms`),
+  ...rows.filter((r) => r.kind === "worker_pool_shared").map((r) =>
+    `a task that marks a 16 MiB buffer (cross-origin isolated page): given a SharedArrayBuffer ${r.shared_16mib_ms.toFixed(1)} ms ` +
+    `(shared: the page saw the mark: ${r.shared_seen}), given an ArrayBuffer ${r.copied_16mib_ms.toFixed(1)} ms (copied)`),
   ...rows.filter((r) => r.kind === "page_vs_api").map((r) => {
     const [shown, measured] = [median(r.page), median(r.api)];
     return `the demo page's compare of ${r.workload} against the same compare through the API in the same page (${r.page.length} rounds each, taking turns): ` +

@@ -21,6 +21,14 @@ export function sumBytes(buffer) {
   return { sum, length: bytes.length };
 }
 
+/** Writes 1 into the first 32-bit word of a buffer and returns its size: what crossing to a
+ * task costs, and whether the page sees the write (a SharedArrayBuffer is shared, an
+ * ArrayBuffer copied). */
+export function mark(buffer) {
+  new Int32Array(buffer)[0] = 1;
+  return buffer.byteLength;
+}
+
 /** Adds `value` to every counter of a SharedArrayBuffer the page shares with this task: shared,
  * not copied, so the page sees the sums. */
 export function addShared(buffer, value) {
