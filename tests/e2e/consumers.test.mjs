@@ -18,18 +18,21 @@ import { launch } from "./browser.mjs";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const tarball = readdirSync(join(root, "target")).find((f) => /^webpar-.*\.tgz$/.test(f));
 
-/** The app, installed in a fresh folder with the packed package. */
-function installApp(name) {
+/**
+ * The app, installed in a fresh folder with the packed package (or `packed`, another
+ * package's tarball), its entry being tests/consumers/`main`.
+ */
+function installApp(name, { main = "main.js", packed = join(root, "target", tarball) } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `webpar-${name}-`));
   cpSync(join(root, "tests/consumers", name), dir, {
     recursive: true,
     filter: (src) => !/node_modules|dist/.test(src.slice(root.length)),
   });
-  cpSync(join(root, "tests/consumers/main.js"), join(dir, "main.js"));
+  cpSync(join(root, "tests/consumers", main), join(dir, "main.js"));
   cpSync(join(root, "tests/consumers/tasks.js"), join(dir, "tasks.js"));
   const npm = (...args) => execFileSync("npm", [...args, "--no-audit", "--no-fund"], { cwd: dir, stdio: "pipe" });
   npm("ci");
-  npm("install", "--no-save", join(root, "target", tarball));
+  npm("install", "--no-save", packed);
   return dir;
 }
 
@@ -237,17 +240,10 @@ test("a crate of one's own, outside the repository, becomes a package with `webp
 
   // A fresh Vite app installs the crate's package (packed, as it would be published).
   const packed = execFileSync("npm", ["pack", "--pack-destination", crate, "--silent"], { cwd: pkg, encoding: "utf8" }).trim();
-  const app = mkdtempSync(join(tmpdir(), "webpar-own-app-"));
-  cpSync(join(root, "tests/consumers/vite"), app, {
-    recursive: true, filter: (src) => !/node_modules|dist/.test(src.slice(root.length)),
-  });
-  cpSync(join(root, "tests/consumers/own-crate.js"), join(app, "main.js"));
+  const app = installApp("vite", { main: "own-crate.js", packed: join(crate, packed) });
   // As docs/guide/rust.md says: Vite serves the crate's package as it is, like webpar.
   const config = join(app, "vite.config.js");
   writeFileSync(config, readFileSync(config, "utf8").replace('exclude: ["webpar"]', 'exclude: ["webpar-template"]'));
-  const npm = (...args) => execFileSync("npm", [...args, "--no-audit", "--no-fund"], { cwd: app, stdio: "pipe" });
-  npm("ci");
-  npm("install", "--no-save", join(crate, packed));
   execFileSync(join(app, "node_modules/.bin/vite"), ["build"], { cwd: app, stdio: "pipe" });
 
   // The same sum computed here, start by start.

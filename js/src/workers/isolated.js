@@ -181,21 +181,18 @@ export class IsolatedWorkers {
     }
     return new Promise((resolve, reject) => {
       const piece = { id: this.#nextId++, payload, transfer, resolve, reject, onEvent, onWorker, worker: null, done: false };
-      const stop = (error) => this.#cancel(piece, error);
+      // A timeout, or a callback of the caller's that threw, is its own reason.
+      const stop = (reason) => this.#cancel(piece, ["TimeoutError", "CallbackError"].includes(reason?.name) ? reason
+        : typedError("AbortError", `the ${this.#what}'s task was aborted`, reason));
       // Instead of a signal, an object whose `abort(reason)` is set here (the executor's).
-      if (control) {
-        control.abort = (reason) => stop(["AbortError", "TimeoutError", "CallbackError"].includes(reason?.name) ? reason
-          : typedError("AbortError", `the ${this.#what}'s task was aborted`, reason));
-      }
+      if (control) control.abort = stop;
       if (signal) {
         if (signal.aborted) {
           reject(signal.reason instanceof Error && signal.reason.name === "AbortError"
             ? signal.reason : typedError("AbortError", `the ${this.#what}'s task was aborted before it started`, signal.reason));
           return;
         }
-        // A timeout, or a callback of the caller's that threw, is its own reason.
-        const onAbort = () => stop(["TimeoutError", "CallbackError"].includes(signal.reason?.name) ? signal.reason
-          : typedError("AbortError", `the ${this.#what}'s task was aborted`, signal.reason));
+        const onAbort = () => stop(signal.reason);
         signal.addEventListener("abort", onAbort, { once: true });
         piece.unlisten = () => signal.removeEventListener("abort", onAbort);
       }

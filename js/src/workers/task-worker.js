@@ -25,7 +25,7 @@ export function listen(load) {
     },
     run: ({ id, fn, args }) => {
       globalThis[CURRENT] = id;
-      let result;
+      let settling = false;
       try {
         const task = tasks?.[fn];
         if (typeof task !== "function") {
@@ -34,19 +34,16 @@ export function listen(load) {
           error.name = "UnknownTaskError";
           throw error;
         }
-        result = task(...args);
-      } catch (error) {
-        globalThis[CURRENT] = null;
-        throw error;
+        const result = task(...args);
+        // A task that returns a value answers at once; an async one when it settles.
+        if (typeof result?.then !== "function") return answer(result);
+        settling = true;
+        return Promise.resolve(result).then(answer).finally(() => {
+          globalThis[CURRENT] = null;
+        });
+      } finally {
+        if (!settling) globalThis[CURRENT] = null;
       }
-      // A task that returns a value answers at once; an async one when it settles.
-      if (typeof result?.then !== "function") {
-        globalThis[CURRENT] = null;
-        return answer(result);
-      }
-      return Promise.resolve(result).then(answer).finally(() => {
-        globalThis[CURRENT] = null;
-      });
     },
   });
 }
