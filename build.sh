@@ -206,12 +206,17 @@ start_server() {
   serve_in_background target/serve.log
   BASE_URL=$SERVED_URL
   SERVER_PID=$SERVED_PID
-  serve_in_background target/serve-open.log --no-isolation
+  # The page as most sites serve it: no COOP/COEP, and no header on the threads frame either.
+  serve_in_background target/serve-open.log --no-isolation --no-frame-header
   OPEN_URL=$SERVED_URL
+  SERVER_PID="$SERVER_PID $SERVED_PID"
+  # The same with the one header an app adds for the threads frame (frame backend).
+  serve_in_background target/serve-frame.log --no-isolation
+  FRAME_URL=$SERVED_URL
   SERVER_PID="$SERVER_PID $SERVED_PID"
   trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
 }
-serve_in_background() { # serve_in_background LOG [--no-isolation]: sets SERVED_URL, SERVED_PID
+serve_in_background() { # serve_in_background LOG [FLAG...]: sets SERVED_URL, SERVED_PID
   local log=$1; shift
   PORT=0 target/release/webpar-serve "$@" www >"$log" 2>&1 &
   SERVED_PID=$!
@@ -232,7 +237,7 @@ pack() {
     | sed 's|^|packed: target/|'
 }
 
-serve() { # serve [--no-isolation]
+serve() { # serve [--no-isolation [--no-frame-header]]
   setup
   build
   docs
@@ -292,13 +297,14 @@ test_all() {
   # The README's JavaScript examples, exactly as written, against the same declarations.
   check "README examples (tsc --strict, checkJs)" node tests/types/readme.mjs
   # The packed package as npm and TypeScript users get it: its manifest (publint), and the
-  # types each entry point resolves to under ESM and bundler resolution (the .wasm files are
-  # assets, not modules; CommonJS cannot load an ES module package).
+  # types each entry point resolves to under ESM and bundler resolution (the .wasm files and
+  # the threads frame's document are assets, its service worker a script of its own, not
+  # modules; CommonJS cannot load an ES module package).
   local tarball
   tarball=$(ls target/webpar-*.tgz)
   check "package (publint)" npx --no-install publint --strict www/pkg
   check "package types (arethetypeswrong)" npx --no-install attw --profile esm-only \
-    --exclude-entrypoints webpar_core_bg.wasm webpar_single_bg.wasm -- "$tarball"
+    --exclude-entrypoints webpar_core_bg.wasm webpar_single_bg.wasm webpar-frame.html webpar-sw.js -- "$tarball"
   # What `npm publish` would send, without sending it.
   check "package (npm publish --dry-run)" bash -c 'cd www/pkg && npm publish --dry-run >/dev/null 2>&1'
   # The crate as crates.io would take it (what it packs builds on its own).
@@ -323,10 +329,12 @@ test_all() {
   cargo_suite "browser (Firefox ESR)" env WASM_BINDGEN_TEST_TIMEOUT=120 WEBPAR_API="$BASE_URL" RUSTUP_TOOLCHAIN="$NIGHTLY" \
     wasm-pack test --headless --firefox --geckodriver "$GECKODRIVER" --release
   say "end-to-end tests (playwright-core, Chromium, dev server)"
-  node_suite "end-to-end" env BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" \
+  node_suite "end-to-end" env BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" FRAME_URL="$FRAME_URL" CHROMIUM="$CHROMIUM" \
     node --test --test-concurrency=1 tests/e2e/
+  say "Node.js and Deno (the README's and the API guide's examples, both backends)"
+  node_suite "Node.js and Deno" env BASE_URL="$BASE_URL" node --test --test-concurrency=1 tests/runtimes/
   say "end-to-end tests in Firefox ESR (geckodriver: threads and processes)"
-  node_suite "end-to-end (Firefox ESR)" env BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" \
+  node_suite "end-to-end (Firefox ESR)" env BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" FRAME_URL="$FRAME_URL" \
     FIREFOX="$FIREFOX" GECKODRIVER="$GECKODRIVER" node --test --test-concurrency=1 tests/firefox/
   kill $SERVER_PID 2>/dev/null || true
 
@@ -367,7 +375,9 @@ bench() {
     --target-dir target/native-host -- target/bench/profile.json
   say "bench: headless Chromium"
   start_server
-  BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" node bench/browser.mjs target/bench/browser.json
+  BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" FRAME_URL="$FRAME_URL" CHROMIUM="$CHROMIUM" node bench/browser.mjs target/bench/browser.json
+  say "bench: Node.js (the same comparisons on worker_threads)"
+  node bench/node.mjs target/bench/node.json
   cat /proc/loadavg /proc/stat > target/bench/load-end.txt 2>/dev/null || true
   say "bench: soak (a million tasks each through submit, map and a worker pool; 1,000 restarts)"
   BASE_URL="$BASE_URL" OPEN_URL="$OPEN_URL" CHROMIUM="$CHROMIUM" node bench/soak.mjs target/bench/soak.json

@@ -17,21 +17,16 @@
 //   sorting and hashing an app's data against the same in plain JS on workerpool.
 // Usage: node bench/browser.mjs OUT.json [REPEATS]
 import { readFileSync, writeFileSync } from "node:fs";
-import { launch, open } from "../tests/e2e/browser.mjs";
+import { FRAME_URL, launch, open } from "../tests/e2e/browser.mjs";
 import { ioStalls } from "./stalls.mjs";
 import { processesBench } from "./processes.mjs";
 import { pageVsApi } from "./page.mjs";
-import { median, medianInterval, ratioInterval, relativeHalfWidth } from "./interval.mjs";
+import { median } from "./interval.mjs";
+import { compareAll } from "./compare.mjs";
 
 const [out, repeatsArg] = process.argv.slice(2);
 const repeats = Number(repeatsArg ?? 5);
 const ROUND_TRIPS = 10_000;
-/** Most time spent repeating one workload's comparison before it stops at the time cap. */
-const COMPARE_CAP_MS = 45_000;
-/** Most repeats of each mode for one workload. */
-const MAX_REPEATS = 40;
-/** The interval each speedup is repeated until: ±3%. */
-const TARGET_HALF_WIDTH = 0.03;
 const context = await launch();
 const log = (line) => console.log(line);
 const MINUTE = 60_000;
@@ -54,12 +49,13 @@ try {
   await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
   const threads = Number(await page.getAttribute("#status", "data-threads"));
   const rows = [];
-  rows.push(...await within("compare", 40 * MINUTE, compareAll(page, repeats)));
+  rows.push(...await within("compare", 40 * MINUTE, compareAll((fn, arg) => page.evaluate(fn, arg), repeats)));
   // A crate's own workload (examples/levenshtein), on the page opened on its package.
   const extension = await open(context, "/?package=levenshtein");
   extension.page.on("console", (msg) => { if (msg.type() === "log") log(msg.text()); });
   await extension.page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
-  rows.push(...await within("compare levenshtein", 10 * MINUTE, compareAll(extension.page, repeats, "/examples/levenshtein/webpar.js")));
+  rows.push(...await within("compare levenshtein", 10 * MINUTE, compareAll((fn, arg) => extension.page.evaluate(fn, arg), repeats,
+    { pkg: "/examples/levenshtein/webpar.js", extension: true })));
   rows.push(...await within("serde input copy", 5 * MINUTE, extension.page.evaluate(serdeInputCopy)));
   problems.push(...extension.problems);
   await extension.page.close();
@@ -77,6 +73,15 @@ try {
   rows.push(await within("dev server load", 5 * MINUTE, devServerLoad()));
   rows.push(...await within("processes", 30 * MINUTE, processesBench(context, { repeats, threads })));
   rows.push(...await within("page against API", 10 * MINUTE, pageVsApi(context)));
+  // A page without COOP/COEP whose threads frame is isolated by its header (the frame backend).
+  const framed = await open(context, "/", FRAME_URL);
+  framed.page.on("console", (msg) => { if (msg.type() === "log") log(msg.text()); });
+  await framed.page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
+  if (await framed.page.getAttribute("#status", "data-backend") !== "frame") throw new Error("the frame page did not start the frame backend");
+  rows.push(...await within("frame compare", 40 * MINUTE, compareAll((fn, arg) => framed.page.evaluate(fn, arg), repeats, { where: "frame" })));
+  rows.push(...await within("frame hop", 5 * MINUTE, framed.page.evaluate(frameHop, 2000)));
+  problems.push(...framed.problems);
+  await framed.page.close();
   if (problems.length) throw new Error(`the page reported errors: ${problems.join("; ")}`);
   const browser = await page.evaluate(() => navigator.userAgent.match(/Chrom(?:e|ium)\/[\d.]+/)?.[0] ?? navigator.userAgent);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -105,65 +110,6 @@ async function serdeInputCopy() {
   const mid = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
   console.log(`serde input form: ${count} words in ${mid(ins).toFixed(1)} ms, ${count} distances out in ${mid(outs).toFixed(1)} ms`);
   return [{ kind: "overhead", overhead: "serde_input_items_per_second", where: "wasm", value: count / mid(ins) * 1000, count, in_ms: mid(ins), out_ms: mid(outs) }];
-}
-
-/**
- * compare (webpar/bench) of every workload's defaults, threads and isolated workers beside the
- * sequential run, the modes taking turns: batches of `repeats` are added until the 95%
- * interval of each speedup is within ±3% (then the row says "converged") or the time cap is
- * reached ("time cap"). Each row keeps its timings and the interval of its median. With the
- * package of a crate that adds workloads (`pkg`, the page opened on it), only those.
- */
-async function compareAll(page, repeats, pkg = "/pkg/webpar.js") {
-  const workloads = await page.evaluate(async (pkg) => {
-    const { Runner } = await import(pkg);
-    window.benchRunner = new Runner();
-    window.benchCompare = (await import(pkg.replace(/webpar\.js$/, "bench.js"))).compare;
-    return window.benchRunner.workloads().filter((w) => w.name !== "empty" && (pkg === "/pkg/webpar.js" || w.registered))
-      .map((w) => ({ name: w.name, params: Object.fromEntries(w.params.map((p) => [p.name, p.default])) }));
-  }, pkg);
-  const modes = ["sequential", "parallel", "processes"];
-  const rows = [];
-  for (const { name, params } of workloads) {
-    const times = Object.fromEntries(modes.map((mode) => [mode, []]));
-    const started = performance.now();
-    let last;
-    let stopped;
-    for (;;) {
-      last = await page.evaluate(([n, p, r, m]) => window.benchCompare(window.benchRunner, n, p, { repeats: r, modes: m }),
-        [name, params, repeats, modes]);
-      for (const run of last.runs) times[run.mode].push(...run.timesMs);
-      const widths = ["parallel", "processes"].map((mode) => {
-        const speedup = median(times.sequential) / median(times[mode]);
-        return relativeHalfWidth(ratioInterval(times.sequential, times[mode]), speedup);
-      });
-      if (Math.max(...widths) <= TARGET_HALF_WIDTH) { stopped = "converged"; break; }
-      if (performance.now() - started > COMPARE_CAP_MS || times.sequential.length >= MAX_REPEATS) {
-        stopped = "time cap";
-        break;
-      }
-    }
-    for (const run of last.runs) {
-      const runTimes = times[run.mode];
-      const [low, high] = medianInterval(runTimes);
-      rows.push({
-        kind: "run", workload: run.workload, mode: run.mode, where: "wasm", threads: run.threads,
-        threads_used: run.threadsUsed, median_ms: median(runTimes), ci_low_ms: low, ci_high_ms: high,
-        min_ms: Math.min(...runTimes), max_ms: Math.max(...runTimes), times_ms: runTimes,
-        checksum: run.checksum, repeats: runTimes.length, stopped, params: run.params,
-        ...(run.mode === "processes" ? { parts: run.parts, messages: run.messages, bytes_copied: run.bytesCopied } : {}),
-      });
-    }
-    const speedup = (mode) => {
-      const value = median(times.sequential) / median(times[mode]);
-      const [low, high] = ratioInterval(times.sequential, times[mode]);
-      return `${value.toFixed(2)}x [${low.toFixed(2)}, ${high.toFixed(2)}]`;
-    };
-    console.log(`wasm ${name}: ${median(times.sequential).toFixed(1)} ms -> threads ${median(times.parallel).toFixed(1)} ms ` +
-      `(${speedup("parallel")}), processes ${median(times.processes).toFixed(1)} ms (${speedup("processes")}); ` +
-      `${times.sequential.length} repeats, ${stopped}`);
-  }
-  return rows;
 }
 
 async function jsPeers({ repeats, threads }) {
@@ -208,6 +154,29 @@ async function jsPeers({ repeats, threads }) {
   return rows;
 }
 
+/**
+ * In the frame page: the mean time of an empty job through Runner.run, one at a time, on the
+ * threads in the frame and on isolated workers of the same page (the mean: a page without
+ * isolation has a coarse clock).
+ */
+async function frameHop(count) {
+  const { Runner } = await import("/pkg/webpar.js");
+  const runner = new Runner();
+  const meanUs = async (mode) => {
+    for (let i = 0; i < 200; i++) await runner.run("empty", {}, { mode });
+    const start = performance.now();
+    for (let i = 0; i < count; i++) await runner.run("empty", {}, { mode });
+    return (performance.now() - start) * 1000 / count;
+  };
+  const frame = await meanUs("sequential");
+  const processes = await meanUs("processes");
+  console.log(`frame page: empty job ${frame.toFixed(1)} us mean on the frame's threads, ${processes.toFixed(1)} us on isolated workers`);
+  return [
+    { kind: "overhead", overhead: "frame_empty_job_mean_us", where: "frame", value: frame, count },
+    { kind: "overhead", overhead: "frame_page_processes_empty_job_mean_us", where: "frame", value: processes, count },
+  ];
+}
+
 /** In the page: empty-job round trips through Runner.run, and postMessage round trips. */
 async function roundTrips(count) {
   const { Runner } = await import("/pkg/webpar.js");
@@ -236,6 +205,7 @@ async function roundTrips(count) {
   return [
     { kind: "overhead", overhead: "empty_job_round_trip_us", where: "wasm", value: job.medianUs, count },
     { kind: "overhead", overhead: "empty_jobs_per_second_sequential", where: "wasm", value: job.perSecond, count },
+    { kind: "overhead", overhead: "empty_job_mean_us", where: "wasm", value: 1e6 / job.perSecond, count },
     { kind: "overhead", overhead: "empty_jobs_per_second_concurrent", where: "wasm", value: concurrentPerSecond, count },
     { kind: "overhead", overhead: "postmessage_round_trip_us", where: "js", value: message.medianUs, count },
   ];

@@ -14,7 +14,10 @@ const [nativePath, browserPath, out, ...moreNative] = process.argv.slice(2);
 const native = [nativePath, ...moreNative].filter((path) => existsSync(path))
   .flatMap((path) => JSON.parse(readFileSync(path, "utf8")));
 const browser = JSON.parse(readFileSync(browserPath, "utf8"));
-const rows = [...browser.rows, ...native];
+// Node.js's rows (bench/node.mjs), beside OUT when that stage ran.
+const nodePath = join(dirname(out), "node.json");
+const node = existsSync(nodePath) ? JSON.parse(readFileSync(nodePath, "utf8")) : { rows: [] };
+const rows = [...browser.rows, ...native, ...node.rows];
 const machine = {
   cores: cpus().length, cpu: cpus()[0]?.model?.trim() ?? "unknown CPU", browser: browser.browser,
   browser_cores: browser.cores, pool_threads: browser.threads, date: new Date().toISOString().slice(0, 10),
@@ -95,6 +98,10 @@ const header = ["workload", "wasm seq ms", "threads ms", "speedup [95% CI]", "pr
 const table = [header];
 const openHeader = ["workload", "seq ms (1 worker)", "processes ms", "speedup [95% CI]", "repeats", "parts", "messages", "copied bytes"];
 const openTable = [openHeader];
+const nodeTable = [["workload", "Node seq ms", "threads ms", "speedup [95% CI]", "isolated workers ms", "speedup [95% CI]",
+  "repeats", "Node/Chromium (1 thread)", "Chromium threads speedup", "checksums (with Chromium's)"]];
+const frameTable = [["workload", "frame seq ms", "threads in the frame ms", "speedup [95% CI]", "isolated workers ms",
+  "speedup [95% CI]", "repeats", "frame/isolated page (1 thread)", "isolated page threads speedup", "checksums (with the isolated page's)"]];
 let differ = false;
 const mib = (row) => (row?.bytes_copied === undefined ? "-" : (row.bytes_copied / 1048576).toFixed(2));
 for (const workload of [...new Set(runs.map((r) => r.workload))]) {
@@ -111,6 +118,26 @@ for (const workload of [...new Set(runs.map((r) => r.workload))]) {
     msCi(ns), msCi(np), speedupCi(ns, np), ratio(ws, ns), msCi(ps), ratio(ws, ps), ms(js), js ? ratio(js, wp) : "-",
     checksums.size === 1 ? "equal" : "DIFFER"]);
   if (ox) openTable.push([workload, msCi(os), msCi(ox), speedupCi(os, ox), repeatsOf(ox), ox.parts, ox.messages, ox.bytes_copied]);
+  // The same comparison elsewhere (Node.js; the frame page), beside Chromium's isolated page.
+  for (const [where, elsewhere] of [["node", nodeTable], ["frame", frameTable]]) {
+    const [es, ep, ex] = ["sequential", "parallel", "processes"].map((mode) => find(workload, mode, where));
+    if (!es) continue;
+    const same = [es, ep, ex, ws].filter(Boolean).every((r) => r.checksum === es.checksum);
+    differ ||= !same;
+    elsewhere.push([workload, msCi(es), msCi(ep), speedupCi(es, ep), msCi(ex), speedupCi(es, ex), repeatsOf(es),
+      ws ? ratio(es, ws) : "-", wp ? speedupCi(ws, wp) : "-", same ? "equal" : "DIFFER"]);
+  }
+}
+
+/** The per-job cost of the frame's hop: an empty job's mean time on the frame page and on the isolated page. */
+function frameHopLine() {
+  const framed = overhead("frame_empty_job_mean_us")[0]?.value;
+  const direct = overhead("empty_job_mean_us")[0]?.value;
+  const workers = overhead("frame_page_processes_empty_job_mean_us")[0]?.value;
+  if (framed === undefined) return "";
+  return `An empty job through Runner.run, one at a time, takes ${framed.toFixed(0)} µs on average in the frame` +
+    (direct === undefined ? "" : ` against ${direct.toFixed(0)} µs on the isolated page's own threads (the hop: ${(framed - direct).toFixed(0)} µs)`) +
+    (workers === undefined ? "." : `, and ${workers.toFixed(0)} µs on isolated workers of the same page.`);
 }
 
 const overhead = (name) => rows.filter((r) => r.kind === "overhead" && r.overhead === name);
@@ -237,6 +264,8 @@ const machineLine = `${machine.cores} cores (${machine.cpu}), ${machine.browser}
   (load.busy_before ? " — taken on a busy machine: treat its ratios as rough" : "") : "");
 console.log(markdownTable(table));
 if (openTable.length > 1) console.log(`\nOn a page without COOP/COEP (the processes backend):\n${markdownTable(openTable)}`);
+if (nodeTable.length > 1) console.log(`\nNode.js ${node.node} (worker_threads):\n${markdownTable(nodeTable)}`);
+if (frameTable.length > 1) console.log(`\nA page without COOP/COEP, threads in the frame:\n${markdownTable(frameTable)}`);
 console.log(`\n${machineLine}\n`);
 for (const line of overheadLines) console.log(line);
 // The pickling lesson: one app array summed in each mode, call to result in hand.
@@ -355,6 +384,25 @@ The page most sites are: no threads, so \`init({ backend: "auto" })\` picks isol
 Sequential is the job whole on one worker (a fixed number of repeats here, with intervals).
 
 ${markdownTable(openTable)}
+
+## Threads without COOP/COEP: the frame backend
+
+A page served without COOP/COEP whose \`webpar-frame.html\` carries
+\`Document-Isolation-Policy: isolate-and-credentialless\` (the dev server's \`--no-isolation\`):
+\`init()\` runs the threads in that frame, and every job crosses one \`MessageChannel\` to it.
+The same comparisons as above on that page: sequential and threads in the frame, and isolated
+workers of the same page; the last columns are the isolated page's. ${frameHopLine()}
+
+${frameTable.length > 1 ? markdownTable(frameTable) : "(not measured in this run)"}
+
+## Node.js
+
+The same comparisons in Node.js ${node.node ?? "(not measured in this run)"}, through the package's Node.js entry (what an
+app importing "webpar" gets there): the pool's threads and the isolated workers are
+worker_threads, with no header to set. *Node/Chromium* is the sequential time in Node.js over
+the same in Chromium's isolated page.
+
+${nodeTable.length > 1 ? markdownTable(nodeTable) : "(not measured in this run)"}
 
 ## Overheads
 

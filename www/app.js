@@ -59,6 +59,10 @@ async function main() {
   const more = size > cores ? ` (more than the ${cores} cores this device reports)` : "";
   if (backend === "threads") {
     status.textContent = `Cross-origin isolated ✓ · thread pool ready: ${size} threads${more}`;
+  } else if (backend === "frame") {
+    // The page has no COOP/COEP, but webpar's frame document is isolated by its own header.
+    status.textContent = `Not cross-origin isolated, but the threads frame is ✓ (Document-Isolation-Policy) · ` +
+      `thread pool ready in it: ${size} threads${more}`;
   } else {
     // Without isolation there are no threads: say so, say what runs instead, and how to get them.
     status.textContent = `Not cross-origin isolated: no threads on this page · running on ${backend === "processes"
@@ -69,11 +73,12 @@ async function main() {
   status.dataset.backend = backend;
   status.dataset.threads = String(size);
   document.body.dataset.backend = backend;
-  const unit = backend === "threads" ? "threads" : "processes";
+  const onThreads = backend === "threads" || backend === "frame";
+  const unit = onThreads ? "threads" : "processes";
   $("#sweep-max").textContent = `${size} ${unit}`;
-  $("#run").textContent = `Run: sequential vs ${backend === "threads" ? "parallel" : "processes"}`;
+  $("#run").textContent = `Run: sequential vs ${onThreads ? "parallel" : "processes"}`;
   // On threads, isolated workers can run beside them: the lesson of threads against processes.
-  $("#with-processes-box").hidden = backend !== "threads";
+  $("#with-processes-box").hidden = !onThreads;
   setUpPoolSize(size, cores, unit);
   setUpHistory();
   showPackage(runner.workloads());
@@ -200,7 +205,7 @@ async function start(workload, kind, peers) {
       announce(`Scaling sweep done: ${sweep.rows.length} thread counts, best ${Math.max(...sweep.rows.map((r) => r.speedup)).toFixed(2)} times as fast.`);
       recordRun("sweep", sweep);
     } else {
-      const modes = $("#with-processes").checked && runner.backend === "threads"
+      const modes = $("#with-processes").checked && ["threads", "frame"].includes(runner.backend)
         ? ["sequential", "parallel", "processes"] : undefined;
       const comparison = await measure.compare(runner, workload.name, params, { ...options, modes });
       showComparison(comparison, peers);

@@ -108,7 +108,7 @@ async function sumInEveryMode(runner) {
   try {
     const values = new Int32Array(n);
     for (let i = 0; i < n; i++) values[i] = (i % 2001) - 1000;
-    const modes = runner.backend === "threads" ? ["sequential", "parallel", "processes"] : ["sequential", "processes"];
+    const modes = ["threads", "frame"].includes(runner.backend) ? ["sequential", "parallel", "processes"] : ["sequential", "processes"];
     const rows = [];
     for (const mode of modes) {
       const times = [];

@@ -15,7 +15,7 @@ export function setUpLab(runner, lab, { recordRun }) {
   const byName = new Map(experiments.map((e) => [e.name, e]));
   const select = $("#lab-experiment");
   for (const experiment of experiments) {
-    const needsThreads = experiment.runs === "threads" && runner.backend !== "threads";
+    const needsThreads = experiment.runs === "threads" && !["threads", "frame"].includes(runner.backend);
     select.add(new Option(`${experiment.title}${needsThreads ? " (needs threads: an isolated page)" : ""}`, experiment.name));
   }
   const current = () => byName.get(select.value);

@@ -8,8 +8,9 @@ import { invalid, typedError } from "./errors.js";
 import { readOptions, signalOption, wholeOption } from "./options.js";
 import { current, processPool } from "./backends/backend.js";
 import { timings } from "./backends/processes.js";
-import { engine, splitsOf } from "./backends/engine.js";
+import { callThreads, splitsOf } from "./backends/engine.js";
 import { onRunner } from "./runner/runner.js";
+import { cores as runtimeCores } from "./runtimes/host.js";
 
 /**
  * Runs workload `name` in each mode, `repeats` times (default 5, alternating after one
@@ -38,7 +39,7 @@ export function compare(runner, name, params, options) {
       throw invalid(`option "modes" must list "sequential" first, then "parallel" and/or "processes", got ${String(modes)}`, "modes");
     }
     const open = () => internals.open("compare");
-    if (!onPool && modes.length === 2 && modes[1] === "parallel") return engine.call(() => open().compare(name, params, rest));
+    if (!onPool && modes.length === 2 && modes[1] === "parallel") return callThreads(open, "compare", [name, params], rest);
     return compareOnPool(open, name, params, rest, modes, onPool);
   });
 }
@@ -53,7 +54,7 @@ export function sweep(runner, name, params, options) {
   return onRunner(runner, "sweep", (internals, generated) => {
     const backend = current()?.backend;
     if (backend === "processes" || backend === "sequential") return sweepOnPool(generated, name, params, options);
-    return engine.call(() => internals.open("sweep").sweep(name, params, options));
+    return callThreads(() => internals.open("sweep"), "sweep", [name, params], options);
   });
 }
 
@@ -63,7 +64,7 @@ export function sweep(runner, name, params, options) {
  * the two stages one after the other. Options: `signal`, `onProgress`.
  */
 export function pipeline(runner, spec, options) {
-  return onRunner(runner, "pipeline", (internals) => engine.call(() => internals.open("pipeline").pipeline(spec, options)));
+  return onRunner(runner, "pipeline", (internals) => callThreads(() => internals.open("pipeline"), "pipeline", [spec], options));
 }
 
 /**
@@ -80,7 +81,7 @@ async function compareOnPool(open, name, params, options, modes, onPool) {
   const once = (mode, repeatsNow) => {
     const common = { signal: read.signal, timeoutMs: read.timeoutMs };
     if ((mode === "parallel" || mode === "sequential") && !onPool) {
-      return engine.call(() => open().run(name, params, { ...common, mode, repeats: repeatsNow }));
+      return callThreads(open, "run", [name, params], { ...common, mode, repeats: repeatsNow });
     }
     return pool.run(name, params, { ...common, mode: mode === "parallel" ? "processes" : mode, repeats: repeatsNow });
   };
@@ -149,6 +150,5 @@ async function sweepOnPool(runner, name, params, options) {
   const runs = counts.map((k, i) => ({
     threads: k, threadsUsed: Math.min(k, last[i].threadsUsed), checksum: last[i].checksum, timesMs: times[i],
   }));
-  const cores = globalThis.navigator?.hardwareConcurrency;
-  return core.sweepOfRuns(name, params, runs, repeats, Number.isInteger(cores) ? cores : undefined);
+  return core.sweepOfRuns(name, params, runs, repeats, runtimeCores());
 }

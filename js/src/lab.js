@@ -5,7 +5,7 @@
 // (experiments.js).
 import { typedError } from "./errors.js";
 import { readOptions, signalOption, timeOption } from "./options.js";
-import { engine } from "./backends/engine.js";
+import { callThreads } from "./backends/engine.js";
 import { onRunner, runnerInternals } from "./runner/runner.js";
 import { labParams, runLab } from "./lab/experiments.js";
 
@@ -40,7 +40,7 @@ export function lab(runner, name, params, options) {
     try {
       return await runLab(runner, experiment, checked, {
         signal,
-        onThreads: (given, { signal: stop }) => engine.call(() => internals.open("lab").labRun(name, given, { signal: stop })),
+        onThreads: (given, { signal: stop }) => callThreads(() => internals.open("lab"), "labRun", [name, given], { signal: stop }),
       });
     } catch (error) {
       if (timeout?.aborted && !read.signal?.aborted) {

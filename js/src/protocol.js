@@ -35,4 +35,17 @@ export const MESSAGE = Object.freeze({
   poolThreadFailed: "webpar:pool-thread-failed",
   /** worker -> page: its thread trapped: `{ message }`; the engine restarts. */
   poolThreadCrashed: "webpar:pool-thread-crashed",
+  // The threads frame (frame backend: frame/page.js and frame/frame.js).
+  /** frame -> page (window message): the frame's script runs: `{ isolated }`. */
+  frameLoaded: "webpar:frame-loaded",
+  /** frame -> page (window message, from webpar-frame.html): its script failed: `{ message }`. */
+  frameFailed: "webpar:frame-failed",
+  /** page -> frame (window message, with a port): start the threads: `{ threads }`. */
+  frameConnect: "webpar:frame-connect",
+  /** frame -> page (port): the threads run: `{ threads }`, or could not: `{ error }`. */
+  frameReady: "webpar:frame-ready",
+  /** page -> frame: call a method of the engine: `{ id, method, args, options, progress }`. */
+  frameCall: "webpar:frame-call",
+  /** page -> frame: stop call `id`: `{ id, reason }` (a flattened Error). */
+  frameCancel: "webpar:frame-cancel",
 });

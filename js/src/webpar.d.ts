@@ -29,8 +29,11 @@ export {
   WebparError, InvalidParamsError, UnknownWorkloadError, UnknownTaskError, OverBudgetError, AbortError, TimeoutError, PoolNotReadyError, PoolClosedError, PoolBrokenError, EngineCrashedError, CallbackError, CallFailedError, DataCloneError, RunnerFreedError, QueueFullError, QueueEmptyError, QueueClosedError, BrokenBarrierError,
 } from "./errors.js";
 export type { AnyWebparError, WebparErrorName } from "./errors.js";
-/** Where CPU jobs run: threads (shared memory), processes (isolated workers), or the page. */
-export type Backend = "threads" | "processes" | "sequential";
+/**
+ * Where CPU jobs run: threads (shared memory), frame (threads in webpar's cross-origin
+ * isolated frame, for a page that is not), processes (isolated workers), or the page.
+ */
+export type Backend = "threads" | "frame" | "processes" | "sequential";
 /** One backend's check: whether it can run here, and if not, every reason. */
 export interface BackendCheck {
   ok: boolean;
@@ -38,12 +41,24 @@ export interface BackendCheck {
 }
 /** What this page can run (capabilities()). */
 export interface Capabilities {
+  /**
+   * The JS runtime: "browser" (pages and their workers), "node" (Node.js 20 or newer: workers
+   * on worker_threads), "deno" (Deno 2: the same), or "bun" (refused: see the README).
+   */
+  runtime: "browser" | "node" | "deno" | "bun";
+  /** The page is cross-origin isolated (browsers only: Node.js and Deno need no isolation). */
   crossOriginIsolated: boolean;
   /** A shared WebAssembly.Memory can be made. */
   sharedMemory: boolean;
   /** Workers of `{ type: "module" }` can be made. */
   moduleWorkers: boolean;
   threads: BackendCheck;
+  /**
+   * Threads in webpar's frame (webpar-frame.html served with Document-Isolation-Policy), for a
+   * page that is not cross-origin isolated: known once init() has tried it (Chromium 137 and
+   * newer support the header); until then `why` says what it needs.
+   */
+  frame: BackendCheck;
   processes: BackendCheck;
   sequential: BackendCheck;
 }
@@ -51,9 +66,13 @@ export interface Capabilities {
 export function capabilities(): Capabilities;
 /** Options of `init` that start a backend. */
 export interface InitOptions {
-  /** Default "auto": threads where they can run, else processes, else sequential. */
+  /**
+   * Default "auto": threads where they can run, else threads in the frame (a page that is
+   * not cross-origin isolated, its frame document served with the header), else processes,
+   * else sequential.
+   */
   backend?: "auto" | Backend;
-  /** Threads of the thread pool (default navigator.hardwareConcurrency). */
+  /** Threads of the thread pool (default navigator.hardwareConcurrency; on Node.js, os.availableParallelism()). */
   threads?: number;
   /** Workers of the process pool (default `threads`, else navigator.hardwareConcurrency). */
   processes?: number;
@@ -61,11 +80,23 @@ export interface InitOptions {
   idleTimeoutMs?: number;
   /** Where the threaded module is, as the bindings' own init takes it. */
   module_or_path?: InitInput | Promise<InitInput>;
+  /**
+   * Where webpar-frame.html is served (same origin), for the frame backend: by default beside
+   * the package's webpar.js; an app whose bundler moved webpar serves the package's files and
+   * says where. `false`: never try the frame.
+   */
+  frame?: string | URL | false;
+  /**
+   * `true`: where the frame document is served without Document-Isolation-Policy (a static
+   * host whose headers the app cannot set), register webpar's service worker (webpar-sw.js,
+   * beside it) to add the header. Its scope is the package's folder: it controls no page.
+   */
+  serviceWorker?: boolean;
 }
 /** What init({ backend }) started. */
 export interface Started {
   backend: Backend;
-  /** The thread pool's size, on threads. */
+  /** The thread pool's size, on threads and in the frame. */
   threads?: number;
   /** The process pool's size, on processes. */
   processes?: number;

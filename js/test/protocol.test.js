@@ -29,3 +29,10 @@ test("the pool-thread snippet of the Rust side uses protocol.js's types", () => 
   assert.ok(used.length >= 5);
   for (const type of used) assert.ok(Object.values(MESSAGE).includes(type), type);
 });
+
+test("the threads frame's document uses protocol.js's types", () => {
+  const html = readFileSync(new URL("webpar-frame.html", src), "utf8");
+  const used = [...html.matchAll(/"(webpar:[a-z-]+)"/g)].map((m) => m[1]);
+  assert.ok(used.length >= 1);
+  for (const type of used) assert.ok(Object.values(MESSAGE).includes(type), type);
+});

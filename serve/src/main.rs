@@ -17,10 +17,14 @@
 //! the server's headers, those hyper writes itself too (`hyper_errors.rs`); TypeScript files
 //! (`.d.ts`) are served as text, not as the MPEG transport streams their extension also names.
 //!
-//! Usage: `webpar-serve [--no-isolation] [DIR]`, with `PORT` (default 8080; 0 picks a free
-//! port) and `HOST` (default 127.0.0.1) from the environment. It prints the URL it listens
-//! on. `--no-isolation` leaves out COOP/COEP, as most sites are served: the page then runs
-//! CPU jobs on the processes backend (isolated workers) instead of threads.
+//! Usage: `webpar-serve [--no-isolation [--no-frame-header]] [DIR]`, with `PORT` (default
+//! 8080; 0 picks a free port) and `HOST` (default 127.0.0.1) from the environment. It prints
+//! the URL it listens on. `--no-isolation` leaves out COOP/COEP, as most sites are served,
+//! and serves webpar's threads frame (`webpar-frame.html`) with
+//! `Document-Isolation-Policy: isolate-and-credentialless`, the one header an app adds for
+//! it: the page then runs CPU jobs on threads inside that frame where the browser supports
+//! the header (Chromium 137 and newer), else on isolated workers. `--no-frame-header` leaves
+//! that header off too, to show the fallback to isolated workers everywhere.
 
 mod hyper_errors;
 
@@ -47,16 +51,18 @@ const MAX_BYTES: usize = 16 << 20;
 #[tokio::main]
 async fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let isolated = match args.iter().position(|arg| arg == "--no-isolation") {
+    let mut flag = |name: &str| match args.iter().position(|arg| arg == name) {
         Some(at) => {
             args.remove(at);
-            false
+            true
         }
-        None => true,
+        None => false,
     };
+    let isolated = !flag("--no-isolation");
+    let frame_header = !isolated && !flag("--no-frame-header");
     if let Some(unknown) = args.iter().find(|arg| arg.starts_with("--")) {
         exit_with(&format!(
-            "unknown option {unknown}; usage: webpar-serve [--no-isolation] [DIR]"
+            "unknown option {unknown}; usage: webpar-serve [--no-isolation [--no-frame-header]] [DIR]"
         ));
     }
     let dir = args.first().cloned().unwrap_or_else(|| "www".into());
@@ -86,8 +92,10 @@ async fn main() {
         .expect("a bound listener has an address");
     let isolation = if isolated {
         "cross-origin isolated"
+    } else if frame_header {
+        "not isolated; the threads frame isolated by Document-Isolation-Policy"
     } else {
-        "not isolated"
+        "not isolated, nor the threads frame"
     };
     println!("webpar dev server: http://{local}/ (serving {dir}, {isolation})");
     // hyper's own answers (a URI over 64 KiB, a head too large, a request it cannot parse)
@@ -108,14 +116,15 @@ async fn main() {
         )
     };
     let listener = hyper_errors::Listener::new(listener, headers);
-    axum::serve(listener, app(&dir, isolated))
+    axum::serve(listener, app(&dir, isolated, frame_header))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .unwrap_or_else(|err| exit_with(&format!("server error: {err}")));
 }
 
-/// The routes and the headers every response carries (COOP/COEP when `isolated`).
-fn app(dir: &str, isolated: bool) -> Router {
+/// The routes and the headers every response carries (COOP/COEP when `isolated`;
+/// Document-Isolation-Policy on the threads frame's document when `frame_header`).
+fn app(dir: &str, isolated: bool, frame_header: bool) -> Router {
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::overriding(
             HeaderName::from_static(name),
@@ -135,6 +144,11 @@ fn app(dir: &str, isolated: bool) -> Router {
         .merge(api)
         .fallback_service(ServeDir::new(dir).append_index_html_on_directories(true))
         .layer(middleware::from_fn(typescript_as_text));
+    let site = if frame_header {
+        site.layer(middleware::from_fn(isolate_frame))
+    } else {
+        site
+    };
     let site = if isolated {
         // Cross-origin isolation: without both, `crossOriginIsolated` is false and
         // SharedArrayBuffer (so the wasm thread pool) is unavailable.
@@ -149,6 +163,21 @@ fn app(dir: &str, isolated: bool) -> Router {
     };
     // A development server: always serve the latest build.
     site.layer(header("cache-control", "no-cache"))
+}
+
+/// webpar's threads frame (`webpar-frame.html`, wherever a package of it is served) made
+/// cross-origin isolated by itself: `Document-Isolation-Policy`, the one header an app serves
+/// it with (docs/guide/install.md), on the document's response only.
+async fn isolate_frame(request: Request, next: Next) -> Response {
+    let frame = request.uri().path().ends_with("/webpar-frame.html");
+    let mut response = next.run(request).await;
+    if frame {
+        response.headers_mut().insert(
+            HeaderName::from_static("document-isolation-policy"),
+            HeaderValue::from_static("isolate-and-credentialless"),
+        );
+    }
+    response
 }
 
 /// TypeScript sources and declarations as text: `mime_guess` gives `.ts` the MPEG transport

@@ -49,7 +49,9 @@ impl Host for BrowserHost {
         let channel = MessageChannel::new();
         let promise = Promise::new(&mut |resolve, _| channel.port1().set_onmessage(&resolve));
         channel.port2().post_message(&JsValue::NULL);
-        JsFuture::from(promise).map(drop).boxed_local()
+        JsFuture::from(promise)
+            .map(move |_| channel.port1().close())
+            .boxed_local()
     }
 
     fn memory_bytes(&self) -> u64 {

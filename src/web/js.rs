@@ -135,4 +135,7 @@ extern "C" {
     /// `port.postMessage(value)`.
     #[wasm_bindgen(method, js_name = postMessage)]
     pub fn post_message(this: &MessagePort, value: &JsValue);
+    /// `port.close()`: a port left open with a handler keeps Node.js running.
+    #[wasm_bindgen(method)]
+    pub fn close(this: &MessagePort);
 }

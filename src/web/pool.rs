@@ -148,7 +148,12 @@ async fn start(
             )))
         };
     }
-    if Reflect::get(global, &"crossOriginIsolated".into()).ok() != Some(JsValue::TRUE) {
+    // A page that is not cross-origin isolated says so (`false`); Node.js and Deno share
+    // memory with workers without it, and have no `crossOriginIsolated` at all.
+    let isolated = Reflect::get(global, &"crossOriginIsolated".into()).ok();
+    let shared_memory = Reflect::get(global, &"SharedArrayBuffer".into())
+        .is_ok_and(|constructor| constructor.is_function());
+    if isolated == Some(JsValue::FALSE) || !shared_memory {
         return Err(Error::new(
             ErrorKind::PoolNotReady,
             "threads need SharedArrayBuffer, which needs a cross-origin isolated page: serve \

@@ -94,7 +94,11 @@ fn wake_group(fires: u64) {
     }
     if !early.is_empty() {
         let channel = MessageChannel::new();
-        let again = Closure::once_into_js(move || early.into_iter().for_each(add));
+        let port = channel.port1();
+        let again = Closure::once_into_js(move || {
+            port.close();
+            early.into_iter().for_each(add);
+        });
         channel.port1().set_onmessage(again.unchecked_ref());
         channel.port2().post_message(&JsValue::NULL);
     }

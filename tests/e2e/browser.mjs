@@ -7,8 +7,10 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 export const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:8080";
-/** The same dev server's files without COOP/COEP (`webpar-serve --no-isolation`). */
+/** The same dev server's files without COOP/COEP, nor the threads frame's header (`webpar-serve --no-isolation --no-frame-header`). */
 export const OPEN_URL = process.env.OPEN_URL ?? "http://127.0.0.1:8081";
+/** The same without COOP/COEP, with the threads frame's header (`--no-isolation` alone). */
+export const FRAME_URL = process.env.FRAME_URL ?? "http://127.0.0.1:8082";
 
 // Root needs --no-sandbox; the rest stop Chromium from calling home on a closed network,
 // where it would stall.
@@ -69,13 +71,13 @@ export function tableCells(page, selector) {
  * Runs `fn(webpar)` in the demo page (its own script stubbed out) with the package imported,
  * and returns its result. A Promise of webpar that never settles fails the test after
  * `limitMs` instead of hanging it; so does any console error or page error. `isolated:
- * false` opens the page served without COOP/COEP; `arg` (JSON) is passed to `fn`.
+ * false` opens the page served without COOP/COEP, `base` another server's; `arg` (JSON) is passed to `fn`.
  */
-export async function inPage(fn, { limitMs = 60_000, isolated = true, arg } = {}) {
+export async function inPage(fn, { limitMs = 60_000, isolated = true, base, arg } = {}) {
   const context = await launch();
   try {
     await context.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
-    const { page, problems } = await open(context, "/", isolated ? BASE_URL : OPEN_URL);
+    const { page, problems } = await open(context, "/", base ?? (isolated ? BASE_URL : OPEN_URL));
     let timer;
     const hung = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error(

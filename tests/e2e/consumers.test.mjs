@@ -270,3 +270,17 @@ test("a crate of one's own, outside the repository, becomes a package with `webp
   assert.deepEqual(threads.output, { steps: [8, 111, 0, 118], longest: { start: 97, steps: 118 } });
   assert.equal(threads.badInput, "InvalidParamsError input.starts[1]");
 });
+
+test("a project's own vitest tests install the packed package and run it on Node.js worker threads", { timeout: 600_000 }, () => {
+  const dir = installApp("vitest");
+  let output;
+  try {
+    output = execFileSync(join(dir, "node_modules/.bin/vitest"), ["run", "--reporter=verbose"], {
+      cwd: dir, stdio: "pipe", encoding: "utf8", env: { ...process.env, NO_COLOR: "1", CI: "1" },
+    });
+  } catch (error) {
+    assert.fail(`vitest failed:\n${error.stdout}\n${error.stderr}`);
+  }
+  assert.match(output, /Tests\s+4 passed \(4\)/);
+  assert.match(output, /starts threads without any header/);
+});

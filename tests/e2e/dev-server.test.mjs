@@ -2,7 +2,7 @@
 // included; a simulated call's status is a final one; TypeScript declarations are text.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, OPEN_URL } from "./browser.mjs";
+import { BASE_URL, FRAME_URL, OPEN_URL } from "./browser.mjs";
 
 const isolation = (response) => [
   response.headers.get("cross-origin-opener-policy"), response.headers.get("cross-origin-embedder-policy"),
@@ -40,4 +40,15 @@ test("TypeScript declarations are served as text, JavaScript and wasm with their
   assert.equal(await type("/pkg/webpar.d.ts"), "text/plain; charset=utf-8");
   assert.match(await type("/pkg/webpar.js"), /^text\/javascript/);
   assert.equal(await type("/pkg/webpar_core_bg.wasm"), "application/wasm");
+});
+
+test("without isolation, the threads frame's document alone carries Document-Isolation-Policy; --no-frame-header leaves it off", async () => {
+  const policy = async (base, path) => (await fetch(`${base}${path}`)).headers.get("document-isolation-policy");
+  assert.equal(await policy(FRAME_URL, "/pkg/webpar-frame.html"), "isolate-and-credentialless");
+  assert.equal(await policy(FRAME_URL, "/examples/levenshtein/webpar-frame.html"), "isolate-and-credentialless");
+  assert.equal(await policy(FRAME_URL, "/"), null);
+  assert.equal(await policy(FRAME_URL, "/pkg/webpar.js"), null);
+  assert.equal(await policy(OPEN_URL, "/pkg/webpar-frame.html"), null);
+  // An isolated page needs no frame: no such header there.
+  assert.equal(await policy(BASE_URL, "/pkg/webpar-frame.html"), null);
 });

@@ -2,20 +2,18 @@
 // are on pages served by the dev server.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { BASE_URL, OPEN_URL, launch, open } from "./browser.mjs";
+import { BASE_URL, FRAME_URL, OPEN_URL, launch, open } from "./browser.mjs";
+import { apiExample as example, apiSection as section, checkApiLogs, firstExample as first, firstExampleLogs } from "./api-examples.mjs";
 
-const readme = readFileSync(new URL("../../docs/guide/api.md", import.meta.url), "utf8");
-// Every js block of the "JS API" section, in order, as one module.
-const section = readme.split("\n## JS API\n")[1]?.split("\n## ")[0] ?? "";
-// The README's "First example", imported by the package's name as an app does.
-const first = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
-  .split("\n## First example\n")[1]?.match(/```js\n([\s\S]*?)```/)?.[1] ?? "";
-const example = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).join("\n") +
-  '\nconsole.log("README examples done");\n';
+/** The pages the examples run on: isolated (threads), not (isolated workers), and not but with the threads frame's header. */
+const PAGES = [
+  { page: "isolated", base: BASE_URL, backend: "threads" },
+  { page: "not isolated", base: OPEN_URL, backend: "processes" },
+  { page: "not isolated, the frame isolated", base: FRAME_URL, backend: "frame" },
+];
 
-for (const isolated of [true, false]) {
-test(`the API guide's JS examples run and print what they promise (${isolated ? "isolated: threads" : "not isolated: processes"})`, async () => {
+for (const { page: kind, base, backend } of PAGES) {
+test(`the API guide's JS examples run and print what they promise (${kind}: ${backend})`, async () => {
   assert.ok(section.includes("```js"), "docs/guide/api.md has js blocks under ## JS API");
   const context = await launch();
   try {
@@ -23,7 +21,7 @@ test(`the API guide's JS examples run and print what they promise (${isolated ? 
     // initThreadPool() are the first calls.
     await context.route("**/app.js", (route) =>
       route.fulfill({ body: "", contentType: "text/javascript" }));
-    const { page, problems } = await open(context, "/", isolated ? BASE_URL : OPEN_URL);
+    const { page, problems } = await open(context, "/", base);
     const logs = [];
     page.on("console", (msg) => { if (msg.type() === "log") logs.push(msg.text()); });
     const done = page.waitForEvent("console", {
@@ -34,42 +32,10 @@ test(`the API guide's JS examples run and print what they promise (${isolated ? 
     await done.catch((err) => {
       throw new Error(`${err.message}; the page logged: ${logs.join(" | ")}; problems: ${problems.join(" | ")}`);
     });
-    assert.match(logs[0], /^countdown, sum, primes(, \w+)+$/);
-    assert.ok(logs[0].split(", ").includes("empty"), logs[0]);
-    assert.match(logs[1], /^78498 primes below 1,000,000 in [\d.]+ ms on \d+ threads$/);
-    assert.match(logs[2], /^mandelbrot: [\d.]+x on \d+ threads, checksums match: true$/);
-    assert.match(logs[3], /^1 threads: 1\.00x, 2 threads: [\d.]+x/);
-    assert.match(logs[4], /^AbortError after [1-9]\d* progress reports$/);
-    assert.match(logs[5], /^InvalidParamsError about below: primes: param "below" is out of range/);
-    assert.match(logs[6], /^10000 results in 10 batches, 1\.[01]\dx the ideal 5000 ms$/);
-    assert.equal(logs[7], "60 of 60 fetched, at most 6 in flight");
-    assert.equal(logs[8], "CallbackError: cause kept true, result kept 168");
-    assert.equal(logs[9], "InvalidParamsError: no keys for you; heap in use true");
-    assert.equal(logs[10], "at most 2 at once; squares 1 4 9 16 25");
-    assert.equal(logs[11], "sorted: -1 -0 0 2 3 NaN");
-    assert.equal(logs[12], "sum: 3999999995");
-    assert.equal(logs[13], "sha256: ba7816bf8f01, ba7816bf8f01");
-    assert.equal(logs[14], "drew 320 x 240 pixels");
-    assert.equal(logs[15], "x = 1.000, 3.000; singular: 1");
-    assert.equal(logs[16], "in place: true, 0.25 0.5 0.75 1");
-    assert.match(logs[17], /^OverBudgetError: sort on this input needs \d+ MiB of memory/);
-    assert.equal(logs[18], "as completed: the big one last true, 1857859 primes");
-    assert.equal(logs[19], "cancelled: AbortError, status cancelled");
-    assert.equal(logs[20], "first completed: 4");
-    assert.equal(logs[21], "map: 91705");
-    assert.equal(logs[22], "AggregateError of InvalidParamsError; tasks cancelled,rejected");
-    assert.equal(logs[23], "QueueFullError; room again after the first finished: 148933 primes");
-    assert.equal(logs[24], "closed: PoolClosedError; 2 completed, 1 failed, queue wait p50 true");
-    assert.equal(logs[25], "20 replies, items 0..19, method POST");
-    assert.equal(logs[26], "mapAsync: page=1 page=2 page=3 page=4 page=5 page=6");
-    assert.match(logs[27], /^pipeline: [1-9]\d* words in 8 documents$/);
-    assert.equal(logs[28], isolated ? "backend: threads" : "backend: processes (threads: the page is not cross-origin isolated)");
-    assert.match(logs[29], /^processes: 78498 primes in \d+ parts, \d+ messages$/);
-    assert.equal(logs[30], "fib(25) = 75025; map: 55 6765 832040; ValidationError on email; EngineCrashedError, then 55");
-    assert.equal(logs[31], "moved in: 1048576 (0 bytes left here); moved back: 1024 bytes; " +
-      (isolated ? "shared: 6 6 6 6" : "no SharedArrayBuffer on this page"));
-    assert.equal(logs[32], "lab: gil, race, locks, queue, pickling, asyncio, exceptions");
-    assert.equal(logs[33], "completion order 3,2,1,0: the reverse of submission");
+    checkApiLogs(logs, {
+      backendLine: backend === "threads" ? "backend: threads" : `backend: ${backend} (threads: the page is not cross-origin isolated)`,
+      shared: backend === "threads",
+    });
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
@@ -77,13 +43,13 @@ test(`the API guide's JS examples run and print what they promise (${isolated ? 
 });
 }
 
-for (const isolated of [true, false]) {
-  test(`the README's first example runs and prints what it promises (${isolated ? "isolated: threads" : "not isolated: processes"})`, async () => {
+for (const { page: kind, base, backend } of PAGES) {
+  test(`the README's first example runs and prints what it promises (${kind}: ${backend})`, async () => {
     assert.match(first, /from "webpar"/);
     const context = await launch();
     try {
       await context.route("**/app.js", (route) => route.fulfill({ body: "", contentType: "text/javascript" }));
-      const { page, problems } = await open(context, "/", isolated ? BASE_URL : OPEN_URL);
+      const { page, problems } = await open(context, "/", base);
       const logs = [];
       page.on("console", (msg) => { if (msg.type() === "log") logs.push(msg.text()); });
       const done = page.waitForEvent("console", { predicate: (msg) => msg.text() === "first example done", timeout: 60_000 });
@@ -91,10 +57,7 @@ for (const isolated of [true, false]) {
       const code = first.replace('from "webpar"', 'from "/pkg/webpar.js"') + '\nconsole.log("first example done");\n';
       await page.addScriptTag({ type: "module", content: code });
       await done.catch((err) => { throw new Error(`${err.message}; the page logged: ${logs.join(" | ")}; problems: ${problems.join(" | ")}`); });
-      assert.deepEqual(logs, [
-        `sorted on ${isolated ? "threads" : "processes"}: -1 2 3`, "primes: 168", "primes: 1229",
-        "TimeoutError: true", "first example done",
-      ]);
+      assert.deepEqual(logs, firstExampleLogs(backend));
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

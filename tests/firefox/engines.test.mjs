@@ -3,13 +3,15 @@
 // the engine restarts after a pool thread traps; on
 // a page without isolation every workload runs on processes with the checksums of
 // sequential, a crash fails only its task, a timeout replaces the worker, and the JS worker
-// pool runs the app's functions.
+// pool runs the app's functions. Firefox has no Document-Isolation-Policy: where the threads
+// frame's header is served, the frame is not isolated and webpar stays on isolated workers.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { firefox } from "./webdriver.mjs";
 
 const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:8080";
 const OPEN_URL = process.env.OPEN_URL ?? "http://127.0.0.1:8081";
+const FRAME_URL = process.env.FRAME_URL ?? "http://127.0.0.1:8082";
 // Small params of the workloads; another workload runs at its defaults.
 const SMALL = {
   countdown: { n: 5_000_003 }, sum: { n: 2_000_001 }, primes: { below: 300_007 },
@@ -108,4 +110,20 @@ test("Firefox ESR, page without isolation: processes, crashes contained, timeout
   assert.equal(seen.timeout[0], "TimeoutError");
   assert.deepEqual(seen.after, ["ok", "9592"]);
   assert.deepEqual(seen.pool, { values: [55, 6765], error: ["ValidationError", "email", true], timeout: "TimeoutError", after: 610 });
+});
+
+test("Firefox ESR, the threads frame's header served: no Document-Isolation-Policy here, so isolated workers, saying why", async () => {
+  const seen = await browser.inPage(`${FRAME_URL}/`, async (webpar) => {
+    const started = await webpar.default({ backend: "auto", processes: 2 });
+    const report = await new webpar.Runner().run("primes", { below: 100_000 });
+    return {
+      backend: started.backend, fellBack: started.fellBack, frame: webpar.capabilities().frame,
+      checksum: report.checksum, frames: document.querySelectorAll("iframe").length,
+    };
+  });
+  assert.equal(seen.backend, "processes");
+  assert.match(seen.fellBack[1], /^frame: the threads frame \(\/pkg\/webpar-frame\.html\) is not cross-origin isolated although served with "Document-Isolation-Policy: isolate-and-credentialless": this browser does not support Document-Isolation-Policy/);
+  assert.deepEqual(seen.frame, { ok: false, why: [seen.fellBack[1].slice("frame: ".length)] });
+  assert.equal(seen.checksum, "9592");
+  assert.equal(seen.frames, 0, "the frame that could not start is removed");
 });

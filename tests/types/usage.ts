@@ -130,9 +130,13 @@ export async function usage(): Promise<void> {
 export async function anyPage(): Promise<void> {
   const caps: Capabilities = capabilities();
   const started: Started = await init({ backend: "auto", threads: 4 });
-  const why: string[] = [...started.fellBack, ...caps.threads.why];
+  const why: string[] = [...started.fellBack, ...caps.threads.why, ...caps.frame.why];
+  const runtime: "browser" | "node" | "deno" | "bun" = caps.runtime;
+  // The threads frame: where the app serves webpar's files, and the service worker's header.
+  await init({ frame: new URL("/webpar/webpar-frame.html", location.href), serviceWorker: true });
+  await init({ frame: false });
   const runner = new Runner();
-  const backend: "threads" | "processes" | "sequential" | undefined = runner.backend;
+  const backend: "threads" | "frame" | "processes" | "sequential" | undefined = runner.backend;
   const onProcesses: RunReport = await runner.run("primes", { below: 1_000_000 }, { mode: "processes" });
   const copied: number | undefined = onProcesses.bytesCopied;
   const three = await compare(runner, "countdown", { n: 1e8 }, { modes: ["sequential", "parallel", "processes"] });
@@ -145,7 +149,7 @@ export async function anyPage(): Promise<void> {
   for await (const value of pool.map("fib", [10, 20])) { const n: number = value; void n; }
   const bundled = createWorkerPool(() => new Worker(new URL("./tasks.js", import.meta.url), { type: "module" }));
   await bundled.close();
-  console.log(why, backend, copied, ratio, fib, pool.stats().pool.workers.length);
+  console.log(why, runtime, backend, copied, ratio, fib, pool.stats().pool.workers.length);
 }
 
 /** A task module's side. */

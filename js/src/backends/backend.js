@@ -8,11 +8,26 @@ import { ProcessPool, compileSingleBuild } from "./processes.js";
 import { invalid, typedError } from "../errors.js";
 import { readOptions, wholeOption } from "../options.js";
 import { MESSAGE } from "../protocol.js";
+import { cores, host, unsupported } from "../runtimes/host.js";
+import { FRAME_HEADER, FRAME_HEADER_VALUE, defaultFrameUrl, startFrame } from "../frame/page.js";
 
-const BACKENDS = ["auto", "threads", "processes", "sequential"];
+/** The last start's verdict on the threads frame (capabilities().frame), or null before one. */
+let frameCheck = null;
+
+/** Why the threads frame is not tried here, or "" where init() tries it. */
+function frameNotTried(web, isolated) {
+  if (!web || typeof document === "undefined") return "only a page can hold the threads frame";
+  if (isolated) return "not needed: the page is cross-origin isolated, threads run in it";
+  return "";
+}
+
+const BACKENDS = ["auto", "threads", "frame", "processes", "sequential"];
 
 /** What this page can run, and for every check that failed, why. */
 export function capabilities() {
+  const runtime = host.runtime;
+  // Cross-origin isolation is the web's gate on shared memory; Node.js and Deno have none.
+  const web = runtime === "browser";
   const isolated = globalThis.crossOriginIsolated === true;
   let sharedMemory = false;
   let sharedWhy = "";
@@ -25,7 +40,9 @@ export function capabilities() {
   }
   let moduleWorkers = false;
   let workersWhy = "";
-  if (typeof Worker !== "function") {
+  if (host.createWorker !== null) {
+    moduleWorkers = true;
+  } else if (typeof Worker !== "function") {
     workersWhy = "this context has no Worker";
   } else {
     // The `type` getter is read only by browsers that know module workers; the worker itself
@@ -40,18 +57,31 @@ export function capabilities() {
     }
     if (!moduleWorkers && !workersWhy) workersWhy = "this browser has no module workers ({ type: \"module\" })";
   }
+  const refused = unsupported();
   const threadsWhy = [
-    isolated ? "" : "the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)",
+    refused,
+    isolated || !web ? "" : "the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)",
     sharedMemory ? "" : `no shared wasm memory: ${sharedWhy}`,
     moduleWorkers ? "" : workersWhy,
   ].filter(Boolean);
+  if (refused) {
+    moduleWorkers = false;
+    workersWhy = refused;
+  }
+  const notTried = frameNotTried(web, isolated);
+  const frame = frameCheck ?? (notTried ? { ok: false, why: [notTried] } : {
+    ok: false,
+    why: [`not tried yet: init() tries it, and it needs webpar-frame.html served with "${FRAME_HEADER}: ${FRAME_HEADER_VALUE}"`],
+  });
   return {
+    runtime,
     crossOriginIsolated: isolated,
     sharedMemory,
     moduleWorkers,
     threads: { ok: threadsWhy.length === 0, why: threadsWhy },
+    frame: { ok: frame.ok, why: [...frame.why] },
     processes: { ok: moduleWorkers, why: moduleWorkers ? [] : [workersWhy] },
-    sequential: { ok: true, why: [] },
+    sequential: refused ? { ok: false, why: [refused] } : { ok: true, why: [] },
   };
 }
 
@@ -122,10 +152,6 @@ export async function processPool(splits) {
   return sidePool;
 }
 
-function cores() {
-  return Math.max(1, Math.min(256, globalThis.navigator?.hardwareConcurrency ?? 2));
-}
-
 /**
  * Starts a backend (see init in webpar.js): instantiates the bindings with `instantiate`,
  * starts the thread pool with `startThreads(threads)`, or the process pool. Resolves with
@@ -135,7 +161,13 @@ function cores() {
 export function startBackend(options, { instantiate, startThreads, splits }) {
   let read;
   try {
-    read = readOptions(options, ["backend", "threads", "processes", "idleTimeoutMs", "module_or_path"], "init's options");
+    read = readOptions(options, ["backend", "threads", "processes", "idleTimeoutMs", "module_or_path", "frame", "serviceWorker"], "init's options");
+    if (read.serviceWorker !== undefined && typeof read.serviceWorker !== "boolean") {
+      throw invalid("option \"serviceWorker\" must be true (let webpar's service worker give its frame the isolating header) or false", "serviceWorker");
+    }
+    if (read.frame !== undefined && read.frame !== false && typeof read.frame !== "string" && !(read.frame instanceof URL)) {
+      throw invalid("option \"frame\" must be the URL of webpar-frame.html (a string or URL), or false to not use the threads frame", "frame");
+    }
     if (read.backend !== undefined && !BACKENDS.includes(read.backend)) {
       throw invalid(`option "backend" must be one of ${BACKENDS.map((b) => JSON.stringify(b)).join(", ")}, got ${String(read.backend)}`, "backend");
     }
@@ -161,8 +193,15 @@ export function startBackend(options, { instantiate, startThreads, splits }) {
       return { ...result, capabilities: { ...result.capabilities } };
     });
   }
+  const refused = unsupported();
+  if (refused) return Promise.reject(typedError("PoolNotReadyError", refused));
+  // The start waits on workers' answers, which do not keep Node.js running by themselves.
+  const release = host.hold();
   starting = start(read, backend, { instantiate, startThreads, splits });
-  starting.catch(() => { starting = null; });
+  starting.then(release, () => {
+    release();
+    starting = null;
+  });
   return starting;
 }
 
@@ -196,6 +235,7 @@ async function start(read, backend, { instantiate, startThreads, splits }) {
   let picked = backend;
   let threads;
   let pool = null;
+  let frame = null;
   if (backend === "threads" || backend === "auto") {
     try {
       threads = await tryThreads();
@@ -206,6 +246,31 @@ async function start(read, backend, { instantiate, startThreads, splits }) {
       picked = caps.processes.ok ? "processes" : "sequential";
     }
   }
+  // Threads in a cross-origin isolated frame, for a page that is not (frame/page.js).
+  const tryFrame = backend === "frame" || (backend === "auto" && picked !== "threads" && read.frame !== false &&
+    frameNotTried(host.runtime === "browser", caps.crossOriginIsolated) === "");
+  const frameUrl = read.frame || defaultFrameUrl();
+  if (tryFrame && frameUrl === null) {
+    const why = "the threads frame was not tried: webpar was bundled into the app, so its frame document is not beside it " +
+      "(serve the package's files and pass init({ frame: url }))";
+    frameCheck = { ok: false, why: [why] };
+    caps.frame = { ok: false, why: [why] };
+    if (backend === "frame") throw typedError("PoolNotReadyError", why);
+    fellBack.push(`frame: ${why}`);
+  } else if (tryFrame) {
+    try {
+      frame = await startFrame(frameUrl, read.threads ?? cores(), { serviceWorker: read.serviceWorker === true });
+      frameCheck = { ok: true, why: [] };
+      threads = frame.threads;
+      picked = "frame";
+    } catch (error) {
+      frameCheck = { ok: false, why: [error.message] };
+      caps.frame = { ok: false, why: [error.message] };
+      if (backend === "frame") throw error;
+      fellBack.push(`frame: ${error.message}`);
+    }
+  }
+  if (frame) caps.frame = { ok: true, why: [] };
   if (picked === "processes") {
     if (!caps.processes.ok) {
       throw typedError("PoolNotReadyError", `the processes backend cannot run here: ${caps.processes.why.join("; ")}`);
@@ -222,13 +287,14 @@ async function start(read, backend, { instantiate, startThreads, splits }) {
   }
   chosen = {
     backend: picked,
-    threads: picked === "threads" ? threads : undefined,
+    threads: picked === "threads" || picked === "frame" ? threads : undefined,
     processes: pool && picked === "processes" ? pool.size : undefined,
     startupMs: performance.now() - began,
     capabilities: caps,
     fellBack,
     pool,
+    frame,
   };
-  const { pool: _, ...result } = chosen;
+  const { pool: _, frame: __, ...result } = chosen;
   return result;
 }

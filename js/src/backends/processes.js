@@ -7,6 +7,7 @@
 import { IsolatedWorkers } from "../workers/isolated.js";
 import { describeThrown, typedError } from "../errors.js";
 import { MESSAGE } from "../protocol.js";
+import { host } from "../runtimes/host.js";
 
 const MASK = (1n << 64n) - 1n;
 /** Parts per worker: enough for a worker that finishes early to take another. */
@@ -19,7 +20,7 @@ const MAX_PARTS = 4096;
  * app's array, as on threads. If the array was detached or resized meanwhile, the output
  * stays a new array: nothing computed is lost.
  */
-function intoTarget(params, output) {
+export function intoTarget(params, output) {
   try {
     const into = params.into;
     if (!ArrayBuffer.isView(into)) return output;
@@ -54,6 +55,7 @@ const SLICED_INPUTS = {
 let compiled = null;
 export function compileSingleBuild() {
   compiled ??= (async () => {
+    if (host.readFile !== null) return WebAssembly.compile(await host.readFile("webpar_single_bg.wasm"));
     const url = new URL("../webpar_single_bg.wasm", import.meta.url);
     try {
       return await WebAssembly.compileStreaming(fetch(url));
@@ -73,6 +75,7 @@ export function compileSingleBuild() {
  * so that bundlers emit the worker script and the bindings it imports as a chunk of its own.
  */
 function createProcessWorker() {
+  if (host.createWorker !== null) return host.createWorker("webpar-process.js", { name: "webpar-process" });
   return new Worker(new URL("../webpar-process.js", import.meta.url), {
     type: "module",
     name: "webpar-process",

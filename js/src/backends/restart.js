@@ -10,6 +10,7 @@
 // the engine broken, and every later call rejects at once saying so.
 import { adopt, typedError } from "../errors.js";
 import { MESSAGE } from "../protocol.js";
+import { host } from "../runtimes/host.js";
 
 /** How long the calls in flight at a crash may take to settle on the old instance, ms. */
 const SETTLE_MS = 2000;
@@ -90,7 +91,9 @@ export class EngineKeeper {
 
   #track(promise) {
     const generation = this.generation;
-    return new Promise((resolve, reject) => {
+    // Node.js: a job's answer does not keep the script running by itself (host.js).
+    const release = host.hold();
+    const tracked = new Promise((resolve, reject) => {
       this.#inFlight.set(reject, promise);
       promise.then((value) => {
         this.#inFlight.delete(reject);
@@ -103,6 +106,9 @@ export class EngineKeeper {
         reject(adopt(error));
       });
     });
+    // Settled by the job, or by a crash that rejected it here.
+    tracked.then(release, release);
+    return tracked;
   }
 
   /**

@@ -10,6 +10,7 @@ import { abortError, timeoutError } from "./reasons.js";
 import { Samples } from "./samples.js";
 import { Task } from "./task.js";
 import { WaitingLine } from "./waiting-line.js";
+import { host } from "../runtimes/host.js";
 
 /** Tasks waiting in the queue before `submit` rejects with QueueFullError (`maxQueue`). */
 export const DEFAULT_MAX_QUEUE = 10_000;
@@ -28,6 +29,8 @@ export class Executor {
   #idleWaiters = [];
   #counts = { completed: 0, failed: 0, cancelled: 0 };
   #runTimes = new Samples();
+  /** Lets the runtime go once no task is queued or running (host.hold: Node.js). */
+  #release = null;
   #waitTimes = new Samples();
   maxQueue;
   maxRunning;
@@ -89,6 +92,7 @@ export class Executor {
     }
     // Highest priority first; first come, first served within a priority.
     this.#queue.push(priority, entry);
+    this.#release ??= host.hold();
     this.#pump();
     return task;
   }
@@ -186,6 +190,8 @@ export class Executor {
     task._settle(status, value);
     if (ran) this.#pump();
     if (this.#running === 0 && this.#queue.length === 0) {
+      this.#release?.();
+      this.#release = null;
       for (const wake of this.#idleWaiters.splice(0)) wake();
     }
   }

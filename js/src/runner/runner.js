@@ -11,8 +11,10 @@ import { TaskGroup } from "../executor/group.js";
 import { mapChunks } from "../executor/map.js";
 import { iterableOption, readOptions, signalOption, submitOptions, timeOption, wholeOption } from "../options.js";
 import { capabilities, current, processPool } from "../backends/backend.js";
-import { engine, isInstantiated, splitsOf } from "../backends/engine.js";
+import { callThreads, engine, isInstantiated, splitsOf } from "../backends/engine.js";
+import { intoTarget } from "../backends/processes.js";
 import { init } from "./start.js";
+import { cores as runtimeCores } from "../runtimes/host.js";
 
 /**
  * Where a job of `options.mode` goes: "processes" when it asks for processes, or when the
@@ -145,7 +147,7 @@ export class Runner {
     const read = readOptions(options, ["maxQueue", "maxRunning"], "Runner's options");
     // Several tasks per core: each hop to the pool and back takes a round trip, which tasks in
     // flight together overlap; a long task lets a waiting one start between its chunks.
-    const cores = Math.max(1, Math.min(256, globalThis.navigator?.hardwareConcurrency ?? 2));
+    const cores = runtimeCores();
     this.#executor = new Executor({
       maxQueue: wholeOption(read.maxQueue, "maxQueue", 0, 1e9, DEFAULT_MAX_QUEUE),
       maxRunning: wholeOption(read.maxRunning, "maxRunning", 1, 4096, Math.max(4, 4 * cores)),
@@ -314,7 +316,7 @@ export class Runner {
         Runner.#open(this, "map");
         return processPool(splitsOf).then((pool) => pool.runBatch(name, items, { signal }));
       }
-      return engine.call(() => Runner.#open(this, "map").runBatch(name, items, { mode: read.mode, signal }));
+      return callThreads(() => Runner.#open(this, "map"), "runBatch", [name, items], { mode: read.mode, signal });
     };
     return mapChunks({
       executor, send, inputs, chunkSize, concurrency, buffer,
@@ -401,10 +403,13 @@ export class Runner {
   }
 
   /** The thread pool's size, or `undefined` while it is not running. */
-  get threads() { return Runner.#open(this, "threads").threads; }
+  get threads() {
+    const generated = Runner.#open(this, "threads");
+    return current()?.frame ? current().threads : generated.threads;
+  }
 
   /**
-   * The backend CPU jobs run on: "threads", "processes" or "sequential" as init({ backend })
+   * The backend CPU jobs run on: "threads", "frame", "processes" or "sequential" as init({ backend })
    * picked, "threads" once initThreadPool resolved without it, else undefined.
    */
   get backend() {
@@ -447,6 +452,17 @@ export class Runner {
     const route = routeOf(options);
     if (!route.pool) {
       const crash = crashOption(options);
+      // The frame backend: the job crosses to the engine in the threads frame.
+      if (current()?.frame) {
+        // Checked here, as the page's own engine would read it: a hostile input never crosses.
+        try {
+          open().validate(name, params);
+        } catch (error) {
+          return Promise.reject(adopt(error));
+        }
+        return callThreads(open, "run", [name, params], options)
+          .then((report) => (report?.output === undefined ? report : { ...report, output: intoTarget(params, report.output) }));
+      }
       let rest = options;
       if (crash !== undefined) {
         rest = { ...options };

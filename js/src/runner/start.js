@@ -9,10 +9,12 @@ import { initThreadPool, instantiate, isInstantiated, splitsOf } from "../backen
  * Starts webpar: instantiates the module and starts the backend CPU jobs run on, then
  * resolves with what it started: `{ backend, threads, processes, startupMs, capabilities,
  * fellBack }`. Options: `backend` "auto" (the default) picks "threads" where the page is
- * cross-origin isolated and shared wasm memory works, else "processes" (isolated workers, any
- * page), else "sequential"; `fellBack` says why a better one was not picked. `threads`,
- * `processes` (pool sizes, default navigator.hardwareConcurrency), `idleTimeoutMs`,
- * `module_or_path` (where the threaded .wasm is, for apps that serve it themselves).
+ * cross-origin isolated and shared wasm memory works (and in Node.js and Deno), else "frame"
+ * (threads in webpar-frame.html, served with Document-Isolation-Policy: frame/page.js), else
+ * "processes" (isolated workers, any page), else "sequential"; `fellBack` says why a better
+ * one was not picked. `threads`, `processes` (pool sizes, default
+ * navigator.hardwareConcurrency), `idleTimeoutMs`, `module_or_path` (where the threaded .wasm
+ * is, for apps that serve it themselves), `frame` (where webpar-frame.html is, or false).
  * Forcing "threads" where it cannot run rejects with PoolNotReadyError naming the check that
  * failed. A second call resolves with the first one's result; one asking for something else
  * (another backend or pool size) rejects with InvalidParamsError naming the option.

@@ -9,9 +9,11 @@ import { TaskGroup } from "../executor/group.js";
 import { mapChunks } from "../executor/map.js";
 import { iterableOption, readOptions, signalOption, submitOptions, wholeOption } from "../options.js";
 import { MESSAGE } from "../protocol.js";
+import { cores as runtimeCores, host } from "../runtimes/host.js";
 
 /** A worker made from a task module's URL (task.js's protocol). */
 function createTaskWorker() {
+  if (host.createWorker !== null) return host.createWorker("webpar-task.js", { name: "webpar-task" });
   return new Worker(new URL("../webpar-task.js", import.meta.url), { type: "module", name: "webpar-task" });
 }
 
@@ -25,8 +27,7 @@ function createTaskWorker() {
  */
 export function createWorkerPool(source, options) {
   const read = readOptions(options, ["size", "maxQueue", "idleTimeoutMs", "minSize"], "createWorkerPool's options");
-  const cores = Math.max(1, Math.min(256, globalThis.navigator?.hardwareConcurrency ?? 2));
-  const size = wholeOption(read.size, "size", 1, 256, cores);
+  const size = wholeOption(read.size, "size", 1, 256, runtimeCores());
   const settings = {
     size,
     maxQueue: wholeOption(read.maxQueue, "maxQueue", 0, 1e9, DEFAULT_MAX_QUEUE),

@@ -7,6 +7,7 @@
 // start, close, or a broken pool.
 import { describeThrown, typedError } from "../errors.js";
 import { MESSAGE } from "../protocol.js";
+import { host } from "../runtimes/host.js";
 
 /** Crashes within CRASH_WINDOW_MS that break a pool. */
 const CRASH_LIMIT = 5;
@@ -180,7 +181,11 @@ export class IsolatedWorkers {
       return Promise.reject(typedError("PoolClosedError", `the ${this.#what} is closed; make a new one for more work`));
     }
     return new Promise((resolve, reject) => {
-      const piece = { id: this.#nextId++, payload, transfer, resolve, reject, onEvent, onWorker, worker: null, done: false };
+      // Node.js: a worker's answer does not keep the script running by itself (host.js).
+      const piece = {
+        id: this.#nextId++, payload, transfer, resolve, reject, onEvent, onWorker, worker: null, done: false,
+        release: host.hold(),
+      };
       // A timeout, or a callback of the caller's that threw, is its own reason.
       const stop = (reason) => this.#cancel(piece, ["TimeoutError", "CallbackError"].includes(reason?.name) ? reason
         : typedError("AbortError", `the ${this.#what}'s task was aborted`, reason));
@@ -188,6 +193,8 @@ export class IsolatedWorkers {
       if (control) control.abort = stop;
       if (signal) {
         if (signal.aborted) {
+          piece.done = true;
+          piece.release();
           reject(signal.reason instanceof Error && signal.reason.name === "AbortError"
             ? signal.reason : typedError("AbortError", `the ${this.#what}'s task was aborted before it started`, signal.reason));
           return;
@@ -382,6 +389,7 @@ export class IsolatedWorkers {
     piece.done = true;
     clearTimeout(piece.timer);
     piece.unlisten?.();
+    piece.release();
     if (error) piece.reject(error);
     else piece.resolve(value);
   }
@@ -476,6 +484,8 @@ export class IsolatedWorkers {
       }
       this.#releaseIdle();
     }, Math.max(0, due - performance.now()));
+    // Node.js: letting idle workers go is no reason to keep a finished script running.
+    this.#idleTimer.unref?.();
   }
 }
 
