@@ -117,6 +117,20 @@ test("threads in the frame: comparisons, sweeps, maps and groups give the thread
   assert.deepEqual(seen.after, ["ok", "9592"]);
 });
 
+test("a frame the app's own DOM code removes: its jobs reject with EngineCrashedError saying so, none waits", async () => {
+  const seen = await inPage(async (webpar) => {
+    await webpar.default({ threads: 2 });
+    const runner = new webpar.Runner();
+    const running = runner.run("countdown", { n: 1e12 }).then(() => "resolved", (e) => `${e.name}: ${e.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    document.querySelector('iframe[title="webpar threads"]').remove();
+    const later = await runner.run("primes", { below: 1000 }).then(() => "resolved", (e) => e.name);
+    return { running: await running, later };
+  }, { base: FRAME_URL });
+  assert.match(seen.running, /^EngineCrashedError: the threads frame was removed from the page/);
+  assert.equal(seen.later, "EngineCrashedError");
+});
+
 test("the demo page on a page without COOP/COEP, its frame isolated: says so and compares on threads", async () => {
   const context = await launch();
   try {

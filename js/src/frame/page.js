@@ -135,6 +135,9 @@ export class ThreadsFrame {
   #port;
   #calls = new Map();
   #nextId = 1;
+  /** Why the frame cannot answer any more (the app removed it from the page), or null. */
+  #lost = null;
+  #watch;
   threads;
 
   constructor(iframe, port, threads) {
@@ -142,6 +145,18 @@ export class ThreadsFrame {
     this.#port = port;
     this.threads = threads;
     port.onmessage = ({ data }) => this.#answer(data);
+    // A frame the app's own DOM code removed answers nothing more: its calls must not wait.
+    this.#watch = new MutationObserver(() => {
+      if (!iframe.isConnected) this.#gone();
+    });
+    this.#watch.observe(document, { childList: true, subtree: true });
+  }
+
+  #gone() {
+    this.#watch.disconnect();
+    this.#lost = "the threads frame was removed from the page while webpar used it (the app's DOM code " +
+      "removed its hidden iframe); reload the page to start it again";
+    for (const id of [...this.#calls.keys()]) this.#settle(id, typedError("EngineCrashedError", this.#lost));
   }
 
   /**
@@ -151,6 +166,7 @@ export class ThreadsFrame {
    */
   call(method, args, options = {}) {
     const { signal, onProgress, transfer = [], crashForTests, ...rest } = options;
+    if (this.#lost !== null) return Promise.reject(typedError("EngineCrashedError", this.#lost));
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -209,6 +225,7 @@ export class ThreadsFrame {
 
   /** Removes the frame; calls in flight reject with PoolClosedError. */
   close() {
+    this.#watch.disconnect();
     for (const id of [...this.#calls.keys()]) {
       this.#settle(id, typedError("PoolClosedError", "the threads frame was closed while this job ran"));
     }
