@@ -40,8 +40,14 @@ if (native === null) {
   });
 }
 
+// What the page posts while the script still loads waits here, in order, and is dispatched
+// once the script's own listeners exist: a message dispatched earlier would reach nobody, and
+// Deno's port, unlike Node.js's, does not hold messages until a listener comes.
+let held = [];
+const dispatch = (event) => (held === null ? scope.dispatchEvent(event) : held.push(event));
+parentPort.on("message", (data) => dispatch(new MessageEvent("message", { data })));
+parentPort.on("messageerror", () => dispatch(new Event("messageerror")));
+
 await import(workerData.url);
-// Only now: the port holds what the page posted until a listener takes it, and the script's
-// own listeners exist once it has been evaluated (a message dispatched earlier would be lost).
-parentPort.on("message", (data) => scope.dispatchEvent(new MessageEvent("message", { data })));
-parentPort.on("messageerror", () => scope.dispatchEvent(new Event("messageerror")));
+for (const event of held) scope.dispatchEvent(event);
+held = null;
