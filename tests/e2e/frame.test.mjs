@@ -12,7 +12,8 @@ import { BASE_URL, FRAME_URL, OPEN_URL, compareInForm, inPage, launch, open } fr
 const picked = async (webpar, options) => {
   const started = await webpar.default(options);
   const runner = new webpar.Runner();
-  const report = await runner.run("primes", { below: 100_000 });
+  // Large enough for both threads to take part (a tiny job may end on one).
+  const report = await runner.run("primes", { below: 1_000_000 });
   const iframe = document.querySelector('iframe[title="webpar threads"]');
   return {
     backend: started.backend, threads: started.threads, fellBack: started.fellBack, isolated: crossOriginIsolated,
@@ -30,7 +31,7 @@ test("init({ backend: \"auto\" }) picks threads on an isolated page, threads in 
   const framed = await inPage(picked, { base: FRAME_URL, arg: { threads: 2 } });
   assert.deepEqual({ ...framed, fellBack: framed.fellBack.length }, {
     backend: "frame", threads: 2, fellBack: 1, isolated: false, frame: { ok: true, why: [] }, runnerBackend: "frame",
-    checksum: "9592", threadsUsed: 2, iframe: { hidden: true, src: "/pkg/webpar-frame.html" },
+    checksum: "78498", threadsUsed: 2, iframe: { hidden: true, src: "/pkg/webpar-frame.html" },
   });
   assert.match(framed.fellBack[0], /^threads: .*not cross-origin isolated/);
 
@@ -39,7 +40,7 @@ test("init({ backend: \"auto\" }) picks threads on an isolated page, threads in 
   assert.equal(open.iframe, null, "a frame that could not start is removed");
   assert.match(open.fellBack[1], /^frame: the threads frame \(\/pkg\/webpar-frame\.html\) is served without the header that isolates it: serve it with "Document-Isolation-Policy: isolate-and-credentialless"/);
   assert.deepEqual(open.frame, { ok: false, why: [open.fellBack[1].slice("frame: ".length)] });
-  assert.equal(open.checksum, "9592");
+  assert.equal(open.checksum, "78498");
 
   // Asking for the frame where it cannot start says why; `frame: false` never tries it.
   const forced = await inPage(async (webpar) => webpar.default({ backend: "frame" }).then(
@@ -157,13 +158,13 @@ test("with no header at all, webpar's service worker isolates the frame: threads
       const seen = await page.evaluate(async () => {
         const webpar = await import("/pkg/webpar.js");
         const started = await webpar.default({ serviceWorker: true, threads: 2 });
-        const report = await new webpar.Runner().run("primes", { below: 100_000 });
+        const report = await new webpar.Runner().run("primes", { below: 1_000_000 });
         const controlled = navigator.serviceWorker.controller !== null;
         const registrations = (await navigator.serviceWorker.getRegistrations()).map((r) => new URL(r.scope).pathname);
         return { backend: started.backend, checksum: report.checksum, threadsUsed: report.threadsUsed, controlled, registrations };
       });
       // The page itself is not controlled: the worker's scope is the package's folder.
-      assert.deepEqual(seen, { backend: "frame", checksum: "9592", threadsUsed: 2, controlled: false, registrations: ["/pkg/"] }, load);
+      assert.deepEqual(seen, { backend: "frame", checksum: "78498", threadsUsed: 2, controlled: false, registrations: ["/pkg/"] }, load);
       assert.deepEqual(problems.filter((p) => !/favicon|404/.test(p)), [], load);
       await page.close();
     }
