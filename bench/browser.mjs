@@ -23,6 +23,7 @@ import { processesBench } from "./processes.mjs";
 import { pageVsApi } from "./page.mjs";
 import { median } from "./interval.mjs";
 import { compareAll } from "./compare.mjs";
+import { timelineOverhead } from "./timeline.mjs";
 
 const [out, repeatsArg] = process.argv.slice(2);
 const repeats = Number(repeatsArg ?? 5);
@@ -61,6 +62,7 @@ try {
   await extension.page.close();
   await page.addScriptTag({ url: "/vendor/workerpool.js" });
   rows.push(...await within("JS peers", 10 * MINUTE, page.evaluate(jsPeers, { repeats, threads })));
+  rows.push(...await within("timeline overhead", 10 * MINUTE, timelineOverhead((fn, arg) => page.evaluate(fn, arg))));
   rows.push(...await within("round trips", 5 * MINUTE, page.evaluate(roundTrips, ROUND_TRIPS)));
   rows.push(...await within("executor", 5 * MINUTE, page.evaluate(executorBench, threads)));
   rows.push(...await within("abort latencies", 5 * MINUTE, page.evaluate(abortLatencies)));

@@ -9,6 +9,8 @@ import { setUpIo } from "./io.js";
 import { setUpData } from "./data.js";
 import { setUpLab } from "./lab.js";
 import { announce, numberField, tableRow } from "./dom.js";
+import { chunkSlowdown, drawTimelines, readTimeline } from "./timeline.js";
+import { setUpTabs } from "./tabs.js";
 
 const $ = (selector) => document.querySelector(selector);
 /** A crate's package: its directory name under ./examples/, or null for webpar's own. */
@@ -19,6 +21,14 @@ let runner;
 let measure;
 /** The AbortController of the job in progress, if any. */
 let running = null;
+/**
+ * Test and demo hook: `?load=N` keeps N other workers spinning during each comparison (a busy
+ * machine on demand); `?load=cores` one per core.
+ */
+const loadParam = new URLSearchParams(location.search).get("load");
+const extraLoad = Math.min(64, Math.max(0, loadParam === "cores" ? navigator.hardwareConcurrency : Number(loadParam) || 0));
+/** The first run's job: short, and one whose chunks show on the timeline. */
+const FIRST_RUN = { workload: "primes", params: { below: 2_000_000 }, repeats: 3 };
 
 main().catch((err) => {
   status.textContent = `Could not start: ${err.name}: ${err.message}`;
@@ -82,11 +92,23 @@ async function main() {
   setUpPoolSize(size, cores, unit);
   setUpHistory();
   showPackage(runner.workloads());
-  buildForm(runner.workloads(), await loadPeers());
+  const peers = await loadPeers();
+  buildForm(runner.workloads(), peers);
   setUpIo(runner, bench, { recordRun, showError: showIoError });
   setUpData(runner);
   setUpLab(runner, lab, { recordRun });
+  setUpTabs();
   $("#app").hidden = false;
+  // A result on the first screen: a short comparison runs at once (not in the history), from
+  // the form, which then shows what ran.
+  const first = runner.workloads().find((w) => w.name === FIRST_RUN.workload);
+  if (first) {
+    $("#workload").value = first.name;
+    $("#workload").dispatchEvent(new Event("change"));
+    for (const [name, value] of Object.entries(FIRST_RUN.params)) document.getElementById(`param-${name}`).value = String(value);
+    $("#repeats").value = String(FIRST_RUN.repeats);
+    await start(first, "compare", peers, { first: true });
+  }
   document.body.dataset.ready = "true";
 }
 
@@ -142,6 +164,9 @@ function buildForm(workloads, peers) {
   });
   $("#sweep").addEventListener("click", () => start(current(), "sweep", peers));
   $("#cancel").addEventListener("click", () => running?.abort());
+  $("#run-again").addEventListener("click", () => {
+    if (lastStart) start(lastStart.workload, lastStart.kind, lastStart.peers, { again: lastStart.again });
+  });
 }
 
 function paramField(param) {
@@ -182,11 +207,15 @@ function showIoError(err) {
   else $("#io-error").textContent = `${err.name}: ${err.message}`;
 }
 
-/** Runs a comparison or a sweep of `workload` with the form's values. */
-async function start(workload, kind, peers) {
+/**
+ * Runs a comparison or a sweep of `workload` with the form's values (`first`: the run the page
+ * starts on its own when it opens, kept out of the history), or with `again`'s (Run it again).
+ */
+async function start(workload, kind, peers, { first = false, again } = {}) {
   if (running) return;
   clearErrors();
-  const { params, repeats } = readForm(workload);
+  const { params, repeats } = again ?? readForm(workload);
+  lastStart = { workload, kind, peers, again: { params, repeats } };
   try {
     // Validation runs nothing; its errors name the field they are about.
     runner.validate(workload.name, params);
@@ -198,8 +227,10 @@ async function start(workload, kind, peers) {
   setBusy(true);
   const busy = startBusy(`${kind === "sweep" ? "sweeping" : "running"} ${workload.name}`);
   const options = { repeats: kind === "sweep" ? Math.min(repeats, 3) : repeats, signal: running.signal, onProgress };
+  let load = { stop() {} };
   try {
     if (kind === "sweep") {
+      load = startLoad(extraLoad);
       const sweep = await measure.sweep(runner, workload.name, params, options);
       drawSweep(sweep);
       announce(`Scaling sweep done: ${sweep.rows.length} thread counts, best ${Math.max(...sweep.rows.map((r) => r.speedup)).toFixed(2)} times as fast.`);
@@ -207,17 +238,46 @@ async function start(workload, kind, peers) {
     } else {
       const modes = $("#with-processes").checked && ["threads", "frame"].includes(runner.backend)
         ? ["sequential", "parallel", "processes"] : undefined;
-      const comparison = await measure.compare(runner, workload.name, params, { ...options, modes });
+      // The prediction first (a job not seen yet is measured by one sequential run), shown
+      // beside the Run button while the comparison runs.
+      $("#prediction").textContent = "Predicting…";
+      const advice = await runner.advise(workload.name, params, { signal: running.signal, onProgress });
+      $("#prediction").textContent = `Predicted: ${advice.speedup.toFixed(2)}× ` +
+        `(${advice.interval[0].toFixed(2)}–${advice.interval[1].toFixed(2)}) on ${advice.threads} ${advice.backend === "processes" ? "workers" : "threads"}`;
+      $("#prediction").title = advice.reasons.join(" ");
+      // The hook's load starts after the advice's probe: the probe is this job's speed on a quiet machine.
+      load = startLoad(extraLoad);
+      const comparison = await measure.compare(runner, workload.name, params, { ...options, modes, timeline: true });
+      comparison.advice = advice;
       showComparison(comparison, peers);
-      recordRun("compare", comparison);
+      $("#first-run").hidden = !first;
+      if (first) {
+        $("#first-run").textContent = "A short comparison ran when the page opened. Pick a workload below and run your own; " +
+          "the other tabs hold your data, the lab, I/O and this session's history.";
+      } else {
+        recordRun("compare", comparison);
+      }
     }
   } catch (err) {
+    if ($("#prediction").textContent === "Predicting…") $("#prediction").textContent = "";
     showError(err);
   } finally {
+    load.stop();
     busy.stop();
     running = null;
     setBusy(false);
   }
+}
+
+/** What the last start ran, for "Run it again". */
+let lastStart = null;
+
+/** `count` workers that spin until stopped: a busy machine on demand (`?load=N`). */
+function startLoad(count) {
+  const source = URL.createObjectURL(new Blob(["for (;;) {}"], { type: "text/javascript" }));
+  const workers = Array.from({ length: count }, () => new Worker(source));
+  URL.revokeObjectURL(source);
+  return { stop: () => workers.forEach((worker) => worker.terminate()) };
 }
 
 function setBusy(busy) {
@@ -312,10 +372,77 @@ function showComparison(comparison, peers) {
     return tr;
   });
   $("#results-table tbody").replaceChildren(...rows);
-  $("#peers").textContent = [describePeers(peers, comparison), lesson(comparison)].filter(Boolean).join(" ");
+  const busy = machineBusy(comparison);
+  $("#busy-note").hidden = busy.length === 0;
+  $("#busy-why").textContent = busy.length === 0 ? "" : `The machine was busy during this run, so its speedup says little ` +
+    `about the job: ${busy.join("; ")}. Close other work (tabs, builds) and run it again.`;
+  document.body.dataset.busy = String(busy.length > 0);
+  $("#verdict").textContent = busy.length > 0 ? "" : verdict(comparison);
+  $("#peers").textContent = busy.length > 0 ? describePeers(peers, comparison)
+    : [describePeers(peers, comparison), lesson(comparison)].filter(Boolean).join(" ");
   $("#results").hidden = false;
   drawComparison(comparison);
+  if (drawTimelines($("#timeline"), comparison)) $("#timeline-summary").textContent = timelineSummary(comparison);
   announce(`${$("#results-title").textContent}: ` + comparison.runs.map((run, index) =>
     `${run.mode} ${fmt(run.medianMs)} ms${index > 0 ? `, ${(comparison.speedups?.[run.mode] ?? comparison.speedup).toFixed(2)} times as fast` : ""}`).join("; ") +
     (comparison.checksumsMatch ? "; checksums match." : "; checksums differ."));
+}
+
+/**
+ * Why the machine looks busy during `comparison`, one reason each (none: it looked quiet):
+ * repeats of one mode that spread far apart, a sequential run much slower than the same job
+ * measured just before it (the advice's probe), or threads that each ran a chunk much slower
+ * than one thread alone ran the same chunk.
+ */
+export function machineBusy(comparison) {
+  const reasons = [];
+  for (const run of comparison.runs) {
+    if (run.timesMs.length >= 3 && run.maxMs > 1.5 * run.minMs) {
+      reasons.push(`the ${run.mode} repeats took from ${fmt(run.minMs)} to ${fmt(run.maxMs)} ms`);
+    }
+  }
+  const [sequential, ...others] = comparison.runs;
+  // The same job, measured just before (the advice's probe): much slower now means the machine
+  // got busy meanwhile.
+  const before = comparison.advice?.sequentialMs;
+  if (before > 0 && sequential.medianMs > 1.3 * before) {
+    reasons.push(`the sequential runs took ${(sequential.medianMs / before).toFixed(1)}× as long as the same job measured just before (${fmt(before)} ms)`);
+  }
+  for (const run of others) {
+    if (!sequential.timeline || !run.timeline || run.threads < 2) continue;
+    const slowdown = chunkSlowdown(sequential.timeline, run.timeline);
+    if (slowdown !== undefined && slowdown > 1.3) {
+      reasons.push(`on the ${run.mode} run each chunk took ${slowdown.toFixed(2)}× as long as alone (median over the chunks)`);
+    }
+  }
+  return reasons;
+}
+
+/** One sentence on why the parallel run scaled as it did, from its timeline. */
+function verdict(comparison) {
+  const run = comparison.runs.at(-1);
+  if (!run.timeline || run.threads < 2) return "";
+  const read = readTimeline(run.timeline);
+  const speedup = comparison.speedups?.[run.mode] ?? comparison.speedup;
+  const advice = comparison.advice;
+  // The advice predicts the backend's own parallel mode: threads, or isolated workers on the processes backend.
+  const predictedHere = advice !== undefined && (run.mode !== "processes" || advice.backend === "processes");
+  const predicted = predictedHere
+    ? ` (predicted ${advice.speedup.toFixed(2)}×, ${advice.interval[0].toFixed(2)}–${advice.interval[1].toFixed(2)})` : "";
+  const parts = [`${run.mode} ran ${speedup.toFixed(2)}× as fast on ${run.threads} ${run.mode === "processes" ? "workers" : "threads"}${predicted}`];
+  parts.push(`they were busy ${(read.utilization * 100).toFixed(0)}% of its ${fmt(read.spanMs)} ms`);
+  if (read.aloneMs > 0.1 * read.spanMs) parts.push(`the last chunks ran alone for ${fmt(read.aloneMs)} ms at the end`);
+  if (read.sendMs + read.answerMs > 0.1 * read.spanMs) {
+    parts.push(`copying to and from the workers took ${fmt(read.sendMs + read.answerMs)} ms in all`);
+  }
+  return `${parts.join("; ")}.`;
+}
+
+/** The figure's numbers in words, per run. */
+function timelineSummary(comparison) {
+  return comparison.runs.filter((run) => run.timeline).map((run) => {
+    const read = readTimeline(run.timeline);
+    return `${run.mode}: ${read.chunks} chunks, busy ${(read.utilization * 100).toFixed(0)}% of ${fmt(read.spanMs)} ms` +
+      (read.aloneMs > 0 ? `, ${fmt(read.aloneMs)} ms with one lane left` : "");
+  }).join("; ") + ".";
 }

@@ -51,6 +51,8 @@ export function setUpData(runner) {
       });
       const { pixels, width, height } = report.output;
       canvas.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
+      // Shown once drawn: no blank box waits for the button.
+      canvas.hidden = false;
       $("#mandelbrot-info").textContent = `${width} x ${height} pixels in ${report.medianMs.toFixed(1)} ms on ` +
         `${report.threads} threads, centered at ${view.center.map((v) => v.toPrecision(6)).join(", ")}; click to zoom in`;
       canvas.dataset.checksum = report.checksum;
@@ -136,7 +138,7 @@ async function sumInEveryMode(runner) {
       row.mode, row.ms.toFixed(1), row.copyMs.toFixed(1), row.copied.toLocaleString("en"),
       row.messages, row.sum.toString(), `${(sequential.ms / row.ms).toFixed(2)}×`,
     ], ["mode", "ms", "copy", "copied", "messages", "sum", "speedup"])));
-    $("#pickling-table").hidden = false;
+    $("#pickling-table-box").hidden = false;
     const same = rows.every((row) => row.sum === sequential.sum);
     $("#pickling-info").textContent = `${n.toLocaleString("en")} integers (${(4 * n / 1048576).toFixed(1)} MiB); ` +
       `${same ? "every mode computed the same sum" : "the sums differ (a bug: please report it)"}. ` +

@@ -17,6 +17,7 @@ export function recordRun(kind, result) {
   const cells = [entry.index, kind, result.workload, formatParams(result.params), summary(kind, result)];
   document.querySelector("#history-table tbody").append(tableRow(cells));
   document.getElementById("history").hidden = false;
+  document.getElementById("history-empty").hidden = true;
 }
 
 const formatParams = (params) => Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ");

@@ -10,6 +10,7 @@ import { current, processPool } from "./backends/backend.js";
 import { timings } from "./backends/processes.js";
 import { callThreads, splitsOf } from "./backends/engine.js";
 import { onRunner } from "./runner/runner.js";
+import { learn } from "./runner/advise.js";
 import { cores as runtimeCores } from "./runtimes/host.js";
 
 /**
@@ -17,8 +18,8 @@ import { cores as runtimeCores } from "./runtimes/host.js";
  * warm-up each), and compares medians: sequential against the backend's parallel mode
  * (threads, or processes on the processes backend). `modes: ["sequential", "parallel",
  * "processes"]` adds isolated workers beside threads; `speedups` then has one ratio per mode.
- * Options: `modes`, `repeats`, `signal`, `timeoutMs`, `onProgress`. Never throws: every
- * failure rejects.
+ * Options: `modes`, `repeats`, `signal`, `timeoutMs`, `onProgress`, `timeline` (each run
+ * carries the timeline of its last repeat). Never throws: every failure rejects.
  */
 export function compare(runner, name, params, options) {
   return onRunner(runner, "compare", async (internals) => {
@@ -39,8 +40,12 @@ export function compare(runner, name, params, options) {
       throw invalid(`option "modes" must list "sequential" first, then "parallel" and/or "processes", got ${String(modes)}`, "modes");
     }
     const open = () => internals.open("compare");
-    if (!onPool && modes.length === 2 && modes[1] === "parallel") return callThreads(open, "compare", [name, params], rest);
-    return compareOnPool(open, name, params, rest, modes, onPool);
+    const compared = !onPool && modes.length === 2 && modes[1] === "parallel"
+      ? await callThreads(open, "compare", [name, params], rest)
+      : await compareOnPool(open, name, params, rest, modes, onPool);
+    // What the runs' timelines tell of this job, for runner.advise.
+    for (const run of compared.runs) learn(name, params, run);
+    return compared;
   });
 }
 
@@ -73,13 +78,16 @@ export function pipeline(runner, spec, options) {
  * `speedups` per mode beside `speedup` (of the last mode).
  */
 async function compareOnPool(open, name, params, options, modes, onPool) {
-  const read = readOptions(options, ["repeats", "signal", "timeoutMs", "onProgress"], "compare's options");
+  const read = readOptions(options, ["repeats", "signal", "timeoutMs", "onProgress", "timeline"], "compare's options");
   const repeats = wholeOption(read.repeats, "repeats", 1, 1000, 5);
+  if (read.timeline !== undefined && typeof read.timeline !== "boolean") {
+    throw invalid(`option "timeline" must be true or false, got ${typeof read.timeline}`, "timeline");
+  }
   signalOption(read.signal);
   open().validate(name, params);
   const pool = (onPool || modes.includes("processes")) ? await processPool(splitsOf) : null;
   const once = (mode, repeatsNow) => {
-    const common = { signal: read.signal, timeoutMs: read.timeoutMs };
+    const common = { signal: read.signal, timeoutMs: read.timeoutMs, timeline: read.timeline };
     if ((mode === "parallel" || mode === "sequential") && !onPool) {
       return callThreads(open, "run", [name, params], { ...common, mode, repeats: repeatsNow });
     }

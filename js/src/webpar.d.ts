@@ -11,12 +11,12 @@
 export type {
   BodiesState, BuiltinWorkload, BytesInput, CallResult, Cell, CompareOptions, Comparison,
   CopyCost, Digest, FetchIoSpec, FunctionIoSpec, Image, InitInput, InputOf, InputParams,
-  IoOptions, IoReport, IoSpec, IoSpecCommon, JobControls, LabExperiment, LabReport,
+  IoOptions, IoReport, IoSpec, IoSpecCommon, JobControls, LabExperiment, LabReport, Lane,
   MandelbrotInput, MatmulInput, MatrixData, MemoryUsage, Mode, NbodyInput, NotBuiltin,
   OutputOf, OutputReport, OutputTarget, ParamSpec, Params, PipelinePhases, PipelineReport,
-  PipelineSpec, PrimeList, PrimesInput, RunOptions, RunReport, Scheduling, Solutions,
-  SortInput, SortOutput, SumInput, SumOutput, Summary, Sweep, SweepOptions, SweepRow,
-  SystemInput, TimerIoSpec, WordCounts, Workload, WorkloadInput, WorkloadInputs,
+  PipelineSpec, PrimeList, PrimesInput, RunOptions, RunReport, RunTimeline, Scheduling, Solutions,
+  SortInput, SortOutput, Span, SumInput, SumOutput, Summary, Sweep, SweepOptions, SweepRow,
+  SystemInput, Timeline, TimelinePhase, TimerIoSpec, WordCounts, Workload, WorkloadInput, WorkloadInputs,
   WorkloadOutput, WorkloadOutputs, WorkloadParams, WorkloadSpec,
 } from "./webpar_core.js";
 import type { InitInput } from "./webpar_core.js";
@@ -228,6 +228,32 @@ export interface SubmitOptions {
   onProgress?: (fraction: number) => void;
   /** Default "parallel". */
   mode?: Mode;
+  /** The report's `timeline`: what each thread did and when (see RunOptions.timeline). */
+  timeline?: boolean;
+}
+/** What runner.advise predicts of a job. */
+export interface Advice {
+  workload: string;
+  /** The backend it would run on. */
+  backend: Backend;
+  /** "parallel" when the predicted speedup is at least 1.1, else "sequential". */
+  mode: "parallel" | "sequential";
+  /** Threads (or isolated workers) of a parallel run. */
+  threads: number;
+  /** Predicted sequential time over parallel time. */
+  speedup: number;
+  /** Where the speedup should fall: [low, high] (narrower once a parallel run of the job was seen). */
+  interval: [number, number];
+  /** Predicted milliseconds of a parallel run. */
+  predictedMs: number;
+  /** The sequential run's milliseconds the prediction starts from. */
+  sequentialMs: number;
+  /** For map: inputs per hop so that the hop to the pool is under a tenth of the work. */
+  chunkSize: number;
+  /** Whether advise ran the job sequentially just now to measure it. */
+  probed: boolean;
+  /** Why, one sentence each, the prediction last. */
+  reasons: string[];
 }
 /** A job handed to the runner (a future): await it, or use its methods. */
 declare class Task<T = RunReport> implements PromiseLike<T> {
@@ -403,6 +429,15 @@ export class Runner implements Disposable, AsyncDisposable {
   run<N extends BuiltinWorkload>(name: N, params: WorkloadParams[N], options?: RunOptions): Promise<RunReport>;
   /** A workload another crate registered: its params are checked when it runs. */
   run<N extends string>(name: NotBuiltin<N>, params: Params, options?: RunOptions): Promise<RunReport>;
+  /**
+   * Predicts, before it runs, what running workload `name` with `params` in parallel gives
+   * here: the speedup with an interval, the mode it would pick and why. A job never seen here
+   * is first run once sequentially with its timeline (`probed: true`); the prediction replays
+   * its chunks on the pool's threads (or isolated workers), with this page's measured hop to
+   * the pool and cost of copies (`signal`, `timeoutMs` and `onProgress` control that first
+   * run). `run(name, params, { mode: "auto" })` follows it.
+   */
+  advise(name: string, params: Params, options?: JobControls): Promise<Advice>;
   io(spec: IoSpec, options?: IoOptions): Promise<IoReport>;
   /** Queues a job; the Task settles with its RunReport. Never throws. */
   submit<N extends string>(name: N, params: InputParams<N>, options?: SubmitOptions): Task<OutputReport<N>>;

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::Waker;
 
-use crate::engine::{spin_lock, Ctx, StopReason};
+use crate::engine::{spin_lock, Ctx, StopReason, TimelineClock};
 use crate::Error;
 
 /// The caller's handle on a job: cancel it, read its progress. Every run of the job gets a
@@ -26,12 +26,20 @@ pub struct Job {
     current: Mutex<Option<Arc<Ctx>>>,
     /// Woken when the job is cancelled: a caller waiting for a run that has not started.
     stop_waker: Mutex<Option<Waker>>,
+    /// The clock each run's timeline is recorded on, when the caller asked for one.
+    timeline: Mutex<Option<TimelineClock>>,
 }
 
 impl Job {
     /// A job with no run yet.
     pub fn new() -> Job {
         Job::default()
+    }
+
+    /// Asks every later run of the job to record its timeline on `clock` (one clock for every
+    /// thread): each run's [`crate::engine::Timed`] then carries it.
+    pub fn record_timeline(&self, clock: TimelineClock) {
+        *spin_lock(&self.timeline) = Some(clock);
     }
 
     /// Declares how many runs the job is made of, for [`Job::progress`].
@@ -78,7 +86,11 @@ impl Job {
 
     /// The context of the next run.
     pub(crate) fn start_run(&self) -> Arc<Ctx> {
-        let ctx = Arc::new(self.flag.sibling());
+        let sibling = self.flag.sibling();
+        let ctx = Arc::new(match *spin_lock(&self.timeline) {
+            Some(clock) => sibling.recording(clock),
+            None => sibling,
+        });
         *spin_lock(&self.current) = Some(Arc::clone(&ctx));
         ctx
     }

@@ -14,7 +14,10 @@ mod spec;
 mod stats;
 mod sweep;
 
-pub use crate::kernels::{Ctx, InputKernel, Kernel, Mode, ParamSpec, StopReason};
+pub use crate::kernels::{
+    Ctx, InputKernel, Kernel, Lane, Mode, ParamSpec, Recorder, Span, StopReason, Timeline,
+    TimelineClock,
+};
 pub use budget::{Admission, Budget, GLOBAL_BUDGET, MEMORY_CEILING, RUNTIME_RESERVE};
 pub use catalogue::{declarations, find_workload, register, workloads, Workload, WORKLOADS};
 pub use input::{CustomInput, CustomOutput, Input, Produced};

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::engine::{Mode, Produced, Summary};
+use crate::engine::{Mode, Produced, Summary, Timeline};
 
 /// Timings of one workload in one mode, repeated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,6 +35,11 @@ pub struct RunReport {
     /// Median, min, max and mean of `times_ms`.
     #[serde(flatten)]
     pub summary: Summary,
+    /// What each thread did during the last repeat, and when: asked for with
+    /// `{ timeline: true }`, absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "RunTimeline"))]
+    pub timeline: Option<Timeline>,
     /// The real output of the last repeat, for a job on an app's data (the web layer converts
     /// it to typed arrays).
     #[serde(skip)]
@@ -76,7 +81,7 @@ impl Comparison {
     /// let report = |mode, threads, ms: f64| RunReport {
     ///     workload: "primes", params: Default::default(), mode, threads, threads_used: threads,
     ///     checksum: "9592".into(), deterministic: true, times_ms: vec![ms],
-    ///     summary: Summary::of(&[ms]).unwrap(), output: None,
+    ///     summary: Summary::of(&[ms]).unwrap(), timeline: None, output: None,
     /// };
     /// let cmp = Comparison::new(report(Mode::Sequential, 1, 700.0), report(Mode::Parallel, 2, 350.0), 1);
     /// assert_eq!((cmp.speedup, cmp.efficiency, cmp.checksums_match), (2.0, 1.0, true));

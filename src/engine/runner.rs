@@ -12,7 +12,8 @@ use std::task::Poll;
 use futures_channel::oneshot;
 
 use crate::engine::{
-    pool, Comparison, Ctx, Job, JobSpec, Mode, Produced, RunReport, Summary, Sweep, GLOBAL_BUDGET,
+    pool, Comparison, Ctx, Job, JobSpec, Mode, Produced, RunReport, Summary, Sweep, Timeline,
+    GLOBAL_BUDGET,
 };
 use crate::kernels::Output;
 use crate::{Error, ErrorKind};
@@ -30,7 +31,7 @@ pub fn native_clock() -> f64 {
 }
 
 /// The result of one run of a kernel.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Timed {
     /// What the kernel returned.
     pub output: Output,
@@ -40,6 +41,8 @@ pub struct Timed {
     pub threads: usize,
     /// Distinct pool threads that actually ran chunks of it.
     pub threads_used: usize,
+    /// What each thread did and when, when the job asked for it ([`Job::record_timeline`]).
+    pub timeline: Option<Timeline>,
 }
 
 /// Runs `spec` once in `mode` on the pool and waits for it without blocking. The run gets a
@@ -158,23 +161,37 @@ pub async fn run_items(
         // threads still share out a few long items evenly.
         let run_length = (specs.len() / (rayon::current_num_threads().max(1) * 16))
             .clamp(1, MAX_ITEMS_PER_CHECK);
-        let run_items = |run: &[JobSpec]| -> Vec<ItemResult> {
+        // On a timeline, each run of items is a chunk of one pass.
+        let pass = ctx
+            .recorder()
+            .map(|recorder| recorder.begin_pass(specs.len().div_ceil(run_length) as u64));
+        let run_items = |(index, run): (usize, &[JobSpec])| -> Vec<ItemResult> {
             if let Err(err) = ctx.check() {
                 return run.iter().map(|_| Err(err.clone())).collect();
             }
-            let results = run
-                .iter()
-                .map(|spec| spec.run(&ctx.sibling(), Mode::Sequential))
-                .collect();
+            let run_all = || -> Vec<ItemResult> {
+                run.iter()
+                    .map(|spec| spec.run(&ctx.sibling(), Mode::Sequential))
+                    .collect()
+            };
+            let results = match (ctx.recorder(), pass) {
+                (Some(recorder), Some(pass)) => recorder.time(pass, index as u64, run_all),
+                _ => run_all(),
+            };
             let _ = ctx.checkpoint(run.len() as u64);
             results
         };
         let all: Vec<ItemResult> = match mode {
-            Mode::Sequential => specs.chunks(run_length).flat_map(run_items).collect(),
+            Mode::Sequential => specs
+                .chunks(run_length)
+                .enumerate()
+                .flat_map(run_items)
+                .collect(),
             _ => {
                 use rayon::prelude::*;
                 specs
                     .par_chunks(run_length)
+                    .enumerate()
                     .flat_map_iter(run_items)
                     .collect()
             }
@@ -201,14 +218,21 @@ where
     let id = answer.id();
     let ctx = job.start_run();
     let claim = pool::spawn_claim(move || {
+        let recorded_start = ctx.recorder().map(|recorder| recorder.now());
         let start = clock();
         let outcome = task(&ctx);
         let elapsed_ms = clock() - start;
+        let threads = mode.threads(pool_threads);
+        let timeline = ctx
+            .recorder()
+            .zip(recorded_start)
+            .map(|(recorder, started)| recorder.finish(started, recorder.now(), threads));
         answer.send(outcome.map(|output| Timed {
             output,
             elapsed_ms,
-            threads: mode.threads(pool_threads),
+            threads,
             threads_used: ctx.threads_seen(),
+            timeline,
         }));
     });
     let mut result = result;
@@ -334,6 +358,7 @@ struct Collector<'a> {
     mode: Mode,
     runs: Vec<Timed>,
     output: Option<Produced>,
+    timeline: Option<Timeline>,
 }
 
 impl<'a> Collector<'a> {
@@ -343,11 +368,13 @@ impl<'a> Collector<'a> {
             mode,
             runs: Vec::new(),
             output: None,
+            timeline: None,
         }
     }
 
-    /// Adds a timed run; keeps the output of the latest one only.
-    fn add(&mut self, (run, output): (Timed, Option<Produced>)) {
+    /// Adds a timed run; keeps the output and the timeline of the latest one only.
+    fn add(&mut self, (mut run, output): (Timed, Option<Produced>)) {
+        self.timeline = run.timeline.take().or(self.timeline.take());
         self.runs.push(run);
         self.output = output;
     }
@@ -373,6 +400,7 @@ impl<'a> Collector<'a> {
             deterministic: self.runs.iter().all(|run| run.output == first.output),
             times_ms,
             summary,
+            timeline: self.timeline,
             output: self.output,
         })
     }

@@ -13,7 +13,22 @@ use super::{Ctx, Mode};
 use crate::Error;
 
 /// Runs `work(index)` for every chunk index in `0..chunks` and sums the results (wrapping).
-pub(crate) fn sum_chunks<F>(chunks: u64, mode: Mode, work: F) -> Result<u64, Error>
+pub(crate) fn sum_chunks<F>(ctx: &Ctx, chunks: u64, mode: Mode, work: F) -> Result<u64, Error>
+where
+    F: Fn(u64) -> Result<u64, Error> + Sync,
+{
+    match ctx.recorder() {
+        None => sum_chunks_in(chunks, mode, work),
+        Some(recorder) => {
+            let pass = recorder.begin_pass(chunks);
+            sum_chunks_in(chunks, mode, |index| {
+                recorder.time(pass, index, || work(index))
+            })
+        }
+    }
+}
+
+fn sum_chunks_in<F>(chunks: u64, mode: Mode, work: F) -> Result<u64, Error>
 where
     F: Fn(u64) -> Result<u64, Error> + Sync,
 {
@@ -69,6 +84,28 @@ where
 /// Like [`sum_chunks`] over the chunks of `chunk_len` elements of `data`, each handed to
 /// `work(index, chunk)` mutably.
 pub(crate) fn sum_chunks_mut<T, F>(
+    ctx: &Ctx,
+    data: &mut [T],
+    chunk_len: usize,
+    mode: Mode,
+    work: F,
+) -> Result<u64, Error>
+where
+    T: Send,
+    F: Fn(usize, &mut [T]) -> Result<u64, Error> + Sync,
+{
+    match ctx.recorder() {
+        None => sum_chunks_mut_in(data, chunk_len, mode, work),
+        Some(recorder) => {
+            let pass = recorder.begin_pass(data.len().div_ceil(chunk_len.max(1)) as u64);
+            sum_chunks_mut_in(data, chunk_len, mode, |index, chunk| {
+                recorder.time(pass, index as u64, || work(index, chunk))
+            })
+        }
+    }
+}
+
+fn sum_chunks_mut_in<T, F>(
     data: &mut [T],
     chunk_len: usize,
     mode: Mode,
@@ -132,7 +169,7 @@ where
     F: Fn(Range<u64>) -> u64 + Sync,
 {
     ctx.set_total(len);
-    sum_chunks(len.div_ceil(chunk), mode, |index| {
+    sum_chunks(ctx, len.div_ceil(chunk), mode, |index| {
         ctx.check()?;
         let start = index * chunk;
         let range = start..(start + chunk).min(len);
@@ -177,7 +214,7 @@ where
 {
     let chunk = chunk.max(1);
     ctx.set_total(data.len() as u64);
-    sum_chunks_mut(data, chunk, mode, |index, piece| {
+    sum_chunks_mut(ctx, data, chunk, mode, |index, piece| {
         ctx.check()?;
         let value = work(index * chunk, piece);
         ctx.checkpoint(piece.len() as u64)?;

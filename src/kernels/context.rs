@@ -9,6 +9,8 @@
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use super::timeline::{Recorder, TimelineClock};
+
 use crate::{Error, ErrorKind};
 
 const RUNNING: u8 = 0;
@@ -79,6 +81,8 @@ pub struct Ctx {
     /// Called with the job's finished fraction at every checkpoint, when set: how a job on a
     /// worker without shared memory (the processes backend) reports its progress.
     watcher: Option<fn(f64)>,
+    /// Records the chunks of this run, when its job asked for a timeline.
+    recorder: Option<Arc<Recorder>>,
 }
 
 /// What a long job runs between two of its chunks: set by the pool that runs the jobs
@@ -124,6 +128,26 @@ impl Ctx {
             stop: Arc::clone(&self.stop),
             ..Ctx::default()
         }
+    }
+
+    /// This context, recording its chunks on `clock` (see [`Ctx::recorder`]).
+    ///
+    /// ```
+    /// # #[cfg(not(target_arch = "wasm32"))] {
+    /// use webpar::engine::{native_clock, Ctx};
+    /// let ctx = Ctx::new().recording(native_clock);
+    /// assert!(ctx.recorder().is_some() && Ctx::new().recorder().is_none());
+    /// # }
+    /// ```
+    pub fn recording(mut self, clock: TimelineClock) -> Self {
+        self.recorder = Some(Arc::new(Recorder::new(clock)));
+        self
+    }
+
+    /// What records this run's chunks, when its job asked for a timeline: the chunk driver
+    /// times every chunk through it.
+    pub fn recorder(&self) -> Option<&Recorder> {
+        self.recorder.as_deref()
     }
 
     /// Sets the number of work units the job will report through [`Ctx::checkpoint`].

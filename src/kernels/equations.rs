@@ -50,7 +50,7 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     let n = usize::try_from(params.size).map_err(|_| too_big(params))?;
     // Progress: one unit per eliminated column.
     ctx.set_total(params.systems.saturating_mul(params.size));
-    let checksum = sum_chunks(params.systems, mode, |system| {
+    let checksum = sum_chunks(ctx, params.systems, mode, |system| {
         ctx.check()?;
         let (mut matrix, mut rhs) = random_system(system, n).ok_or_else(|| too_big(params))?;
         let digest = match solve(&mut matrix, &mut rhs, n, ctx)? {
@@ -247,7 +247,7 @@ pub fn solve_systems(
 ) -> Result<(Vec<Solution>, u64), Error> {
     ctx.set_total(systems.iter().map(|s| s.size as u64).sum::<u64>().max(1));
     let mut solutions: Vec<Solution> = vec![None; systems.len()];
-    let checksum = super::sum_chunks_mut(&mut solutions, 1, mode, |index, slot| {
+    let checksum = super::sum_chunks_mut(ctx, &mut solutions, 1, mode, |index, slot| {
         ctx.check()?;
         let system = &systems[index];
         let too_big = || {

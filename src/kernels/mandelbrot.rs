@@ -137,7 +137,7 @@ pub fn render(view: &View, ctx: &Ctx, mode: Mode) -> Result<(Vec<u8>, u64), Erro
     let left = view.center_re - view.scale * f64::from(view.width) / 2.0;
     let top = view.center_im + view.scale * f64::from(view.height) / 2.0;
     let row_bytes = (width * 4).max(1);
-    let checksum = super::sum_chunks_mut(&mut rgba, row_bytes, mode, |row, pixels| {
+    let checksum = super::sum_chunks_mut(ctx, &mut rgba, row_bytes, mode, |row, pixels| {
         ctx.check()?;
         let im = top - view.scale * row as f64;
         let mut digest = 0u64;

@@ -59,7 +59,7 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     let tiles = n.div_ceil(TILE) as u64;
     // Progress: one unit per tile of the result.
     ctx.set_total(tiles * tiles);
-    let checksum = sum_chunks_mut(&mut c, TILE * n.max(1), mode, |block, rows| {
+    let checksum = sum_chunks_mut(ctx, &mut c, TILE * n.max(1), mode, |block, rows| {
         for col in (0..n).step_by(TILE) {
             ctx.check()?;
             let shape = Shape { inner: n, cols: n };
@@ -117,7 +117,7 @@ fn matrix(
 ) -> Result<Vec<f64>, Error> {
     let len = n.checked_mul(n).ok_or_else(|| too_big(params))?;
     let mut values = filled_vec(len, ctx, mode, || too_big(params))?;
-    sum_chunks_mut(&mut values, TILE * n.max(1), mode, |block, rows| {
+    sum_chunks_mut(ctx, &mut values, TILE * n.max(1), mode, |block, rows| {
         ctx.check()?;
         for (r, row) in rows.chunks_exact_mut(n).enumerate() {
             for (j, value) in row.iter_mut().enumerate() {
@@ -180,7 +180,7 @@ pub fn product(a: &Matrix, b: &Matrix, ctx: &Ctx, mode: Mode) -> Result<(Matrix,
         ));
     }
     ctx.set_total((m.div_ceil(TILE) * n.div_ceil(TILE)) as u64);
-    let checksum = sum_chunks_mut(&mut data, TILE * n, mode, |block, rows| {
+    let checksum = sum_chunks_mut(ctx, &mut data, TILE * n, mode, |block, rows| {
         for col in (0..n).step_by(TILE) {
             ctx.check()?;
             multiply_tile(

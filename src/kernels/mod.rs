@@ -32,6 +32,7 @@ mod chunks;
 mod context;
 mod kernel;
 mod mode;
+mod timeline;
 
 pub mod countdown;
 pub mod empty;
@@ -55,6 +56,7 @@ pub(crate) use context::between_chunks;
 pub use context::{Ctx, StopReason};
 pub use kernel::{param_values, InputKernel, Kernel, ParamSpec};
 pub use mode::Mode;
+pub use timeline::{Lane, Recorder, Span, Timeline, TimelineClock};
 
 pub use chunks::{fill_in_chunks, sum_over_ranges};
 pub(crate) use chunks::{sum_chunks, sum_chunks_mut};
@@ -143,6 +145,7 @@ pub(crate) fn filled_vec<T: Clone + Default + Send>(
     let mut values = Vec::new();
     values.try_reserve_exact(len).map_err(|_| too_big())?;
     sum_chunks_mut(
+        ctx,
         &mut values.spare_capacity_mut()[..len],
         1 << 20,
         mode.whole(),

@@ -112,15 +112,21 @@ pub fn simulate(
     ctx.set_total((n as u64).saturating_mul(steps));
     for _ in 0..steps {
         let (current, masses) = (&bodies.positions, &bodies.masses);
-        sum_chunks_mut(&mut acceleration, BODIES_PER_CHUNK, mode, |index, chunk| {
-            ctx.check()?;
-            let first = index * BODIES_PER_CHUNK;
-            for (offset, acc) in chunk.iter_mut().enumerate() {
-                *acc = force_on(first + offset, current, masses);
-            }
-            ctx.checkpoint(chunk.len() as u64)?;
-            Ok(0)
-        })?;
+        sum_chunks_mut(
+            ctx,
+            &mut acceleration,
+            BODIES_PER_CHUNK,
+            mode,
+            |index, chunk| {
+                ctx.check()?;
+                let first = index * BODIES_PER_CHUNK;
+                for (offset, acc) in chunk.iter_mut().enumerate() {
+                    *acc = force_on(first + offset, current, masses);
+                }
+                ctx.checkpoint(chunk.len() as u64)?;
+                Ok(0)
+            },
+        )?;
         let state = bodies.positions.iter_mut().zip(&mut bodies.velocities);
         for ((p, v), a) in state.zip(&acceleration) {
             for axis in 0..3 {

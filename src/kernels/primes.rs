@@ -88,7 +88,7 @@ pub fn list(below: u32, ctx: &Ctx, mode: Mode) -> Result<(Vec<u32>, u64), Error>
     let chunks = u64::from(below).div_ceil(NUMBERS_PER_CHUNK) as usize;
     let mut found: Vec<Vec<u32>> = vec![Vec::new(); chunks];
     ctx.set_total(u64::from(below));
-    let count = super::sum_chunks_mut(&mut found, 1, mode, |index, slot| {
+    let count = super::sum_chunks_mut(ctx, &mut found, 1, mode, |index, slot| {
         ctx.check()?;
         let start = index as u64 * NUMBERS_PER_CHUNK;
         let end = (start + NUMBERS_PER_CHUNK).min(u64::from(below));

@@ -47,7 +47,7 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     let block_len = usize::try_from(params.block_bytes).map_err(|_| too_big(params))?;
     let per_chunk = (BYTES_PER_CHUNK / params.block_bytes.max(1)).max(1);
     ctx.set_total(params.blocks);
-    let checksum = sum_chunks(params.blocks.div_ceil(per_chunk), mode, |chunk| {
+    let checksum = sum_chunks(ctx, params.blocks.div_ceil(per_chunk), mode, |chunk| {
         ctx.check()?;
         let mut block = Vec::new();
         block
@@ -206,7 +206,7 @@ pub fn digests(messages: &[Message], ctx: &Ctx, mode: Mode) -> Result<(Vec<[u8; 
     let total: u64 = messages.iter().map(Message::len).sum();
     ctx.set_total(total.max(1));
     let mut hashes = vec![[0u8; 32]; messages.len()];
-    let checksum = super::sum_chunks_mut(&mut hashes, 1, mode, |index, slot| {
+    let checksum = super::sum_chunks_mut(ctx, &mut hashes, 1, mode, |index, slot| {
         let mut hasher = Sha256::new();
         let mut hash = |bytes: &[u8]| -> Result<(), Error> {
             for step in bytes.chunks(DIGEST_STEP) {

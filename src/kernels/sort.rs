@@ -42,7 +42,7 @@ modes!();
 /// [`ErrorKind::Timeout`] when cancelled.
 pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     let sorted = sorted_values(params, ctx, mode)?;
-    let checksum = sum_chunks(sorted.len().div_ceil(CHUNK) as u64, mode, |index| {
+    let checksum = sum_chunks(ctx, sorted.len().div_ceil(CHUNK) as u64, mode, |index| {
         ctx.check()?;
         let start = index as usize * CHUNK;
         let chunk = &sorted[start..(start + CHUNK).min(sorted.len())];
@@ -83,7 +83,7 @@ fn merge_sort(
     mode: Mode,
     fill: impl Fn(usize, &mut [u64]) + Sync,
 ) -> Result<Vec<u64>, Error> {
-    sum_chunks_mut(&mut data, CHUNK, mode, |index, run| {
+    sum_chunks_mut(ctx, &mut data, CHUNK, mode, |index, run| {
         ctx.check()?;
         fill(index * CHUNK, run);
         run.sort_unstable();
@@ -94,7 +94,7 @@ fn merge_sort(
     let mut width = CHUNK;
     for _ in 0..passes(src.len()) {
         let from: &[u64] = src;
-        sum_chunks_mut(dst, CHUNK, mode, |index, out| {
+        sum_chunks_mut(ctx, dst, CHUNK, mode, |index, out| {
             ctx.check()?;
             merge_chunk(from, width, index * CHUNK, out);
             ctx.checkpoint(out.len() as u64)?;
@@ -291,7 +291,7 @@ fn sort_slice<T: SortKey>(values: &mut [T], ctx: &Ctx, mode: Mode) -> Result<u64
             *key = value.key();
         }
     })?;
-    sum_chunks_mut(values, CHUNK, mode, |index, out| {
+    sum_chunks_mut(ctx, values, CHUNK, mode, |index, out| {
         ctx.check()?;
         let start = index * CHUNK;
         let digest = out.iter_mut().zip(&sorted[start..]).enumerate().fold(

@@ -49,7 +49,7 @@ pub fn run(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error> {
     // Each chunk is built and then summed while it is still in the core's cache: the whole
     // array is written to memory, and every element is read back, but only once from memory.
     let spare = &mut values.spare_capacity_mut()[..len];
-    let checksum = sum_chunks_mut(spare, ELEMENTS_PER_CHUNK, mode, |_, chunk| {
+    let checksum = sum_chunks_mut(ctx, spare, ELEMENTS_PER_CHUNK, mode, |_, chunk| {
         ctx.check()?;
         chunk.fill(MaybeUninit::new(1));
         // Safety: every element of `chunk` was initialized by the `fill` just above.
@@ -87,7 +87,7 @@ pub fn total(values: &Numbers, ctx: &Ctx, mode: Mode) -> Result<i64, Error> {
     ) -> Result<u64, Error> {
         ctx.set_total(values.len() as u64);
         let chunks = values.len().div_ceil(ELEMENTS_PER_CHUNK) as u64;
-        sum_chunks(chunks, mode, |index| {
+        sum_chunks(ctx, chunks, mode, |index| {
             ctx.check()?;
             let start = index as usize * ELEMENTS_PER_CHUNK;
             let chunk = &values[start..values.len().min(start + ELEMENTS_PER_CHUNK)];

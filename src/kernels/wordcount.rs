@@ -50,7 +50,7 @@ pub struct Counted {
 pub fn run(docs: &[Vec<u8>], ctx: &Ctx, mode: Mode) -> Result<Counted, Error> {
     ctx.set_total(docs.len() as u64);
     let words = AtomicU64::new(0);
-    let checksum = sum_chunks(docs.len() as u64, mode, |index| {
+    let checksum = sum_chunks(ctx, docs.len() as u64, mode, |index| {
         ctx.check()?;
         let doc = &docs[index as usize];
         let count = count_words(doc);
@@ -121,7 +121,7 @@ pub fn count_top(
     // text was not valid UTF-8 or a word had capitals to lower): threads count without
     // allocating per word, and in wasm every allocation takes the one allocator's lock.
     let mut counted: Vec<(Counts<Cow<str>>, u64)> = vec![Default::default(); pieces.len()];
-    super::sum_chunks_mut(&mut counted, 1, mode, |index, slot| {
+    super::sum_chunks_mut(ctx, &mut counted, 1, mode, |index, slot| {
         ctx.check()?;
         let (text, range) = &pieces[index];
         let counts: Counts<Cow<str>> = match String::from_utf8_lossy(&texts[*text][range.clone()]) {
@@ -287,7 +287,7 @@ pub fn generated(params: &Params, ctx: &Ctx, mode: Mode) -> Result<Output, Error
         )
     })?;
     texts.resize(texts_len, Vec::new());
-    super::sum_chunks_mut(&mut texts, 1, mode, |index, slot| {
+    super::sum_chunks_mut(ctx, &mut texts, 1, mode, |index, slot| {
         ctx.check()?;
         let first = index as u64 * WORDS_PER_TEXT;
         let last = (first + WORDS_PER_TEXT).min(params.words);

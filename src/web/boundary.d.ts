@@ -163,10 +163,40 @@ export interface Scheduling {
   /** Higher runs first; first come, first served within a priority. Default 0. */
   priority?: number;
 }
+/**
+ * What each thread or isolated worker did and when, on the page's `performance.now()` clock
+ * (a RunReport's `timeline`, asked for with `{ timeline: true }`). Beside the lanes' chunks:
+ * on threads, `phases` "start" (from the call until the run began on its thread) and
+ * "answer" (from its end until the report was back); on isolated workers, each lane's
+ * `phases` "send" (a part's input copied and posted, until its worker took it) and "answer"
+ * (its result copied and posted back), with `part` naming the part.
+ */
+export interface RunTimeline extends Timeline {
+  phases?: TimelinePhase[];
+  lanes: (Lane & { phases?: TimelinePhase[] })[];
+}
+/** A phase of a run outside its chunks, on the page's clock. */
+export interface TimelinePhase {
+  name: "start" | "answer" | "send";
+  start: number;
+  end: number;
+  /** On isolated workers: the part it belongs to. */
+  part?: number;
+}
 /** Options of `Runner.run`. */
 export interface RunOptions extends JobControls, Scheduling {
-  /** Default "parallel". */
-  mode?: Mode;
+  /**
+   * Default "parallel". "auto" follows `runner.advise` (a job not seen before is first run
+   * sequentially to measure it); the report then carries the `advice`, and its `timeline`,
+   * which the next advice for the job learns from.
+   */
+  mode?: Mode | "auto";
+  /**
+   * Record what each thread (or isolated worker) did and when: the report's `timeline`.
+   * Costs a clock read per chunk (under 2% of a run; `./build.sh bench` measures it); off by
+   * default, and then it costs nothing.
+   */
+  timeline?: boolean;
   /** Timed repeats, 1..=100; default 1. */
   repeats?: number;
   /** On processes: buffers of the input the caller gives up (moved, not copied; repeats 1). */
@@ -176,6 +206,8 @@ export interface RunOptions extends JobControls, Scheduling {
 export interface CompareOptions extends JobControls {
   /** Timed repeats per mode, 1..=100; default 5. */
   repeats?: number;
+  /** Each mode's run carries the timeline of its last repeat (see RunOptions.timeline). */
+  timeline?: boolean;
   /** "sequential" first, then "parallel" and/or "processes"; default the backend's pair. */
   modes?: Mode[];
 }

@@ -33,6 +33,7 @@ pub struct Controls {
     signal: Option<AbortSignal>,
     timeout_ms: Option<u32>,
     on_progress: Option<js_sys::Function>,
+    timeline: bool,
 }
 
 impl Controls {
@@ -77,9 +78,28 @@ impl Controls {
                     .with_param("onProgress")
                 })?);
             }
+            "timeline" => {
+                self.timeline = match value.as_bool() {
+                    Some(on) => on,
+                    None if value.is_undefined() => false,
+                    None => {
+                        return Err(Error::invalid(format!(
+                            "option \"timeline\" must be true or false, got {}",
+                            with_article(&type_name(value))
+                        ))
+                        .with_param("timeline")
+                        .into())
+                    }
+                }
+            }
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// Whether the caller asked for the job's timeline (`timeline: true`).
+    pub fn timeline(&self) -> bool {
+        self.timeline
     }
 
     /// Wires the controls to `job` until the returned guard is dropped.

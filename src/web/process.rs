@@ -6,7 +6,7 @@
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::clock::performance_now;
+use super::clock::{performance_now, shared_clock};
 use super::convert::{decimal, describe, to_js};
 use super::errors::Failure;
 use super::input::output_to_js;
@@ -20,7 +20,9 @@ const MAX_PARTS: u32 = 4096;
 /// Runs workload `name` with `params` (or `{ input }`) on the calling worker's thread, whole
 /// (`part` undefined) or part `part[0]` of `part[1]` (workloads whose `splits` is true only),
 /// calling `on_progress` with the finished fraction of the whole job at every checkpoint,
-/// and resolves with `{ checksum, ms, params, output?, copy? }`: the checksum as a decimal
+/// recording its chunks when `timeline` is true, and resolves with
+/// `{ checksum, ms, params, output?, copy?, timeline? }` (the timeline in milliseconds since
+/// the epoch): the checksum as a decimal
 /// string (a part's: the parts' wrapping sum is the job's), the kernel's milliseconds, the
 /// validated params, and for an input the real output and what copying it cost.
 ///
@@ -34,6 +36,7 @@ pub fn run_in_process(
     #[wasm_bindgen(unchecked_param_type = "[number, number] | undefined")] part: JsValue,
     #[wasm_bindgen(unchecked_param_type = "((fraction: number) => void) | undefined")]
     on_progress: JsValue,
+    timeline: Option<bool>,
 ) -> Promise {
     pool::install_crash_hook();
     settle(async move {
@@ -49,15 +52,27 @@ pub fn run_in_process(
         let _admission = GLOBAL_BUDGET.admit(spec.memory_bytes(), spec.workload.name)?;
         let started = performance_now();
         ON_PROGRESS.set(on_progress.dyn_into::<js_sys::Function>().ok());
-        let ran = spec.run(&Ctx::watched(report_progress), mode);
+        let mut ctx = Ctx::watched(report_progress);
+        if timeline == Some(true) {
+            ctx = ctx.recording(shared_clock);
+        }
+        let recorded_start = shared_clock();
+        let ran = spec.run(&ctx, mode);
         ON_PROGRESS.set(None);
         let (produced, checksum) = ran?;
         let ms = performance_now() - started;
+        // Milliseconds since the epoch: this instance has no page to take a clock from.
+        let timeline = ctx
+            .recorder()
+            .map(|recorder| recorder.finish(recorded_start, shared_clock(), 1));
         let result = Object::new();
         let set = |key: &str, value: &JsValue| Reflect::set(&result, &key.into(), value);
         let _ = set("checksum", &decimal(checksum));
         let _ = set("ms", &ms.into());
         let _ = set("params", &to_js(&spec.named_values())?);
+        if let Some(timeline) = timeline {
+            let _ = set("timeline", &to_js(&timeline)?);
+        }
         if let Some(produced) = produced {
             let (bytes, started) = (produced.bytes(), performance_now());
             let target = input.as_ref().and_then(|loaded| loaded.target.as_ref());

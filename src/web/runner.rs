@@ -6,7 +6,7 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::clock::performance_now;
+use super::clock::{mark_page_origin, performance_now, shared_clock};
 use super::controls::{callback_failed, Controls};
 use super::convert::{
     array_items, describe, entries, fill_checksums, integer_option, not_plain_object, raw_params,
@@ -310,7 +310,8 @@ pub(super) fn parse_options(
     for (key, value) in entries(options, "options")? {
         if !controls.take(&key, &value)? && !own(&key, &value)? {
             return Err(Error::invalid(format!(
-                "unknown option {key:?}; the options are {own_names}, signal, timeoutMs, onProgress"
+                "unknown option {key:?}; the options are {own_names}, signal, timeoutMs, onProgress, \
+                 timeline"
             ))
             .with_param(key)
             .into());
@@ -337,6 +338,10 @@ where
     Fut: std::future::Future<Output = Result<T, Error>>,
 {
     let job = Arc::new(Job::new());
+    if controls.timeline() {
+        mark_page_origin();
+        job.record_timeline(shared_clock);
+    }
     let watch = controls.watch(&job)?;
     let mut result = work(Arc::clone(&job))
         .await
@@ -592,6 +597,7 @@ pub fn sweep_of_runs(
                 deterministic: true,
                 times_ms: run.times_ms,
                 summary,
+                timeline: None,
                 output: None,
             })
         })

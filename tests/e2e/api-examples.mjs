@@ -58,6 +58,8 @@ export function checkApiLogs(logs, { backendLine, shared }) {
   assert.equal(logs[30], "fib(25) = 75025; map: 55 6765 832040; ValidationError on email; EngineCrashedError, then 55");
   assert.equal(logs[31], "moved in: 1048576 (0 bytes left here); moved back: 1024 bytes; " +
     (shared ? "shared: 6 6 6 6" : "no SharedArrayBuffer here"));
-  assert.equal(logs[32], "lab: gil, race, locks, queue, pickling, asyncio, exceptions");
-  assert.equal(logs[33], "completion order 3,2,1,0: the reverse of submission");
+  assert.match(logs[32], /^timeline: \d+ lanes, every chunk once: true$/);
+  assert.match(logs[33], /^advice: (parallel|sequential), true; an empty job runs sequential$/);
+  assert.equal(logs[34], "lab: gil, race, locks, queue, pickling, asyncio, exceptions");
+  assert.equal(logs[35], "completion order 3,2,1,0: the reverse of submission");
 }

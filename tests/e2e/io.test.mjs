@@ -4,7 +4,12 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { inPage, launch, readyPage as openReady, tableCells } from "./browser.mjs";
 
-const readyPage = () => openReady(context);
+/** The page, its I/O tab open. */
+const readyPage = async () => {
+  const opened = await openReady(context);
+  await opened.page.click("#tab-io");
+  return opened;
+};
 
 let context;
 before(async () => { context = await launch(); });

@@ -25,6 +25,7 @@ async function ready(base) {
 }
 
 async function runFromPage(page, name) {
+  await page.click("#tab-lab");
   await page.selectOption("#lab-experiment", name);
   for (const [key, value] of Object.entries(SMALL[name])) await page.fill(`#lab-param-${key}`, String(value));
   await page.click("#lab-run");
@@ -57,6 +58,7 @@ test("every lab experiment runs from the page, shows its table and chart, and jo
   // Every run is in the history and its CSV export.
   const history = await page.$$eval("#history-table tbody tr", (rows) => rows.map((r) => r.children[1].textContent));
   assert.equal(history.filter((kind) => kind === "lab").length, names.length + 1);
+  await page.click("#tab-history");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-csv")]);
   const text = readFileSync(await download.path(), "utf8");
   assert.match(text, /,lab,race,/);
@@ -66,6 +68,7 @@ test("every lab experiment runs from the page, shows its table and chart, and jo
 
 test("a lab run can be cancelled, and the next one runs", async () => {
   const { page, problems } = await ready(BASE_URL);
+  await page.click("#tab-lab");
   await page.selectOption("#lab-experiment", "asyncio");
   await page.fill("#lab-param-calls", "1000");
   await page.fill("#lab-param-latency", "1000");
@@ -88,6 +91,7 @@ test("a lab run can be cancelled, and the next one runs", async () => {
 
 test("without isolation the page's lab runs the JS experiments and explains the threads ones", async () => {
   const { page, problems } = await ready(OPEN_URL);
+  await page.click("#tab-lab");
   const labels = await page.$$eval("#lab-experiment option", (options) => options.map((o) => o.textContent));
   assert.equal(labels.filter((label) => label.endsWith("(needs threads: an isolated page)")).length, 3);
   for (const name of ["gil", "pickling", "asyncio", "exceptions"]) {
@@ -105,6 +109,7 @@ test("the page has no serious or critical accessibility violation (axe-core), is
     const { page } = await ready(base);
     // With results, errors and charts on screen too.
     await runFromPage(page, "gil");
+    await page.click("#tab-compare");
     await page.click("#run");
     await page.waitForSelector("#run:not([disabled])", { timeout: 120_000 });
     // The comparison's result was announced in the live region.
@@ -123,17 +128,24 @@ test("the page has no serious or critical accessibility violation (axe-core), is
     assert.equal(page.url(), url);
     assert.equal(await page.isEnabled("#pool-size-apply"), true);
     await page.evaluate(AXE);
-    const { violations, passes } = await page.evaluate(async () => {
-      const result = await window.axe.run(document);
-      return {
-        passes: result.passes.length,
-        violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) })),
-      };
-    });
-    // The check ran: axe passed dozens of its rules here.
-    assert.ok(passes >= 20, `axe passed only ${passes} rules`);
-    const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    assert.deepEqual(serious, [], `${base}: ${JSON.stringify(serious, null, 1)}`);
+    // Every tab, each with its panel shown (axe skips what is hidden), and on a phone's screen.
+    for (const viewport of [null, { width: 390, height: 844 }]) {
+      if (viewport) await page.setViewportSize(viewport);
+      for (const tab of ["compare", "data", "lab", "io", "history"]) {
+        await page.click(`#tab-${tab}`);
+        const { violations, passes } = await page.evaluate(async () => {
+          const result = await window.axe.run(document);
+          return {
+            passes: result.passes.length,
+            violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) })),
+          };
+        });
+        // The check ran: axe passed dozens of its rules here.
+        assert.ok(passes >= 20, `axe passed only ${passes} rules`);
+        const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        assert.deepEqual(serious, [], `${base}, tab ${tab}${viewport ? ", 390x844" : ""}: ${JSON.stringify(serious, null, 1)}`);
+      }
+    }
     await page.close();
   }
 });

@@ -51,6 +51,8 @@ test("running each workload's defaults fills both modes with equal checksums and
 
 test("an out-of-range param shows an inline error and nothing runs", async () => {
   const { page, problems } = await readyPage();
+  // The page's first run is on screen; nothing replaces it.
+  const shown = await page.textContent("#results-title");
   await page.selectOption("#workload", "primes");
   await page.fill("#param-below", "-5");
   await page.click("#run");
@@ -58,7 +60,7 @@ test("an out-of-range param shows an inline error and nothing runs", async () =>
   await fieldError.waitFor();
   assert.match(await fieldError.textContent(), /below.*out of range.*0\.\.=1000000000/);
   assert.equal(await page.getAttribute("#param-below", "aria-invalid"), "true");
-  assert.equal(await page.locator("#results").isHidden(), true, "no results");
+  assert.equal(await page.textContent("#results-title"), shown, "no new result");
   assert.equal(await page.locator("#busy").isHidden(), true, "nothing started");
   assert.equal(await page.isEnabled("#run"), true);
   // A fractional value and an empty field are refused the same way.
@@ -72,7 +74,7 @@ test("an out-of-range param shows an inline error and nothing runs", async () =>
   await page.fill("#param-below", "1000");
   await page.click("#run");
   assert.match(await page.locator('[data-error-for="repeats"]').textContent(), /repeats.*1\.\.=100/);
-  assert.equal(await page.locator("#results").isHidden(), true, "still no results");
+  assert.equal(await page.textContent("#results-title"), shown, "still no new result");
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -96,7 +98,8 @@ test("a scaling sweep fills the table and chart, and the history exports as JSON
   const legend = await page.evaluate(() => Chart.getChart("sweep-chart").data.datasets.map((d) => d.label));
   assert.deepEqual(legend.map((l) => l.split(" ")[0]), ["measured", "ideal", "Amdahl"]);
 
-  // The history holds the sweep; both exports download it.
+  // The history holds the sweep (not the page's own first run); both exports download it.
+  await page.click("#tab-history");
   assert.equal(await page.locator("#history-table tbody tr").count(), 1);
   const [jsonDownload] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
   const exported = JSON.parse(await streamText(await jsonDownload.createReadStream()));
@@ -147,6 +150,7 @@ test("your data: files picked are hashed, the Mandelbrot set is drawn from the p
     { name: "hello.txt", mimeType: "text/plain", buffer: Buffer.from("hello, webpar\n") },
     { name: "zeros.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(3 * 1024 * 1024) },
   ];
+  await page.click("#tab-data");
   await page.setInputFiles("#files", files);
   await page.waitForSelector("#hash-results:not([hidden])", { timeout: 30_000 });
   const rows = await tableCells(page, "#hash-table");
@@ -208,6 +212,7 @@ test("the pickling lesson sums one array in every mode, isolated and not: same s
     const { page, problems } = await open(context, "/", base);
     await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
     const isolated = await page.evaluate(() => crossOriginIsolated);
+    await page.click("#tab-data");
     await page.fill("#sum-n", "12");
     await page.click("#sum-array");
     assert.match(await page.textContent("#data-error"), /^InvalidParamsError: the number of integers must be/);
@@ -260,4 +265,92 @@ test("on a crate's own package (?package=levenshtein) the form has the crate's w
   await bad.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("Could not start"));
   assert.match(await bad.page.textContent("#status"), /give the name of a directory of \.\/examples\//);
   await bad.page.close();
+});
+
+test("a first visit shows a result with its timeline and the prediction beside Run, on a wide screen and on a phone", async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (msg) => { if (msg.type() === "error") problems.push(msg.text()); });
+    page.on("pageerror", (err) => problems.push(err.message));
+    await page.setViewportSize(viewport);
+    await page.goto(BASE_URL + "/");
+    await page.waitForSelector("body[data-ready=true]", { timeout: 90_000 });
+    const threads = Number(await page.getAttribute("#status", "data-threads"));
+    assert.match(await page.textContent("#results-title"), /^primes \(below=2,000,000\)/);
+    assert.equal(await page.locator("#first-run").isVisible(), true);
+    // Seen without scrolling: the result's table and the timeline's first lanes.
+    const table = await page.locator("#results-table").boundingBox();
+    assert.ok(table.y + table.height <= viewport.height, `${viewport.width}: the table ends at ${table.y + table.height}`);
+    assert.ok((await page.locator("#timeline svg").boundingBox()).y < viewport.height, "the timeline starts on the first screen");
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), viewport.width, "nothing wider than the screen");
+    // The timeline: one lane for the sequential run, one per thread for the parallel one; every
+    // chunk drawn with a title naming it.
+    const drawn = await page.evaluate(() => ({
+      lanes: document.querySelectorAll("#timeline rect.lane").length,
+      modes: [...document.querySelectorAll("#timeline g[data-mode]")].map((g) => g.dataset.mode),
+      chunks: [...document.querySelectorAll("#timeline rect.chunk")].map((rect) => rect.querySelector("title").textContent),
+    }));
+    assert.equal(drawn.lanes, 1 + threads);
+    assert.deepEqual(drawn.modes, ["sequential", "parallel"]);
+    const [sequentialChunks, parallelChunks] = ["sequential", "parallel"].map((mode) => drawn.chunks.filter((t) => t.startsWith(mode)));
+    assert.ok(sequentialChunks.length > 10 && sequentialChunks.length === parallelChunks.length, `${sequentialChunks.length} / ${parallelChunks.length}`);
+    assert.match(parallelChunks[0], /^parallel thread \d+: pass 0, chunk \d+ of \d+, [\d.]+ ms \(at [\d.]+ ms\)$/);
+    assert.match(await page.textContent("#timeline-summary"), /^sequential: \d+ chunks, busy \d+% of [\d.,]+ ms; parallel: /);
+    // The prediction beside Run, and beside the measured speedup.
+    assert.match(await page.textContent("#prediction"), /^Predicted: [\d.]+× \([\d.]+–[\d.]+\) on \d+ threads$/);
+    const prediction = await page.locator("#prediction").boundingBox();
+    const run = await page.locator("#run").boundingBox();
+    assert.ok(Math.abs(prediction.y - run.y) < 60 || viewport.width < 600, "the prediction sits by the Run button");
+    if (await page.getAttribute("body", "data-busy") === "false") {
+      assert.match(await page.textContent("#verdict"), /^parallel ran [\d.]+× as fast on \d+ threads \(predicted [\d.]+×, [\d.]+–[\d.]+\); they were busy \d+% of its/);
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
+test("the sections are tabs, by mouse and by keyboard, and the address names the open one", async () => {
+  const { page, problems } = await readyPage();
+  const shown = () => page.evaluate(() => [...document.querySelectorAll('[role="tabpanel"]')].filter((p) => !p.hidden).map((p) => p.id));
+  assert.deepEqual(await shown(), ["panel-compare"]);
+  await page.click("#tab-lab");
+  assert.deepEqual(await shown(), ["panel-lab"]);
+  assert.equal(await page.getAttribute("#tab-lab", "aria-selected"), "true");
+  assert.match(page.url(), /#lab$/);
+  await page.keyboard.press("ArrowRight");
+  assert.deepEqual(await shown(), ["panel-io"]);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-io");
+  await page.keyboard.press("End");
+  assert.deepEqual(await shown(), ["panel-history"]);
+  // Nothing blank waits for a click: the history says what will be there.
+  assert.match(await page.textContent("#history-empty"), /Runs you start on this page/);
+  await page.keyboard.press("Home");
+  assert.deepEqual(await shown(), ["panel-compare"]);
+  assert.equal(await page.evaluate(() => [...document.querySelectorAll('[role="tab"]')].filter((t) => t.tabIndex === 0).map((t) => t.id).join()), "tab-compare");
+  await page.click("#tab-data");
+  assert.equal(await page.locator("#mandelbrot").isVisible(), false, "no blank canvas before it is drawn");
+  // Opened at #io, the page shows that tab.
+  await page.goto(`${BASE_URL}/#io`);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 90_000 });
+  assert.deepEqual(await shown(), ["panel-io"]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a busy machine: the result says so instead of a speedup sentence, and offers to run again", async () => {
+  // ?load=16: 16 spinning workers while the comparison runs (the advice's probe runs before
+  // them, on the quiet machine): on up to 8 cores, a thread gets half a core or less.
+  const { page, problems } = await open(context, "/?load=16");
+  await page.waitForSelector("body[data-ready=true]", { timeout: 120_000 });
+  assert.equal(await page.getAttribute("body", "data-busy"), "true");
+  assert.equal(await page.locator("#busy-note").isVisible(), true);
+  assert.match(await page.textContent("#busy-why"), /^The machine was busy during this run, so its speedup says little about the job: .+\. Close other work/);
+  assert.equal(await page.textContent("#verdict"), "");
+  assert.doesNotMatch(await page.textContent("#peers"), /no GIL/);
+  await page.click("#run-again");
+  await page.waitForSelector("#run:not([disabled])", { timeout: 120_000 });
+  assert.match(await page.textContent("#results-title"), /^primes \(below=2,000,000\)/);
+  assert.deepEqual(problems, []);
+  await page.close();
 });

@@ -50,6 +50,12 @@ export async function usage(): Promise<void> {
     onProgress: (fraction: number) => void fraction,
   });
   const checksum: string = run.checksum;
+  const traced = await runner.run("primes", { below: 1_000_000 }, { timeline: true });
+  const lanes: number = traced.timeline?.lanes.length ?? 0;
+  const firstChunk: number | undefined = traced.timeline?.lanes[0]?.chunks[0]?.start;
+  const phase: string | undefined = traced.timeline?.phases?.[0]?.name;
+  void [lanes, firstChunk, phase];
+  await runner.submit("primes", { below: 100 }, { timeline: true });
   const sorted = await runner.run("sort", { input: new Float64Array([2, 1]) });
   const scores = new Float64Array([2, 1]);
   await runner.run("sort", { input: scores, into: scores });

@@ -118,6 +118,35 @@ export function timings(times) {
   };
 }
 
+/**
+ * The timeline of one run on isolated workers: one lane per worker of the pool, holding the
+ * chunks of the parts it ran and, per part, its "send" (the page posted it: the copy of its
+ * input and the message, until the worker took it) and its "answer" (the result's copy and
+ * message back), all on the page's clock. The workers recorded in milliseconds since the epoch.
+ */
+function partsTimeline(results, { started, ended, posted, answered, workerOf, size }) {
+  const toPage = (epoch) => epoch - performance.timeOrigin;
+  const ids = [...new Set(workerOf.filter((id) => id !== undefined))].sort((a, b) => a - b);
+  const lanes = Array.from({ length: Math.max(size, ids.length) }, (_, thread) => ({ thread, busyMs: 0, chunks: [], phases: [] }));
+  let passes = [];
+  results.forEach((result, part) => {
+    const recorded = result.timeline;
+    if (!recorded) return;
+    if (recorded.passes.length > passes.length) passes = recorded.passes;
+    const lane = lanes[Math.max(0, ids.indexOf(workerOf[part]))];
+    for (const chunk of recorded.lanes.flatMap((l) => l.chunks)) {
+      lane.chunks.push({ ...chunk, start: toPage(chunk.start), end: toPage(chunk.end) });
+      lane.busyMs += chunk.end - chunk.start;
+    }
+    lane.phases.push(
+      { name: "send", part, start: posted[part], end: Math.max(posted[part], toPage(recorded.received)) },
+      { name: "answer", part, start: Math.min(answered[part], toPage(recorded.answered)), end: answered[part] },
+    );
+  });
+  for (const lane of lanes) lane.chunks.sort((a, b) => a.start - b.start);
+  return { start: started, end: ended, passes, lanes };
+}
+
 export class ProcessPool {
   #workers;
   #splits;
@@ -174,7 +203,7 @@ export class ProcessPool {
    * also says what crossed: `messages`, `bytesCopied`, `bytesTransferred`, `parts`.
    */
   async run(name, params, {
-    mode = "processes", repeats = 1, signal, timeoutMs, onProgress, transfer = [], crashForTests, lanes,
+    mode = "processes", repeats = 1, signal, timeoutMs, onProgress, transfer = [], crashForTests, lanes, timeline,
   } = {}) {
     let hasInput;
     let sentBytes;
@@ -233,9 +262,14 @@ export class ProcessPool {
           }
         };
         let results;
+        // On a timeline: when each part was posted and answered, and on which worker.
+        const posted = new Float64Array(of);
+        const answered = new Float64Array(of);
+        const workerOf = new Array(of);
         try {
           results = await this.#parts(of, lanes ?? of, (index) => {
             let job = { name, params, part: split ? [index, of] : undefined, crash: crashForTests };
+            if (timeline) job.timeline = true;
             let moved = transfer;
             if (sliced) {
               const { input } = params;
@@ -244,13 +278,22 @@ export class ProcessPool {
               moved = [slice.buffer];
               slicedBytes += slice.byteLength;
             }
-            return this.#workers.run(job, {
-              signal: stop, transfer: moved, onWorker: (id) => used.add(id),
+            posted[index] = performance.now();
+            const answer = this.#workers.run(job, {
+              signal: stop, transfer: moved,
+              onWorker: (id) => {
+                used.add(id);
+                workerOf[index] = id;
+              },
               onEvent: (fraction) => {
                 fractions[index] = Math.max(fractions[index], Number(fraction) || 0);
                 show();
               },
             });
+            return timeline ? answer.then((result) => {
+              answered[index] = performance.now();
+              return result;
+            }) : answer;
           }, (done) => show(done === of));
         } catch (error) {
           // One part failed: the others of this job stop too.
@@ -263,6 +306,9 @@ export class ProcessPool {
         for (const result of results) sum = (sum + BigInt(result.checksum)) & MASK;
         checksums.add(sum.toString());
         last = { results, sum };
+        if (timeline) {
+          last.timeline = partsTimeline(results, { started, ended: started + times.at(-1), posted, answered, workerOf, size: split ? this.size : sliced ? of : 1 });
+        }
         messages += 2 * of;
         if (sliced) {
           // Each slice was copied out of the app's array, then moved to its worker.
@@ -294,6 +340,7 @@ export class ProcessPool {
       bytesCopied: Math.max(0, bytesCopied),
       bytesTransferred,
     };
+    if (last.timeline) report.timeline = last.timeline;
     if (sliced) {
       report.params = { n: params.input.length };
       report.output = SLICED_INPUTS[name](last.results.map((result) => result.output));

@@ -9,6 +9,7 @@ import * as core from "../webpar_core.js";
 import { engine } from "../backends/engine.js";
 import { flatten } from "../workers/isolated.js";
 import { MESSAGE } from "../protocol.js";
+import { shiftTimelines } from "../timeline/timeline.js";
 
 /** The engine's methods a page may call (each takes its options last). */
 const METHODS = new Set(["run", "runBatch", "compare", "sweep", "pipeline", "labRun"]);
@@ -68,7 +69,8 @@ function serve(port) {
     }
     job.then((result) => {
       try {
-        port.postMessage({ type: MESSAGE.done, id, result }, buffersOf(result));
+        // Timelines cross on the epoch's clock: the page moves them to its own.
+        port.postMessage({ type: MESSAGE.done, id, result: shiftTimelines(result, performance.timeOrigin) }, buffersOf(result));
       } catch (error) {
         port.postMessage({ type: MESSAGE.failed, id, error: flatten(error) });
       }

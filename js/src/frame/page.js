@@ -7,6 +7,7 @@
 import { describeThrown, typedError } from "../errors.js";
 import { revive } from "../workers/isolated.js";
 import { MESSAGE } from "../protocol.js";
+import { shiftTimelines } from "../timeline/timeline.js";
 
 /** The header the frame document must be served with, and the value webpar documents. */
 export const FRAME_HEADER = "Document-Isolation-Policy";
@@ -202,6 +203,7 @@ export class ThreadsFrame {
       }
       return;
     }
+    if (data.type === MESSAGE.done) shiftTimelines(data.result, -performance.timeOrigin);
     if (call.thrown !== undefined && (data.type === MESSAGE.done || data.type === MESSAGE.failed)) {
       if (data.type === MESSAGE.done) call.thrown.result = data.result;
       this.#settle(data.id, call.thrown);

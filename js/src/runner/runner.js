@@ -13,6 +13,8 @@ import { iterableOption, readOptions, signalOption, submitOptions, timeOption, w
 import { capabilities, current, processPool } from "../backends/backend.js";
 import { callThreads, engine, isInstantiated, splitsOf } from "../backends/engine.js";
 import { intoTarget } from "../backends/processes.js";
+import { withCallerPhases } from "../timeline/timeline.js";
+import { advise, learn } from "./advise.js";
 import { init } from "./start.js";
 import { cores as runtimeCores } from "../runtimes/host.js";
 
@@ -55,7 +57,7 @@ function crashOption(options) {
 /** Reads the options of a job on the process pool (those of Runner.run, and `transfer`). */
 function processOptions(options, mode) {
   const read = readOptions(options,
-    ["mode", "repeats", "signal", "timeoutMs", "onProgress", "transfer", "crashForTests"], "run's options");
+    ["mode", "repeats", "signal", "timeoutMs", "onProgress", "transfer", "crashForTests", "timeline"], "run's options");
   if (read.onProgress !== undefined && typeof read.onProgress !== "function") {
     throw invalid("option \"onProgress\" must be a function", "onProgress");
   }
@@ -64,8 +66,12 @@ function processOptions(options, mode) {
     throw invalid("option \"transfer\" must be an array of ArrayBuffers the caller gives up", "transfer");
   }
   crashOption(read);
+  if (read.timeline !== undefined && typeof read.timeline !== "boolean") {
+    throw invalid(`option "timeline" must be true or false, got ${typeof read.timeline}`, "timeline");
+  }
   return {
     mode,
+    timeline: read.timeline,
     repeats: wholeOption(read.repeats, "repeats", 1, 1000, 1),
     signal: signalOption(read.signal),
     timeoutMs: read.timeoutMs,
@@ -76,9 +82,9 @@ function processOptions(options, mode) {
 }
 
 /** The options of submit beyond the executor's own (signal, timeoutMs, deadlineMs, priority, onProgress). */
-const SUBMIT_OPTIONS = ["mode"];
+const SUBMIT_OPTIONS = ["mode", "timeline"];
 /** run's: submit's, and what a run on isolated workers takes. */
-const RUN_OPTIONS = ["mode", "repeats", "transfer", "crashForTests"];
+const RUN_OPTIONS = ["mode", "repeats", "transfer", "crashForTests", "timeline"];
 
 /** Splits read options into the executor's (scheduling) and the job's own. */
 function splitOptions(read, extra) {
@@ -440,8 +446,65 @@ export class Runner {
    * `bytesTransferred`, and takes `transfer` (buffers of the input the caller gives up).
    */
   run(name, params, options) {
+    let auto;
+    try {
+      auto = options !== null && typeof options === "object" && options.mode === "auto";
+    } catch (error) {
+      return Promise.reject(invalid(`run's options threw while they were read (${error?.message}); err.cause is what they threw`, "options", error));
+    }
+    if (auto) return this.#runAuto(name, params, options);
     // Through the executor, as every job: limits, priority, stats and close apply to it.
-    return Runner.#promise(this, "run", () => Promise.resolve(this.#submit("run", name, params, options, true, RUN_OPTIONS)));
+    return Runner.#promise(this, "run", () => Promise.resolve(this.#submit("run", name, params, options, true, RUN_OPTIONS))
+      .then((report) => {
+        learn(name, params, report);
+        return report;
+      }));
+  }
+
+  /**
+   * mode "auto": follows runner.advise. A job not seen before is first run sequentially (that
+   * run measures it); when the advice is sequential, that run is the result. The run records
+   * its timeline, which the next advice for the job learns from.
+   */
+  #runAuto(name, params, options) {
+    return Runner.#promise(this, "run", async () => {
+      let controls;
+      try {
+        controls = { signal: options.signal, timeoutMs: options.timeoutMs, onProgress: options.onProgress };
+      } catch (error) {
+        throw invalid(`run's options threw while they were read (${error?.message}); err.cause is what they threw`, "options", error);
+      }
+      const advice = await this.advise(name, params, controls);
+      const { probe, ...told } = advice;
+      if (probe !== undefined && advice.mode === "sequential" && (options.repeats ?? 1) === 1) {
+        return { ...probe, advice: told };
+      }
+      // With its timeline: the next advice learns how its chunks ran side by side.
+      const report = await this.run(name, params, { ...options, mode: advice.mode, timeline: true });
+      return { ...report, advice: told };
+    });
+  }
+
+  /**
+   * Predicts what running workload `name` with `params` in parallel here gives, before it
+   * runs: `{ mode, backend, threads, speedup, interval, predictedMs, sequentialMs, chunkSize,
+   * probed, reasons }`. A job never seen here is first run once sequentially with its timeline
+   * (`probed: true`; options `signal`, `timeoutMs` and `onProgress` control that run); the
+   * prediction replays its chunks on the pool's threads (or isolated workers) with what this
+   * page measured of the hop to the pool and of copies. Rejects as `run` does on bad input.
+   */
+  advise(name, params, options) {
+    return Runner.#promise(this, "advise", async () => {
+      const read = readOptions(options, ["signal", "timeoutMs", "onProgress"], "advise's options");
+      signalOption(read.signal);
+      timeOption(read.timeoutMs, "timeoutMs");
+      if (read.onProgress !== undefined && typeof read.onProgress !== "function") {
+        throw invalid("option \"onProgress\" must be a function", "onProgress");
+      }
+      this.validate(name, params);
+      const { probe, ...advice } = await advise(this, name, params, read);
+      return probe === undefined ? advice : Object.defineProperty(advice, "probe", { value: probe, enumerable: false });
+    });
   }
 
   /**
@@ -460,7 +523,9 @@ export class Runner {
         } catch (error) {
           return Promise.reject(adopt(error));
         }
+        const called = performance.now();
         return callThreads(open, "run", [name, params], options)
+          .then((report) => withCallerPhases(report, called, performance.now()))
           .then((report) => (report?.output === undefined ? report : { ...report, output: intoTarget(params, report.output) }));
       }
       let rest = options;
@@ -468,11 +533,12 @@ export class Runner {
         rest = { ...options };
         delete rest.crashForTests;
       }
+      const called = performance.now();
       return engine.call(() => {
         const job = open().run(name, params, rest);
         if (crash !== undefined) core.crashPoolForTests(crash);
         return job;
-      });
+      }).then((report) => withCallerPhases(report, called, performance.now()));
     }
     let read;
     try {
