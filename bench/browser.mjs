@@ -17,13 +17,14 @@
 //   sorting and hashing an app's data against the same in plain JS on workerpool.
 // Usage: node bench/browser.mjs OUT.json [REPEATS]
 import { readFileSync, writeFileSync } from "node:fs";
-import { FRAME_URL, launch, open } from "../tests/e2e/browser.mjs";
+import { FRAME_URL, OPEN_URL, launch, open } from "../tests/e2e/browser.mjs";
 import { ioStalls } from "./stalls.mjs";
 import { processesBench } from "./processes.mjs";
 import { pageVsApi } from "./page.mjs";
 import { median } from "./interval.mjs";
 import { compareAll } from "./compare.mjs";
 import { timelineOverhead } from "./timeline.mjs";
+import { predictionAccuracy } from "./advise.mjs";
 
 const [out, repeatsArg] = process.argv.slice(2);
 const repeats = Number(repeatsArg ?? 5);
@@ -63,6 +64,15 @@ try {
   await page.addScriptTag({ url: "/vendor/workerpool.js" });
   rows.push(...await within("JS peers", 10 * MINUTE, page.evaluate(jsPeers, { repeats, threads })));
   rows.push(...await within("timeline overhead", 10 * MINUTE, timelineOverhead((fn, arg) => page.evaluate(fn, arg))));
+  // runner.advise against compare, on threads here and on isolated workers on a page without COOP/COEP.
+  rows.push(...await within("predictions on threads", 15 * MINUTE, predictionAccuracy((fn, arg) => page.evaluate(fn, arg), { where: "threads" })));
+  const unisolated = await open(context, "/", OPEN_URL);
+  unisolated.page.on("console", (msg) => { if (msg.type() === "log") log(msg.text()); });
+  await unisolated.page.waitForSelector("body[data-ready=true]", { timeout: 120_000 });
+  rows.push(...await within("predictions on isolated workers", 15 * MINUTE,
+    predictionAccuracy((fn, arg) => unisolated.page.evaluate(fn, arg), { where: "processes" })));
+  problems.push(...unisolated.problems);
+  await unisolated.page.close();
   rows.push(...await within("round trips", 5 * MINUTE, page.evaluate(roundTrips, ROUND_TRIPS)));
   rows.push(...await within("executor", 5 * MINUTE, page.evaluate(executorBench, threads)));
   rows.push(...await within("abort latencies", 5 * MINUTE, page.evaluate(abortLatencies)));

@@ -140,6 +140,22 @@ function frameHopLine() {
     (workers === undefined ? "." : `, and ${workers.toFixed(0)} µs on isolated workers of the same page.`);
 }
 
+// What recording a timeline costs, and how close runner.advise comes.
+const timelineRows = rows.filter((r) => r.kind === "timeline_overhead");
+const timelineTable = [["workload", "off ms", "on ms", "on/off [95% CI]", "chunks", "pairs"],
+  ...timelineRows.map((r) => [r.workload, r.off_median_ms.toFixed(1), r.on_median_ms.toFixed(1),
+    `${r.on_off.toFixed(3)} [${r.ci_low.toFixed(3)}, ${r.ci_high.toFixed(3)}]`, String(r.chunks), `${r.repeats} (${r.stopped})`])];
+const predictionRows = rows.filter((r) => r.kind === "prediction");
+const predictionTable = [["workload", "size", "backend", "predicted [interval]", "measured", "error", "within"],
+  ...predictionRows.map((r) => [r.workload, r.size, r.where, `${r.predicted.toFixed(2)}x [${r.low.toFixed(2)}, ${r.high.toFixed(2)}]`,
+    `${r.measured.toFixed(2)}x`, `${(r.error * 100).toFixed(1)}%`, r.within ? "yes" : "no"])];
+const worstPrediction = predictionRows.reduce((worst, r) => (Math.abs(r.error) > Math.abs(worst?.error ?? 0) ? r : worst), undefined);
+const predictionsOk = predictionRows.filter((r) => Math.abs(r.error) <= 0.15 || r.within).length;
+const predictionLine = worstPrediction === undefined ? "(not measured in this run)"
+  : `${predictionsOk} of ${predictionRows.length} predictions within ±15% of the measured speedup or within their own interval; ` +
+    `the worst: ${worstPrediction.workload} (${worstPrediction.size}) on ${worstPrediction.where}, predicted ${worstPrediction.predicted.toFixed(2)}x, ` +
+    `measured ${worstPrediction.measured.toFixed(2)}x (${(worstPrediction.error * 100).toFixed(1)}%).`;
+
 const overhead = (name) => rows.filter((r) => r.kind === "overhead" && r.overhead === name);
 const one = (name) => overhead(name)[0]?.value;
 const overheadLines = [
@@ -407,6 +423,25 @@ ${nodeTable.length > 1 ? markdownTable(nodeTable) : "(not measured in this run)"
 ## Overheads
 
 ${overheadLines.map((line) => `- ${line}`).join("\n")}
+
+## Timelines
+
+What \`{ timeline: true }\` costs: every workload's defaults on the pool's threads with the
+timeline and without, taking turns, until the interval of the ratio of their medians is within
+±1% or 20 s. Recording reads the clock twice a chunk (\`performance.now()\` in the worker);
+off, the chunk driver tests one field per pass.
+
+${timelineTable.length > 1 ? markdownTable(timelineTable) : "(not measured in this run)"}
+
+## Predictions
+
+\`runner.advise\` on a page that never ran the job (it probes it with one sequential run), then
+\`compare\` with ${"5"} repeats a mode: the speedup predicted before any parallel run against the one
+measured, for every workload at its defaults and with its first parameter a quarter of its
+default, on threads (isolated page) and on isolated workers (page without COOP/COEP).
+${predictionLine}
+
+${predictionTable.length > 1 ? markdownTable(predictionTable) : ""}
 
 ## Package size
 

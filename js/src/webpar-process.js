@@ -22,9 +22,6 @@ function buffersOf(value, out = [], depth = 0) {
 speak({
   start: (data) => init({ module_or_path: data.module }),
   run: async ({ id, name, params, part, crash, timeline }) => {
-    // On a timeline, when the message arrived and when the answer leaves (ms since the epoch:
-    // the page moves them to its own clock).
-    const received = timeline ? performance.timeOrigin + performance.now() : undefined;
     if (crash !== undefined) crashForTests(crash);
     // At most 10 progress messages a second: the page adds the parts' fractions up.
     let last = 0;
@@ -35,7 +32,6 @@ speak({
       postMessage({ type: MESSAGE.progress, id, value: fraction });
     };
     const result = await runInProcess(name, params, part, onProgress, timeline === true);
-    if (timeline) result.timeline = { ...result.timeline, received, answered: performance.timeOrigin + performance.now() };
     return { result, transfer: buffersOf(result.output) };
   },
   // A panic's message and location, recorded by the panic hook before the trap.

@@ -23,7 +23,8 @@ import type { InitInput } from "./webpar_core.js";
 import type {
   CompareOptions, Comparison, IoOptions, IoReport, IoSpec, JobControls, LabExperiment, LabReport, MemoryUsage, Mode,
   Params, PipelineReport, PipelineSpec, RunOptions, RunReport, Sweep, SweepOptions, Workload,
-  WorkloadOutput, InputParams, OutputOf, OutputReport, WorkloadParams, BuiltinWorkload, NotBuiltin,
+  WorkloadOutput, InputParams, OutputOf, OutputReport, WorkloadParams, BuiltinWorkload, NotBuiltin, Span, TimelinePhase,
+  Timeline, Lane,
 } from "./webpar_core.js";
 export {
   WebparError, InvalidParamsError, UnknownWorkloadError, UnknownTaskError, OverBudgetError, AbortError, TimeoutError, PoolNotReadyError, PoolClosedError, PoolBrokenError, EngineCrashedError, CallbackError, CallFailedError, DataCloneError, RunnerFreedError, QueueFullError, QueueEmptyError, QueueClosedError, BrokenBarrierError,
@@ -231,6 +232,8 @@ export interface SubmitOptions {
   /** The report's `timeline`: what each thread did and when (see RunOptions.timeline). */
   timeline?: boolean;
 }
+/** A run's report; with mode "auto", the advice it followed. */
+export type Advised<T> = T & { advice?: Advice };
 /** What runner.advise predicts of a job. */
 export interface Advice {
   workload: string;
@@ -310,7 +313,14 @@ export interface MapOptions {
   /** Aborting it stops the map (the loop throws AbortError). */
   signal?: AbortSignal;
   mode?: Mode;
+  /**
+   * Gives the iterable a `timeline()`: what ran so far, one lane per thread (each chunk of
+   * inputs a pass, its runs of items the chunks) or per isolated worker (each input a chunk).
+   */
+  timeline?: boolean;
 }
+/** What `runner.map` returns: the results, lazily; with `timeline: true`, its `timeline()`. */
+export type Mapped<T> = AsyncIterable<T> & { timeline?: () => Timeline & { lanes: (Lane & { phases?: TimelinePhase[] })[] } };
 /** Options of `Runner.mapAsync`. */
 export interface MapAsyncOptions {
   /** Calls in flight, 1..=100000; default 100. */
@@ -424,11 +434,11 @@ export class Runner implements Disposable, AsyncDisposable {
   workloads(): Workload[];
   validate(name: string, params: Params): void;
   /** On an app's data (`{ input }`): the report holds the workload's real output. */
-  run<N extends string>(name: N, params: InputParams<N>, options?: RunOptions): Promise<OutputReport<N>>;
+  run<N extends string>(name: N, params: InputParams<N>, options?: RunOptions): Promise<Advised<OutputReport<N>>>;
   /** A built-in workload on data it makes from its parameters (each one checked by name). */
-  run<N extends BuiltinWorkload>(name: N, params: WorkloadParams[N], options?: RunOptions): Promise<RunReport>;
+  run<N extends BuiltinWorkload>(name: N, params: WorkloadParams[N], options?: RunOptions): Promise<Advised<RunReport>>;
   /** A workload another crate registered: its params are checked when it runs. */
-  run<N extends string>(name: NotBuiltin<N>, params: Params, options?: RunOptions): Promise<RunReport>;
+  run<N extends string>(name: NotBuiltin<N>, params: Params, options?: RunOptions): Promise<Advised<RunReport>>;
   /**
    * Predicts, before it runs, what running workload `name` with `params` in parallel gives
    * here: the speedup with an interval, the mode it would pick and why. A job never seen here
@@ -448,23 +458,23 @@ export class Runner implements Disposable, AsyncDisposable {
     name: N,
     inputs: Iterable<InputParams<N>> | AsyncIterable<InputParams<N>>,
     options?: MapOptions,
-  ): AsyncIterable<OutputOf<N>>;
+  ): Mapped<OutputOf<N>>;
   /** ...or the checksum (a decimal string) of each params object. */
   map<N extends BuiltinWorkload>(
     name: N,
     inputs: Iterable<WorkloadParams[N]> | AsyncIterable<WorkloadParams[N]>,
     options?: MapOptions,
-  ): AsyncIterable<string>;
+  ): Mapped<string>;
   map<N extends string>(
     name: NotBuiltin<N>,
     inputs: Iterable<Record<string, number>> | AsyncIterable<Record<string, number>>,
     options?: MapOptions,
-  ): AsyncIterable<string>;
+  ): Mapped<string>;
   map<N extends string>(
     name: NotBuiltin<N>,
     inputs: Iterable<Params> | AsyncIterable<Params>,
     options?: MapOptions,
-  ): AsyncIterable<WorkloadOutput | string>;
+  ): Mapped<WorkloadOutput | string>;
   /** `cancelOnFailure` (default true): false lets every task finish (gather's way). */
   group(options?: { cancelOnFailure?: boolean }): TaskGroup;
   /**
@@ -530,6 +540,35 @@ export interface WorkerSubmitOptions extends Omit<SubmitOptions, "mode" | "onPro
    * stopped (its worker replaced) and rejects with CallbackError, err.cause what it threw.
    */
   onProgress?: (value: unknown) => void;
+  /** Records the task on the pool's `timeline()`. */
+  timeline?: boolean;
+}
+/** What pool.advise predicts of many tasks of one function. */
+export interface PoolAdvice {
+  task: string;
+  backend: "pool";
+  /** "pool" when the predicted speedup is at least 1.1; "page": the copies cost more than the pool gives. */
+  mode: "pool" | "page";
+  /** Workers the tasks would run on. */
+  threads: number;
+  speedup: number;
+  interval: [number, number];
+  predictedMs: number;
+  /** The tasks' work one after another, without copies. */
+  sequentialMs: number;
+  /** Bytes of arguments a task copies to its worker. */
+  bytes: number;
+  probed: boolean;
+  /** Why, one sentence each, the prediction last. */
+  reasons: string[];
+}
+/** A worker pool's timeline: a run's shape, each task a chunk of the one pass. */
+export interface WorkerPoolTimeline {
+  start: number;
+  end: number;
+  /** The tasks recorded. */
+  passes: [number];
+  lanes: { thread: number; busyMs: number; chunks: (Span & { task: string })[]; phases: TimelinePhase[] }[];
 }
 /** A task module's exports: its functions, by name (what `typeof import("./tasks.js")` gives). */
 export type TaskModule = { [name: string]: unknown };
@@ -565,9 +604,23 @@ declare class WorkerPool<M = UntypedTasks> implements AsyncDisposable {
   map<K extends TaskName<M>>(
     fn: K,
     items: Iterable<TaskArgs<M, K>[0]> | AsyncIterable<TaskArgs<M, K>[0]>,
-    options?: { ordered?: boolean; concurrency?: number; buffer?: number; signal?: AbortSignal },
+    options?: { ordered?: boolean; concurrency?: number; buffer?: number; signal?: AbortSignal; timeline?: boolean },
   ): AsyncIterable<TaskResult<M, K>>;
   group(options?: { cancelOnFailure?: boolean }): WorkerTaskGroup<M>;
+  /**
+   * The timeline of the tasks submitted (or mapped) with `timeline: true`, the latest 10,000:
+   * one lane per worker that ran one, each task a chunk from when its worker took it to when
+   * it answered (`task`: its function's name), with its "send" and "answer" phases (the copies
+   * and messages), on the page's clock. `clear: true` forgets them afterwards.
+   */
+  timeline(options?: { clear?: boolean }): WorkerPoolTimeline;
+  /**
+   * Predicts what running `tasks` (default: the pool's size) calls of `fn` with arguments like
+   * `args` on the pool gives, against running them one after another without copies. A task
+   * of `fn` with arguments of this size never seen is run once with `args` to measure it
+   * (its work, its copies and messages each way); `signal` and `timeoutMs` control that run.
+   */
+  advise<K extends TaskName<M>>(fn: K, args?: TaskArgs<M, K>, options?: { tasks?: number; signal?: AbortSignal; timeoutMs?: number }): Promise<PoolAdvice>;
   capacity(options?: WaitOptions): Promise<void>;
   /**
    * Starts every worker now (otherwise they start on demand) and resolves once they are

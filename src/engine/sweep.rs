@@ -76,7 +76,7 @@ impl Sweep {
     /// let report = |threads, ms: f64| RunReport {
     ///     workload: "primes", params: Default::default(), mode: Mode::Threads(threads),
     ///     threads, threads_used: threads, checksum: "1".into(), deterministic: true,
-    ///     times_ms: vec![ms], output: None, summary: Summary::of(&[ms]).unwrap(),
+    ///     times_ms: vec![ms], output: None, summary: Summary::of(&[ms]).unwrap(), timeline: None,
     /// };
     /// // 10% serial: T(k) = 100 (0.1 + 0.9 / k)
     /// let sweep = Sweep::new(vec![report(1, 100.0), report(2, 55.0), report(4, 32.5)], 1, Some(4));

@@ -213,7 +213,8 @@ impl Runner {
     /// an input, the checksum (a decimal string) for generated params, or the item's own
     /// typed `Error` (an item's failure does not fail the others). In "parallel" mode (the
     /// default) the items spread over the pool, each running sequentially on one thread.
-    /// This is what `runner.map` sends its chunks through.
+    /// This is what `runner.map` sends its chunks through. With `timeline: true` the array's
+    /// `timeline` property holds the batch's timeline (each run of items a chunk).
     ///
     /// Rejects as [`Runner::run`] does for the batch as a whole: `signal`, `timeoutMs`,
     /// memory budget, pool not ready, engine crashed.
@@ -265,8 +266,12 @@ impl Runner {
                 }
             }
             let job = Arc::new(Job::new());
+            if controls.timeline() {
+                mark_page_origin();
+                job.record_timeline(shared_clock);
+            }
             let watch = controls.watch(&job)?;
-            let (results, _) = engine::run_items(specs, mode, &job, performance_now)
+            let (results, timed) = engine::run_items(specs, mode, &job, performance_now)
                 .await
                 .map_err(|err| watch.explain(err.into()))?;
             drop(admissions);
@@ -291,6 +296,10 @@ impl Runner {
                 out.set(index as u32, value);
             }
             fill_checksums(&out, &summed, &checksums);
+            // Asked for with `timeline: true`: the batch's runs of items, on the array.
+            if let Some(timeline) = timed.timeline {
+                let _ = js_sys::Reflect::set(&out, &"timeline".into(), &to_js(&timeline)?);
+            }
             match watch.finished() {
                 Ok(()) => Ok(out.into()),
                 Err(thrown) => Err(callback_failed(thrown).with("result", out.into())),

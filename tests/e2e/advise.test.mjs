@@ -60,3 +60,26 @@ test("isolated workers: advise counts the parts' messages and says when a job do
   assert.equal(seen.nbody.mode, "sequential");
   assert.ok(seen.nbody.reasons.some((r) => /nbody does not split into parts/.test(r)), JSON.stringify(seen.nbody.reasons));
 });
+
+test("a worker pool's advise: tasks whose work outweighs their copies go to the pool; a task that is all copy stays on the page", async () => {
+  const seen = await inPage(async (webpar) => {
+    await webpar.default({ threads: 2 });
+    const pool = webpar.createWorkerPool(new URL("/tasks.js", location.href), { size: 2 });
+    const busy = await pool.advise("busy", [40], { tasks: 4 });
+    const again = await pool.advise("busy", [40], { tasks: 4 });
+    const copy = await pool.advise("identity", [new Float64Array(4 << 20)], { tasks: 4 });
+    const refused = await pool.advise("busy", [1], { tasks: 0 }).catch((error) => ({ name: error.name, param: error.param }));
+    await pool.close();
+    return { busy, again: again.probed, copy, refused };
+  });
+  assert.equal(seen.busy.probed, true);
+  assert.equal(seen.again, false);
+  assert.equal(seen.busy.mode, "pool");
+  assert.equal(seen.busy.threads, 2);
+  assert.ok(seen.busy.speedup > 1.5 && seen.busy.speedup <= 2, String(seen.busy.speedup));
+  assert.match(seen.busy.reasons.at(-1), /^Predicted: 4 tasks in ~\d+ ms on 2 workers, [\d.]+× as fast as one after another without copies: run them on the pool\.$/);
+  assert.equal(seen.copy.bytes, 32 << 20);
+  assert.equal(seen.copy.mode, "page");
+  assert.ok(seen.copy.reasons.some((r) => /cost more than the work .*: run it on the page/.test(r)), JSON.stringify(seen.copy.reasons));
+  assert.deepEqual(seen.refused, { name: "InvalidParamsError", param: "tasks" });
+});

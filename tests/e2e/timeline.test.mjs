@@ -104,3 +104,73 @@ for (const { backend, base } of PAGES) {
     assert.equal(seen.refused.param, "timeline");
   });
 }
+
+test("a worker pool's timeline: one lane per worker, each recorded task once, with its copies", async () => {
+  const seen = await inPage(async (webpar) => {
+    await webpar.default({ threads: 2 });
+    const pool = webpar.createWorkerPool(new URL("/tasks.js", location.href), { size: 2 });
+    const called = performance.now();
+    await Promise.all([1, 2, 3, 4, 5, 6].map((i) => pool.submit("busy", [20], { timeline: true })));
+    await pool.submit("fib", [10]);
+    const mapped = [];
+    for await (const value of pool.map("fib", [5, 6], { timeline: true })) mapped.push(value);
+    const answered = performance.now();
+    const timeline = pool.timeline({ clear: true });
+    const refused = await pool.submit("fib", [1], { timeline: 1 }).catch((error) => ({ name: error.name, param: error.param }));
+    const after = pool.timeline();
+    await pool.close();
+    return { called, answered, timeline, mapped, refused, afterTasks: after.passes[0] };
+  });
+  const { timeline } = seen;
+  assert.equal(timeline.passes[0], 8, "6 submitted and 2 mapped with timeline: true; the untraced one is not there");
+  assert.equal(timeline.lanes.length, 2);
+  const tasks = timeline.lanes.flatMap((lane) => lane.chunks);
+  assert.deepEqual(tasks.map((t) => t.index).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(tasks.map((t) => t.task).sort(), ["busy", "busy", "busy", "busy", "busy", "busy", "fib", "fib"]);
+  for (const lane of timeline.lanes) {
+    assert.ok(lane.chunks.length >= 1, "both workers ran tasks");
+    for (const task of lane.chunks) {
+      assert.ok(seen.called <= task.start && task.start <= task.end && task.end <= seen.answered, JSON.stringify(task));
+      if (task.task === "busy") assert.ok(task.end - task.start >= 19, `a 20 ms task took ${task.end - task.start} ms`);
+    }
+    assert.equal(lane.phases.length, 2 * lane.chunks.length);
+    for (const phase of lane.phases) assert.ok(["send", "answer"].includes(phase.name) && phase.start <= phase.end);
+  }
+  assert.deepEqual(seen.mapped, [5, 8]);
+  assert.deepEqual(seen.refused, { name: "InvalidParamsError", param: "timeline" });
+  assert.equal(seen.afterTasks, 0, "clear: true forgot them");
+});
+
+for (const { backend, base } of PAGES) {
+  test(`${backend}: runner.map's timeline holds every batch (threads) or every input (isolated workers) once`, async () => {
+    const seen = await inPage(async (webpar) => {
+      await webpar.default({ threads: 2 });
+      const runner = new webpar.Runner();
+      const inputs = Array.from({ length: 100 }, (_, i) => ({ below: 20_000 + i }));
+      const mapped = runner.map("primes", inputs, { chunkSize: 10, timeline: true });
+      const counts = [];
+      for await (const count of mapped) counts.push(count);
+      const plain = runner.map("primes", [{ below: 10 }]);
+      const refused = await (async () => {
+        try {
+          runner.map("primes", [], { timeline: "yes" });
+        } catch (error) {
+          return { name: error.name, param: error.param };
+        }
+      })();
+      return { counts: counts.length, timeline: mapped.timeline(), plain: typeof plain.timeline, refused };
+    }, { base });
+    assert.equal(seen.counts, 100);
+    assert.equal(seen.plain, "undefined");
+    assert.deepEqual(seen.refused, { name: "InvalidParamsError", param: "timeline" });
+    const { timeline } = seen;
+    assert.ok(timeline.lanes.length >= 1 && timeline.lanes.length <= 2, String(timeline.lanes.length));
+    if (backend === "processes") {
+      assert.deepEqual(timeline.passes, [100]);
+    } else {
+      assert.equal(timeline.passes.length, 10, "one pass per batch of 10 inputs");
+    }
+    assertCoveredOnce(timeline, `map on ${backend}`);
+    assertInside(timeline, `map on ${backend}`);
+  });
+}

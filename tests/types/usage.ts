@@ -56,6 +56,10 @@ export async function usage(): Promise<void> {
   const phase: string | undefined = traced.timeline?.phases?.[0]?.name;
   void [lanes, firstChunk, phase];
   await runner.submit("primes", { below: 100 }, { timeline: true });
+  const mapped = runner.map("primes", [{ below: 10 }, { below: 20 }], { chunkSize: 2, timeline: true });
+  for await (const count of mapped) void count;
+  const mapLanes: number | undefined = mapped.timeline?.().lanes.length;
+  void mapLanes;
   const sorted = await runner.run("sort", { input: new Float64Array([2, 1]) });
   const scores = new Float64Array([2, 1]);
   await runner.run("sort", { input: scores, into: scores });
@@ -152,7 +156,13 @@ export async function anyPage(): Promise<void> {
   const fib: number = await pool.submit("fib", [30], { timeoutMs: 5_000, onProgress: (value) => void value });
   const bytes = new Uint8Array(1024);
   await pool.submit("sumBytes", [bytes.buffer], { transfer: [bytes.buffer] });
-  for await (const value of pool.map("fib", [10, 20])) { const n: number = value; void n; }
+  for await (const value of pool.map("fib", [10, 20], { timeline: true })) { const n: number = value; void n; }
+  await pool.submit("fib", [5], { timeline: true });
+  const taskNames: string[] = pool.timeline({ clear: true }).lanes.flatMap((lane) => lane.chunks.map((chunk) => chunk.task));
+  void taskNames;
+  const poolAdvice = await pool.advise("sumBytes", [new ArrayBuffer(1024)], { tasks: 8 });
+  const offload: "pool" | "page" = poolAdvice.mode;
+  void offload;
   const bundled = createWorkerPool(() => new Worker(new URL("./tasks.js", import.meta.url), { type: "module" }));
   await bundled.close();
   console.log(why, runtime, backend, copied, ratio, fib, pool.stats().pool.workers.length);

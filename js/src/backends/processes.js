@@ -8,6 +8,7 @@ import { IsolatedWorkers } from "../workers/isolated.js";
 import { describeThrown, typedError } from "../errors.js";
 import { MESSAGE } from "../protocol.js";
 import { host } from "../runtimes/host.js";
+import { taskPhases } from "../timeline/timeline.js";
 
 const MASK = (1n << 64n) - 1n;
 /** Parts per worker: enough for a worker that finishes early to take another. */
@@ -124,24 +125,22 @@ export function timings(times) {
  * input and the message, until the worker took it) and its "answer" (the result's copy and
  * message back), all on the page's clock. The workers recorded in milliseconds since the epoch.
  */
-function partsTimeline(results, { started, ended, posted, answered, workerOf, size }) {
+function partsTimeline(results, { started, ended, times, size }) {
   const toPage = (epoch) => epoch - performance.timeOrigin;
-  const ids = [...new Set(workerOf.filter((id) => id !== undefined))].sort((a, b) => a - b);
+  const ids = [...new Set(times.filter(Boolean).map((t) => t.worker))].sort((a, b) => a - b);
   const lanes = Array.from({ length: Math.max(size, ids.length) }, (_, thread) => ({ thread, busyMs: 0, chunks: [], phases: [] }));
   let passes = [];
   results.forEach((result, part) => {
     const recorded = result.timeline;
-    if (!recorded) return;
+    const at = times[part];
+    if (!recorded || !at) return;
     if (recorded.passes.length > passes.length) passes = recorded.passes;
-    const lane = lanes[Math.max(0, ids.indexOf(workerOf[part]))];
+    const lane = lanes[Math.max(0, ids.indexOf(at.worker))];
     for (const chunk of recorded.lanes.flatMap((l) => l.chunks)) {
       lane.chunks.push({ ...chunk, start: toPage(chunk.start), end: toPage(chunk.end) });
       lane.busyMs += chunk.end - chunk.start;
     }
-    lane.phases.push(
-      { name: "send", part, start: posted[part], end: Math.max(posted[part], toPage(recorded.received)) },
-      { name: "answer", part, start: Math.min(answered[part], toPage(recorded.answered)), end: answered[part] },
-    );
+    lane.phases.push(...taskPhases(at, part));
   });
   for (const lane of lanes) lane.chunks.sort((a, b) => a.start - b.start);
   return { start: started, end: ended, passes, lanes };
@@ -262,10 +261,8 @@ export class ProcessPool {
           }
         };
         let results;
-        // On a timeline: when each part was posted and answered, and on which worker.
-        const posted = new Float64Array(of);
-        const answered = new Float64Array(of);
-        const workerOf = new Array(of);
+        // On a timeline: when each part was posted, taken, answered, and on which worker.
+        const partTimes = new Array(of);
         try {
           results = await this.#parts(of, lanes ?? of, (index) => {
             let job = { name, params, part: split ? [index, of] : undefined, crash: crashForTests };
@@ -278,22 +275,14 @@ export class ProcessPool {
               moved = [slice.buffer];
               slicedBytes += slice.byteLength;
             }
-            posted[index] = performance.now();
-            const answer = this.#workers.run(job, {
-              signal: stop, transfer: moved,
-              onWorker: (id) => {
-                used.add(id);
-                workerOf[index] = id;
-              },
+            return this.#workers.run(job, {
+              signal: stop, transfer: moved, onWorker: (id) => used.add(id),
+              onTimes: (at) => { partTimes[index] = at; },
               onEvent: (fraction) => {
                 fractions[index] = Math.max(fractions[index], Number(fraction) || 0);
                 show();
               },
             });
-            return timeline ? answer.then((result) => {
-              answered[index] = performance.now();
-              return result;
-            }) : answer;
           }, (done) => show(done === of));
         } catch (error) {
           // One part failed: the others of this job stop too.
@@ -307,7 +296,9 @@ export class ProcessPool {
         checksums.add(sum.toString());
         last = { results, sum };
         if (timeline) {
-          last.timeline = partsTimeline(results, { started, ended: started + times.at(-1), posted, answered, workerOf, size: split ? this.size : sliced ? of : 1 });
+          last.timeline = partsTimeline(results, {
+            started, ended: started + times.at(-1), times: partTimes, size: split ? this.size : sliced ? of : 1,
+          });
         }
         messages += 2 * of;
         if (sliced) {
@@ -398,8 +389,8 @@ export class ProcessPool {
    * Runs each item whole on a worker, spread over the pool, for runner.map: one result per
    * item (the output, or the checksum of generated params) or the item's own Error.
    */
-  async runBatch(name, items, { signal } = {}) {
-    return Promise.all(items.map((params) => this.#workers.run({ name, params }, { signal }).then(
+  async runBatch(name, items, { signal, onTimes } = {}) {
+    return Promise.all(items.map((params) => this.#workers.run(onTimes ? { name, params, timeline: true } : { name, params }, { signal, onTimes }).then(
       (result) => (result.output === undefined ? result.checksum : intoTarget(params, result.output)),
       (error) => {
         if (error?.name === "AbortError" || error?.name === "PoolBrokenError" || error?.name === "PoolClosedError") throw error;

@@ -13,7 +13,7 @@ import { iterableOption, readOptions, signalOption, submitOptions, timeOption, w
 import { capabilities, current, processPool } from "../backends/backend.js";
 import { callThreads, engine, isInstantiated, splitsOf } from "../backends/engine.js";
 import { intoTarget } from "../backends/processes.js";
-import { withCallerPhases } from "../timeline/timeline.js";
+import { batchesTimeline, itemsTimeline, withCallerPhases } from "../timeline/timeline.js";
 import { advise, learn } from "./advise.js";
 import { init } from "./start.js";
 import { cores as runtimeCores } from "../runtimes/host.js";
@@ -298,11 +298,19 @@ export class Runner {
    * at most `buffer` inputs and results held (default 2 x concurrency x chunkSize).
    * `ordered: false` yields in completion order. Breaking out of the loop, or aborting
    * `signal`, stops the rest; an input's failure is thrown where its result would be.
+   * `timeline: true` gives the iterable a `timeline()`: what ran so far, one lane per thread
+   * (each chunk of inputs a pass, its runs of items the chunks) or per isolated worker.
    */
   map(name, inputs, options) {
     const read = readOptions(options,
-      ["ordered", "chunkSize", "concurrency", "buffer", "signal", "mode"], "map's options");
+      ["ordered", "chunkSize", "concurrency", "buffer", "signal", "mode", "timeline"], "map's options");
     Runner.#check(this, "map");
+    if (read.timeline !== undefined && typeof read.timeline !== "boolean") {
+      throw invalid(`option "timeline" must be true or false, got ${typeof read.timeline}`, "timeline");
+    }
+    // With timeline: true, each batch's timeline (threads) or each item's times (isolated workers).
+    const batches = [];
+    const items = [];
     const chunkSize = wholeOption(read.chunkSize, "chunkSize", 1, 1 << 20, 1);
     const concurrency = wholeOption(read.concurrency, "concurrency", 1, 4096, this.#executor.maxRunning);
     const buffer = wholeOption(read.buffer, "buffer", 1, 1e9, 2 * concurrency * chunkSize);
@@ -311,23 +319,33 @@ export class Runner {
     const executor = this.#executor;
     // Where the chunks go is known once webpar has started (a Runner made before init).
     let route = this.#starting === null ? routeOf({ mode: read.mode }) : null;
-    const send = (items, signal) => {
+    const send = (chunk, signal) => {
       if (route === null) {
         return Runner.#ready(this).then(() => {
           route = routeOf({ mode: read.mode });
-          return send(items, signal);
+          return send(chunk, signal);
         });
       }
       if (route.pool) {
         Runner.#open(this, "map");
-        return processPool(splitsOf).then((pool) => pool.runBatch(name, items, { signal }));
+        const onTimes = read.timeline ? (at) => items.push({ index: items.length, at }) : undefined;
+        return processPool(splitsOf).then((pool) => pool.runBatch(name, chunk, { signal, onTimes }));
       }
-      return callThreads(() => Runner.#open(this, "map"), "runBatch", [name, items], { mode: read.mode, signal });
+      return callThreads(() => Runner.#open(this, "map"), "runBatch", [name, chunk], { mode: read.mode, signal, timeline: read.timeline })
+        .then((results) => {
+          if (results?.timeline) batches.push(results.timeline);
+          return results;
+        });
     };
-    return mapChunks({
+    const mapped = mapChunks({
       executor, send, inputs, chunkSize, concurrency, buffer,
       ordered: read.ordered ?? true, signal: read.signal,
     });
+    if (read.timeline) {
+      // What ran so far: one lane per thread (each batch a pass) or per isolated worker.
+      mapped.timeline = () => (route?.pool ? itemsTimeline(items) : batchesTimeline(batches));
+    }
+    return mapped;
   }
 
   /**

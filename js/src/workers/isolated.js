@@ -94,13 +94,17 @@ export function speak({ start, run, crashMessage = () => undefined }) {
     }
     if (data?.type !== MESSAGE.run) return;
     const { id } = data;
+    // On a timeline: when the run arrived and when its answer left, ms since the epoch (the
+    // page moves them to its own clock).
+    const received = data.timeline ? performance.timeOrigin + performance.now() : undefined;
     const fail = (error) => {
       if (error instanceof WebAssembly.RuntimeError) crash(error);
       else postMessage({ type: MESSAGE.failed, id, error: flatten(error) });
     };
     const done = ({ result, transfer = [] }) => {
       try {
-        postMessage({ type: MESSAGE.done, id, result }, transfer);
+        const times = received === undefined ? undefined : [received, performance.timeOrigin + performance.now()];
+        postMessage({ type: MESSAGE.done, id, result, times }, transfer);
       } catch (error) {
         const failed = new Error(`the task's value cannot be sent back to the page (${describeThrown(error)}); return plain data, typed arrays or buffers`);
         failed.name = "DataCloneError";
@@ -170,12 +174,14 @@ export class IsolatedWorkers {
   /**
    * Runs one message on one worker. `payload` goes in the run message, `transfer` is its
    * transfer list; `onEvent(value)` gets the worker's progress events, `onWorker(id)` the id
-   * of the worker it starts on. Rejects with the
+   * of the worker it starts on; with `payload.timeline`, `onTimes({ worker, posted, received,
+   * replied, answered })` gets when it was posted, taken by the worker, answered there and
+   * answered here, on the page's clock. Rejects with the
    * worker's error, AbortError/TimeoutError (the worker is terminated and replaced when it
    * was running the piece), EngineCrashedError, PoolNotReadyError, PoolBrokenError or
    * PoolClosedError.
    */
-  run(payload, { transfer = [], signal, control, timeoutMs, onEvent, onWorker } = {}) {
+  run(payload, { transfer = [], signal, control, timeoutMs, onEvent, onWorker, onTimes } = {}) {
     if (this.#broken) return Promise.reject(this.#broken);
     if (this.#closed) {
       return Promise.reject(typedError("PoolClosedError", `the ${this.#what} is closed; make a new one for more work`));
@@ -183,7 +189,7 @@ export class IsolatedWorkers {
     return new Promise((resolve, reject) => {
       // Node.js: a worker's answer does not keep the script running by itself (host.js).
       const piece = {
-        id: this.#nextId++, payload, transfer, resolve, reject, onEvent, onWorker, worker: null, done: false,
+        id: this.#nextId++, payload, transfer, resolve, reject, onEvent, onWorker, onTimes, worker: null, done: false,
         release: host.hold(),
       };
       // A timeout, or a callback of the caller's that threw, is its own reason.
@@ -357,6 +363,7 @@ export class IsolatedWorkers {
       piece.worker = idle;
       piece.onWorker?.(idle.id);
       try {
+        piece.posted = performance.now();
         idle.handle.postMessage({ type: MESSAGE.run, id: piece.id, ...piece.payload }, piece.transfer);
         this.#counts.messages += 1;
       } catch (error) {
@@ -379,6 +386,14 @@ export class IsolatedWorkers {
     worker.tasks += 1;
     worker.state = "idle";
     worker.idleSince = performance.now();
+    if (data.type === MESSAGE.done && Array.isArray(data.times) && piece.onTimes) {
+      const [received, replied] = data.times.map((epoch) => epoch - performance.timeOrigin);
+      try {
+        piece.onTimes({ worker: worker.id, posted: piece.posted, received, replied, answered: performance.now() });
+      } catch {
+        // Bookkeeping of the caller's: never the task's outcome.
+      }
+    }
     if (data.type === MESSAGE.done) this.#settle(piece, null, data.result);
     else this.#settle(piece, revive(data.error));
     this.#dispatch();
