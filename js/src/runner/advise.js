@@ -143,16 +143,21 @@ function replay(probe, { lanes, processes, splits, hop, partHop, copyMs }) {
   // What the run spent outside its chunks (setup, allocation): it stays serial.
   const serial = Math.max(0, probe.sequentialMs - chunkMs);
   if (processes) {
-    if (!splits || passes.length !== 1) {
+    if (!splits) {
       // Whole on one worker: the job, its input's copy there and back, one message each way.
       return { ms: probe.sequentialMs + copyMs + partHop, parts: 1 };
     }
-    const chunks = passes[0];
+    // The longest pass is shared out between the parts; a part runs the others whole (the
+    // data it makes for its share).
+    const totals = passes.map((durations) => durations.reduce((a, b) => a + b, 0));
+    const shared = totals.indexOf(Math.max(...totals));
+    const chunks = passes[shared];
+    const whole = totals.reduce((a, b) => a + b, 0) - totals[shared];
     const of = Math.min(4096, lanes * PARTS_PER_WORKER);
     const parts = [];
     for (let index = of - 1; index >= 0; index--) {
       const [from, to] = share(chunks.length, index, of);
-      parts.push(chunks.slice(from, to).reduce((a, b) => a + b, 0) * slowdown + partHop + serial);
+      parts.push(chunks.slice(from, to).reduce((a, b) => a + b, 0) * slowdown + partHop + serial + whole);
     }
     return { ms: makespan(parts, lanes) + copyMs, parts: of };
   }
@@ -189,9 +194,11 @@ export async function advise(runner, name, params, { signal, timeoutMs, onProgre
   const predicted = replay(probe, { lanes, processes: !onThreads, splits, hop, partHop, copyMs });
   const sequentialMs = probe.sequentialMs;
   const speedup = sequentialMs / predicted.ms;
-  // Without a parallel run seen, each chunk's slowdown beside the others is unknown (1 to
-  // ~1.5 where threads share memory bandwidth): the interval says so.
-  const spread = probe.slowdown === undefined ? [0.7, 1.05] : [0.9, 1.1];
+  // Without a parallel run seen, each chunk's slowdown beside the others is unknown (1 on
+  // compute, up to ~1.7 where the threads share memory bandwidth, as sum's do): the interval
+  // says so. Isolated workers add what a part costs beyond its chunks (its own instance's
+  // memory, its data made again), which a sequential run does not show.
+  const spread = probe.slowdown !== undefined ? [0.9, 1.1] : onThreads ? [0.6, 1.05] : [0.55, 1.2];
   const interval = [speedup * spread[0], Math.min(lanes, speedup * spread[1])];
   const mode = speedup >= 1.1 ? "parallel" : "sequential";
   const passes = passDurations(probe.timeline);
