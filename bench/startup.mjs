@@ -78,7 +78,8 @@ async function startOnce(context, kind, base) {
   let detail = "";
   try {
     if (kind === "page") {
-      await page.waitForSelector("body[data-ready=true]", { timeout: STALL_MS });
+      // The backend up and the form usable (the page's first comparison runs after that).
+      await page.waitForSelector("body[data-started=true]", { timeout: STALL_MS });
       result = errors.length ? "failed" : "ready";
     } else {
       const outcome = await page.evaluate(async (limitMs) => {

@@ -99,6 +99,8 @@ async function main() {
   setUpLab(runner, lab, { recordRun });
   setUpTabs();
   $("#app").hidden = false;
+  // Started: the backend is up (the start-up bench waits for this); ready: the first run is shown too.
+  document.body.dataset.started = "true";
   // A result on the first screen: a short comparison runs at once (not in the history), from
   // the form, which then shows what ran.
   const first = runner.workloads().find((w) => w.name === FIRST_RUN.workload);
